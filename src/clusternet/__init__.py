@@ -1,0 +1,21 @@
+"""clusternet: network analysis of innovation clusters and R&D collaboration."""
+
+from __future__ import annotations
+
+from . import datasets
+from .ecosystem import Ecosystem
+from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
+from .readers import read_ecosystem, read_table
+
+__all__ = [
+    "ClusternetError",
+    "Ecosystem",
+    "MissingTableError",
+    "OptionalDependencyError",
+    "SchemaError",
+    "datasets",
+    "read_ecosystem",
+    "read_table",
+]
+
+__version__ = "0.1.0"

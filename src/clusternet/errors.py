@@ -1,0 +1,85 @@
+"""Exceptions raised by clusternet."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = [
+    "ClusternetError",
+    "SchemaError",
+    "MissingTableError",
+    "OptionalDependencyError",
+    "FAILURE_COLUMNS",
+]
+
+#: Columns of :attr:`SchemaError.failure_cases`.
+FAILURE_COLUMNS = ["table", "file", "row", "column", "value", "reason"]
+
+_SHOWN_CASES = 10
+
+
+class ClusternetError(Exception):
+    """Base class of every error clusternet raises on purpose."""
+
+
+class SchemaError(ClusternetError, ValueError):
+    """Input tables do not fit the data model.
+
+    Every problem found is collected before this is raised, so one run shows all of them.
+
+    Attributes
+    ----------
+    failure_cases : pandas.DataFrame
+        One row per problem, columns ``table, file, row, column, value, reason``. ``row`` is the
+        row as a spreadsheet shows it (header = row 1, first data row = row 2) for files, and the
+        index label for DataFrames; it is empty for problems of a whole table or column.
+    """
+
+    def __init__(self, failure_cases: pd.DataFrame | list[dict]) -> None:
+        cases = pd.DataFrame(failure_cases, columns=FAILURE_COLUMNS)
+        self.failure_cases = cases.reset_index(drop=True)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        total = len(self.failure_cases)
+        lines = [f"{total} problem{'s' if total != 1 else ''} in the input tables:"]
+        for case in self.failure_cases.head(_SHOWN_CASES).itertuples(index=False):
+            where = [f"table {case.table!r}"]
+            if isinstance(case.file, str) and case.file:
+                where.append(f"file {case.file!r}")
+            if case.row is not None and not (isinstance(case.row, float) and pd.isna(case.row)):
+                where.append(f"row {case.row}")
+            if isinstance(case.column, str) and case.column:
+                where.append(f"column {case.column!r}")
+            value = "" if _is_missing(case.value) else f" (value {_short(case.value)!r})"
+            lines.append(f"  - {', '.join(where)}: {case.reason}{value}")
+        if total > _SHOWN_CASES:
+            lines.append(
+                f"  ... and {total - _SHOWN_CASES} more; see the error's failure_cases DataFrame."
+            )
+        return "\n".join(lines)
+
+
+class MissingTableError(ClusternetError, KeyError):
+    """An analysis needs a table the ecosystem was built without."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class OptionalDependencyError(ClusternetError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real data outside the repository, skipped where it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("CLUSTERNET_SHARED_DATA", ROOT.parent / "shared" / "data"))
+CORDIS_H2020 = SHARED_DATA / "cordis-h2020" / "h2020.csv.gz"
+CORDIS_PARTS = SHARED_DATA / "cordis-h2020" / "programme_parts.csv.gz"
+CORDIS_NAMES = SHARED_DATA / "cordis-names"
+
+
+@pytest.fixture(scope="session")
+def cordis_path() -> Path:
+    if not CORDIS_H2020.exists():
+        pytest.skip(f"real CORDIS data absent ({CORDIS_H2020}); set CLUSTERNET_SHARED_DATA")
+    return CORDIS_H2020
+
+
+@pytest.fixture(scope="session")
+def cordis_parts_path() -> Path:
+    if not CORDIS_PARTS.exists():
+        pytest.skip(f"real CORDIS programme parts absent ({CORDIS_PARTS})")
+    return CORDIS_PARTS
+
+
+@pytest.fixture(scope="session")
+def flanders():
+    import clusternet as cn
+
+    return cn.datasets.load_flanders()

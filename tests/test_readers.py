@@ -1,0 +1,84 @@
+"""Readers: formats, encodings, separators, folder discovery, and errors naming file and row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import clusternet as cn
+
+ORGS = "organisation_id,name,kind\n007,Coöperatief Ëcht,company\n7,Université de Liège,university\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"], ids=["utf8", "utf8-bom", "cp1252"])
+def test_dutch_names_survive_every_encoding(tmp_path, encoding):
+    (tmp_path / "organisations.csv").write_text(ORGS, encoding=encoding)
+    eco = cn.read_ecosystem(tmp_path)
+    assert eco.organisations["name"].tolist() == ["Coöperatief Ëcht", "Université de Liège"]
+    assert eco.organisations["organisation_id"].tolist() == ["007", "7"]  # ids stay text
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_separator_is_detected(tmp_path, separator):
+    text = ORGS.replace(",", separator)
+    (tmp_path / "organisations.csv").write_text(text, encoding="utf-8")
+    assert len(cn.read_ecosystem(tmp_path).organisations) == 2
+
+
+def test_excel_and_parquet_by_suffix(tmp_path):
+    pd.DataFrame({"org_id": ["a", "b"], "kind": ["company", "PRC"]}).to_excel(
+        tmp_path / "Organisations.xlsx", index=False
+    )
+    pd.DataFrame({"project_id": ["p"], "year": [2019]}).to_parquet(tmp_path / "projects.parquet")
+    pd.DataFrame({"project_id": ["p", "p"], "organisation_id": ["a", "b"]}).to_csv(
+        tmp_path / "participations.csv", index=False
+    )
+    eco = cn.read_ecosystem(tmp_path)
+    assert eco.provided == {"organisations", "projects", "participations"}
+    assert eco.organisations["kind"].tolist() == ["company", "company"]
+    assert eco.files["projects"].endswith("projects.parquet")
+
+
+def test_error_names_file_and_spreadsheet_row(tmp_path):
+    (tmp_path / "organisations.csv").write_text("organisation_id,kind\na,company\nb,alien\n", encoding="utf-8")
+    with pytest.raises(cn.SchemaError) as info:
+        cn.read_ecosystem(tmp_path)
+    case = info.value.failure_cases.iloc[0]
+    # the header is row 1, so the second data row is row 3, as a spreadsheet shows it
+    assert (case["table"], case["row"], case["column"], case["value"]) == ("organisations", 3, "kind", "alien")
+    assert case["file"].endswith("organisations.csv")
+
+
+def test_mapping_of_paths_and_frames(tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_text(ORGS, encoding="utf-8")
+    eco = cn.read_ecosystem(
+        {"organisations": path, "clusters": pd.DataFrame({"cluster_id": ["k"], "type": ["spc"]})}
+    )
+    assert eco.clusters["type"].tolist() == ["SPC"]
+
+
+@pytest.mark.parametrize(
+    "setup, reason",
+    [
+        (lambda p: (p / "organisations.csv").write_text("", encoding="utf-8"), "empty"),
+        (lambda p: None, "no table files found"),
+        (lambda p: (p / "organisations.xlsx").write_bytes(b"not a workbook"), "not a readable Excel"),
+        (lambda p: (p / "organisations.parquet").write_bytes(b"nope"), "not a readable Parquet"),
+    ],
+    ids=["empty-file", "empty-folder", "broken-excel", "broken-parquet"],
+)
+def test_unreadable_files_are_schema_errors(tmp_path, setup, reason):
+    setup(tmp_path)
+    with pytest.raises(cn.SchemaError, match=reason):
+        cn.read_ecosystem(tmp_path)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(cn.SchemaError, match="no such file or folder"):
+        cn.read_ecosystem(tmp_path / "absent")
+
+
+def test_namibia_is_not_missing(tmp_path):
+    (tmp_path / "organisations.csv").write_text("organisation_id,country\na,NA\n", encoding="utf-8")
+    assert cn.read_ecosystem(tmp_path).organisations["country"].tolist() == ["NA"]

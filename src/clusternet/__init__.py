@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import datasets
 from .ecosystem import Ecosystem
 from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
+from .cordis import read_cordis
 from .readers import read_ecosystem, read_table
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "OptionalDependencyError",
     "SchemaError",
     "datasets",
+    "read_cordis",
     "read_ecosystem",
     "read_table",
 ]

@@ -92,9 +92,17 @@ class Ecosystem:
 
     @classmethod
     def from_tables(
-        cls, tables: Mapping[str, pd.DataFrame | None], *, files: Mapping[str, str | None] | None = None
+        cls,
+        tables: Mapping[str, pd.DataFrame | None],
+        *,
+        files: Mapping[str, str | None] | None = None,
+        notes: pd.DataFrame | None = None,
     ) -> Ecosystem:
         """Build from a mapping of table name to DataFrame (validated like the constructor).
+
+        ``notes`` (columns ``table, file, column, rows, action``) lets a reader that reshaped
+        its input, such as :func:`~clusternet.read_cordis`, report what it merged or dropped
+        beside what validation reports.
 
         Examples
         --------
@@ -105,8 +113,10 @@ class Ecosystem:
         frozenset({'organisations'})
         """
         ecosystem = cls.__new__(cls)
-        cleaned, notes, provided = validate_tables(tables, files=files)
-        ecosystem._set(cleaned, provided, notes, files)
+        cleaned, found, provided = validate_tables(tables, files=files)
+        if notes is not None and len(notes):
+            found = pd.concat([notes[found.columns], found], ignore_index=True)
+        ecosystem._set(cleaned, provided, found, files)
         return ecosystem
 
     def __setattr__(self, name, value):

@@ -392,6 +392,21 @@ def _default_series(column: Column, index: pd.Index) -> pd.Series:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as stripped strings, missing as NA; integral floats (Excel's 7.0) as ``7``."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("object").map(str).astype("object")
+    if pd.api.types.is_integer_dtype(values.dtype):
+        text = values.astype("str").astype("object")
+        return text.where(values.notna(), pd.NA)
+    if pd.api.types.is_float_dtype(values.dtype):
+        integral = values.notna() & (values % 1 == 0)
+        text = values.astype("str").astype("object")
+        text[integral] = values[integral].astype("int64").astype("str")
+        return text.where(values.notna(), pd.NA)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # the common case (CSV read as text): vectorised
+        text = values.astype("object").where(values.notna(), None)
+        stripped = pd.Series(text, dtype="str").str.strip()
+        return stripped.astype("object").where(stripped.notna() & (stripped != ""), pd.NA)
 
     def convert(value: object) -> object:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -433,6 +448,10 @@ def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _C
                      f"empty cells filled with default {column.default!r}")
         return mapped.fillna(column.default).astype("str")
     if kind in ("year", "number"):
+        # In a number column "NA" (R's export) or "n/a" can only mean missing.
+        absent = text.str.strip().str.lower().isin(_MISSING_NUMBER)
+        text = text.where(~absent, pd.NA)
+        missing = text.isna()
         cleaned = text.map(_decimal_comma, na_action="ignore")
         numbers = pd.to_numeric(cleaned, errors="coerce")
         bad = ~missing & numbers.isna()
@@ -470,6 +489,7 @@ def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _C
     raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover - schema bug
 
 
+_MISSING_NUMBER = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a"})
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
 
 
@@ -510,8 +530,9 @@ def _check_key(frame: pd.DataFrame, schema: TableSchema, file, out: _Collector) 
     key = list(schema.key)
     ids = frame[key[0]]
     duplicated = ids.notna() & ids.duplicated(keep="first")
+    first_row = pd.Series(frame.index[~ids.duplicated(keep="first")], index=ids[~ids.duplicated(keep="first")])
     for row in frame.index[duplicated]:
-        first = frame.index[(ids == ids[row]).to_numpy()][0]
+        first = first_row[ids[row]]
         out.fail(schema.name, file, row, key[0], ids[row], f"duplicate id (first seen in row {first})")
 
 
@@ -557,9 +578,14 @@ def _check_references(tables: dict[str, pd.DataFrame], provided, files, out: _Co
             target = column.references
             if target is None or target not in provided or column.name not in frame:
                 continue
-            known = set(tables[target][SCHEMAS[target].key[0]].dropna())
             values = frame[column.name]
-            unknown = values.notna() & ~values.isin(known)
+            unknown = values.notna() & ~_isin(values, tables[target][SCHEMAS[target].key[0]])
             for row in frame.index[unknown]:
                 out.fail(name, files.get(name), row, column.name, values[row],
                          f"unknown {column.name}: not in the {target} table")
+
+
+def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` through a hash index: pandas' Arrow-string isin is a Python loop."""
+    index = pd.Index(pd.unique(known.dropna().to_numpy(dtype=object)))
+    return index.get_indexer(values.to_numpy(dtype=object)) >= 0

@@ -22,6 +22,7 @@ __all__ = [
     "CLUSTER_TYPES",
     "ROLES",
     "validate_tables",
+    "describe_schema",
 ]
 
 KINDS = (
@@ -230,6 +231,52 @@ REQUIRED_BY = {
     name: sorted({column.references for column in schema.columns if column.references})
     for name, schema in SCHEMAS.items()
 }
+
+
+def describe_schema() -> pd.DataFrame:
+    """The data model as a table: one row per column of each of the six tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table, column, type, mandatory, default, values, aliases, references``.
+
+    Examples
+    --------
+    >>> from clusternet.schema import describe_schema
+    >>> schema = describe_schema()
+    >>> schema[schema["mandatory"]][["table", "column"]].values.tolist()[:3]
+    [['organisations', 'organisation_id'], ['clusters', 'cluster_id'], ['memberships', 'organisation_id']]
+    """
+    rows = []
+    for name, schema in SCHEMAS.items():
+        for column in schema.columns:
+            rows.append({
+                "table": name,
+                "column": column.name,
+                "type": column.kind,
+                "mandatory": column.required,
+                "default": "" if column.default is None else str(column.default),
+                "values": ", ".join(column.vocabulary or ()),
+                "aliases": ", ".join(column.aliases),
+                "references": column.references or "",
+            })
+    return pd.DataFrame(rows)
+
+
+def schema_markdown() -> str:
+    """The data model as Markdown tables, as the docs show it (a test keeps them equal)."""
+    table = describe_schema()
+    lines = []
+    for name, group in table.groupby("table", sort=False):
+        lines += [f"### `{name}`", "", SCHEMAS[name].description, "",
+                  "| column | type | mandatory | default | values | aliases | refers to |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for row in group.itertuples():
+            lines.append(f"| `{row.column}` | {row.type} | {'yes' if row.mandatory else ''} | {row.default} "
+                         f"| {row.values} | {row.aliases} | {row.references} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _normalise_name(name: object) -> str:

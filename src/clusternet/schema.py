@@ -450,10 +450,9 @@ def _as_text(values: pd.Series) -> pd.Series:
         text[integral] = values[integral].astype("int64").astype("str")
         return text.where(values.notna(), pd.NA)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        # the common case (CSV read as text): vectorised
-        text = values.astype("object").where(values.notna(), None)
-        stripped = pd.Series(text, dtype="str").str.strip()
-        return stripped.astype("object").where(stripped.notna() & (stripped != ""), pd.NA)
+        # the common case (CSV read as text): vectorised string kernels
+        stripped = values.astype("str").str.strip()
+        return stripped.where(stripped != "")
 
     def convert(value: object) -> object:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -499,7 +498,8 @@ def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _C
         absent = text.str.strip().str.lower().isin(_MISSING_NUMBER)
         text = text.where(~absent, pd.NA)
         missing = text.isna()
-        cleaned = text.map(_decimal_comma, na_action="ignore")
+        comma = text.str.match(_DECIMAL_COMMA.pattern).fillna(False).astype(bool)
+        cleaned = text.where(~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
         numbers = pd.to_numeric(cleaned, errors="coerce")
         bad = ~missing & numbers.isna()
         for row in text.index[bad]:
@@ -537,14 +537,8 @@ def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _C
 
 
 _MISSING_NUMBER = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a"})
+# "1.234,5" and "12,5" (Belgian spreadsheets) mean 1234.5 and 12.5.
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
-
-
-def _decimal_comma(text: str) -> str:
-    """``1.234,5`` and ``12,5`` (Belgian spreadsheets) to ``1234.5`` and ``12.5``."""
-    if _DECIMAL_COMMA.match(text):
-        return text.replace(".", "").replace(",", ".")
-    return text
 
 
 def _parse_date(value: object) -> pd.Timestamp | None:

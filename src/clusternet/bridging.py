@@ -757,7 +757,8 @@ def structural_holes(G: nx.Graph, *, weight: str | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by node in ``G``'s order, columns ``constraint, effective_size, efficiency``;
-        NaN for isolated nodes.
+        NaN for isolated nodes. (networkx 3.6 also gives NaN effective size to nodes of a
+        directed graph that only receive arcs; here their ties count like any other.)
 
     References
     ----------

@@ -10,7 +10,7 @@ from ..ecosystem import Ecosystem
 from ..readers import read_table
 from ..schema import TABLES
 
-__all__ = ["load_flanders"]
+__all__ = ["load_flanders", "synthetic_ecosystem", "calibration_report"]
 
 
 def load_flanders() -> Ecosystem:
@@ -51,3 +51,6 @@ def load_flanders() -> Ecosystem:
             tables[name] = read_table(path)
             files[name] = f"flanders/{name}.csv"
     return Ecosystem.from_tables(tables, files=files)
+
+
+from .synthetic import calibration_report, synthetic_ecosystem  # noqa: E402  (needs load_flanders)

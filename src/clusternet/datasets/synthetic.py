@@ -651,22 +651,24 @@ def _ibn_rosters(rng, clusters: pd.DataFrame, rosters: pd.DataFrame, n_firms: in
             need = max(target - members.size, 0)
             chosen = []
             if niche is not None:
-                pool = np.setdiff1d(spc_of_year.get((niche, year), np.empty(0, np.int64)), members)
+                pool = spc_of_year.get((niche, year), np.empty(0, np.int64))
+                pool = pool[~np.isin(pool, members)]
                 chosen.append(rng.choice(pool, min(round(0.5 * need), pool.size), replace=False))
-            pool = np.setdiff1d(all_of_year[year], np.concatenate([members, *chosen]))
+            pool = all_of_year[year]
+            pool = pool[~np.isin(pool, np.concatenate([members, *chosen]))]
             share = 0.1 if niche is not None else 0.15
             chosen.append(rng.choice(pool, min(round(share * need), pool.size), replace=False))
             fresh = need - sum(c.size for c in chosen)
             chosen.append(np.arange(n_firms, n_firms + fresh))
             n_firms += fresh
             members = np.concatenate([members, *chosen])
-            rows.append(pd.DataFrame({"firm": members, "cluster_id": ibn.cluster_id, "year": year}))
-    frame = pd.concat(rows, ignore_index=True)
+            rows.append((members, ibn.cluster_id, year))
+    sizes = [members.size for members, _, _ in rows]
     memberships = pd.DataFrame(
         {
-            "organisation_id": _firm_ids(frame["firm"].to_numpy()),
-            "cluster_id": frame["cluster_id"].to_numpy(),
-            "year": frame["year"].to_numpy(),
+            "organisation_id": _firm_ids(np.concatenate([members for members, _, _ in rows])),
+            "cluster_id": np.repeat(np.array([cluster for _, cluster, _ in rows], dtype=object), sizes),
+            "year": np.repeat([year for _, _, year in rows], sizes),
             "tier": "member",
             "board": False,
         }
@@ -752,7 +754,7 @@ def _participants(rng, projects: pd.DataFrame, carrier: np.ndarray, rosters: pd.
         for organisation, spc_codes in _FEDERATION_SPCS.items():
             affinity[list(spc_codes)] *= np.where(pool["organisation_id"] == organisation, 8.0, 1.0)
         pools[name] = (pool["organisation_id"].to_numpy(), affinity / affinity.sum(axis=1, keepdims=True))
-    project_index, organisation, role, funded, support_type = [], [], [], [], []
+    project_index, organisation, role, funded, support_type, firm_code = [], [], [], [], [], []
     for index, (instrument, year) in enumerate(zip(projects["instrument"], projects["year"], strict=True)):
         (least, extra), firms_funded, (k_min, k_trials, k_p), p_soc, p_crc, p_spc, p_other, research_role = (
             _RECIPES[instrument])
@@ -778,9 +780,11 @@ def _participants(rng, projects: pd.DataFrame, carrier: np.ndarray, rosters: pd.
         own = by_spc_year.get((spc, year), np.empty(0, np.int64))
         n_own = min(rng.binomial(n_firms, 0.85), own.size)
         chosen = rng.choice(own, n_own, replace=False)
-        rest = np.setdiff1d(by_year[year], chosen)
-        chosen = np.concatenate([chosen, rng.choice(rest, min(n_firms - n_own, rest.size), replace=False)])
-        firm_ids = _firm_ids(rng.permutation(chosen))
+        pool = by_year[year]
+        extra_firms = rng.choice(pool, min(n_firms, pool.size), replace=False)
+        extra_firms = extra_firms[~np.isin(extra_firms, chosen)][: n_firms - n_own]
+        firm_codes = rng.permutation(np.concatenate([chosen, extra_firms]))
+        firm_ids = [""] * firm_codes.size  # filled in once, for all projects, below
         if firms_funded:
             roles = ["coordinator"] + ["partner"] * (len(firm_ids) - 1) + [research_role] * len(research)
             paid = [True] * len(firm_ids) + [research_role == "partner"] * len(research)
@@ -793,10 +797,15 @@ def _participants(rng, projects: pd.DataFrame, carrier: np.ndarray, rosters: pd.
         names, types = first[0] + second[0], first[1] + second[1]
         project_index.extend([index] * len(names))
         organisation.extend(names)
+        codes = [-1] * len(research)
+        firm_code.extend((list(firm_codes) + codes) if firms_funded else (codes + list(firm_codes)))
         role.extend(roles)
         funded.extend(paid)
         support_type.extend(types)
     project_index = np.array(project_index)
+    organisation = np.array(organisation, dtype=object)
+    firm_code = np.array(firm_code, dtype=np.int64)
+    organisation[firm_code >= 0] = _firm_ids(firm_code[firm_code >= 0])
     funded = np.array(funded)
     support_type = np.array(support_type)
     budget = np.zeros(project_index.size)

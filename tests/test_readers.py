@@ -82,3 +82,45 @@ def test_missing_folder(tmp_path):
 def test_namibia_is_not_missing(tmp_path):
     (tmp_path / "organisations.csv").write_text("organisation_id,country\na,NA\n", encoding="utf-8")
     assert cn.read_ecosystem(tmp_path).organisations["country"].tolist() == ["NA"]
+
+
+def test_title_rows_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
+    # row 1: a title, row 2: the header, row 3: blank, row 4: good, row 5: bad kind
+    (tmp_path / "organisations.csv").write_text(
+        "Ledenlijst 2019\norganisation_id,kind\n\na,company\nb,alien\n", encoding="utf-8"
+    )
+    with pytest.raises(cn.SchemaError) as info:
+        cn.read_ecosystem(tmp_path)
+    case = info.value.failure_cases.iloc[0]
+    assert (case["row"], case["column"], case["value"]) == (5, "kind", "alien")
+
+
+def test_skipped_rows_are_reported_in_notes(tmp_path):
+    (tmp_path / "organisations.csv").write_text(
+        "Ledenlijst 2019\norganisation_id,kind\n\na,company\n\n", encoding="utf-8"
+    )
+    eco = cn.read_ecosystem(tmp_path)
+    actions = eco.notes["action"].tolist()
+    assert any("above the header" in action for action in actions)
+    assert any("2 empty row(s) skipped" in action for action in actions)
+
+
+def test_excel_with_merged_title_row(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "Leden van de cluster"
+    sheet.merge_cells("A1:C1")
+    sheet.append(["organisation_id", "name", "kind"])
+    sheet.append([7, "Coöperatief Ëcht", "company"])
+    sheet.append(["008", "Univ", "HES"])
+    book.save(tmp_path / "organisations.xlsx")
+    eco = cn.read_ecosystem(tmp_path)
+    assert eco.organisations["organisation_id"].tolist() == ["7", "008"]
+    assert eco.organisations["kind"].tolist() == ["company", "knowledge_institution"]
+
+
+def test_repeated_csv_column_is_reported_not_renamed(tmp_path):
+    (tmp_path / "organisations.csv").write_text("organisation_id,name,name\na,x,y\n", encoding="utf-8")
+    with pytest.raises(cn.SchemaError, match="duplicate column"):
+        cn.read_ecosystem(tmp_path)

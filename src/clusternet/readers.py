@@ -80,6 +80,7 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
     frames: dict[str, pd.DataFrame | None] = {}
     files: dict[str, str | None] = {}
     failures = []
+    notes: list[dict] = []
     for name, value in entries.items():
         if value is None:
             continue
@@ -91,9 +92,12 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
             frames[name] = read_table(value)
         except SchemaError as error:
             failures.extend(error.failure_cases.assign(table=name).to_dict("records"))
+            continue
+        for skipped in frames[name].attrs.get("skipped", []):
+            notes.append({"table": name, "file": str(value), "column": "", **skipped})
     if failures:
         raise SchemaError(failures)
-    return Ecosystem.from_tables(frames, files=files)
+    return Ecosystem.from_tables(frames, files=files, notes=pd.DataFrame(notes))
 
 
 def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame:
@@ -103,15 +107,20 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
     without BOM) or Windows-1252, and every cell is kept as text so ids like ``007`` survive.
     Excel needs the ``excel`` extra (openpyxl), Parquet the ``parquet`` extra (pyarrow).
 
+    The header is the first of the first ten rows that names a column of the data model, so
+    title rows above it (an Excel sheet with a merged "Ledenlijst 2019" banner) are skipped.
+    Empty rows are skipped. The index keeps each row's number as a spreadsheet shows it, so
+    errors point at the right row; skipped rows are listed in ``frame.attrs["skipped"]``.
+
     Examples
     --------
     >>> import tempfile, pathlib
     >>> import clusternet as cn
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "projects.csv"
-    >>> _ = path.write_text("project_id;budget\\nP1;1.250,5\\n", encoding="utf-8")
+    >>> _ = path.write_text("Projects 2019;\\nproject_id;budget\\n\\nP1;1.250,5\\n", encoding="utf-8")
     >>> cn.read_table(path)
       project_id  budget
-    2         P1 1.250,5
+    4         P1 1.250,5
     """
     path = Path(path)
     form = _format(path)
@@ -120,14 +129,65 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
                                  f"unknown file type; expected one of {', '.join(TABLE_SUFFIXES)}")])
     if not path.exists():
         raise SchemaError([_case(None, str(path), "no such file")])
-    if form == "csv":
-        frame = _read_csv(path)
-    elif form == "excel":
-        frame = _read_excel(path, sheet)
-    else:
+    if form == "parquet":
         frame = _read_parquet(path)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+        frame.attrs["skipped"] = []
+        return frame
+    grid = _read_csv(path) if form == "csv" else _read_excel(path, sheet)
+    return _grid_to_table(grid, path)
+
+
+def _grid_to_table(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Find the header row in a grid of cells read without one, and number rows as a spreadsheet."""
+    if grid.empty:
+        raise SchemaError([_case(None, str(path), "the file is empty; expected a header row")])
+    known = _known_column_names()
+    header_at = None
+    first_filled = None
+    for position in range(min(10, len(grid))):
+        cells = grid.iloc[position]
+        if cells.notna().any() and first_filled is None:
+            first_filled = position
+        names = {_normalise(cell) for cell in cells.dropna()}
+        if names & known:
+            header_at = position
+            break
+    if header_at is None:
+        header_at = first_filled if first_filled is not None else 0
+    header = [
+        f"unnamed_{i + 1}" if pd.isna(cell) or not str(cell).strip() else str(cell).replace("\ufeff", "").strip()
+        for i, cell in enumerate(grid.iloc[header_at])
+    ]
+    body = grid.iloc[header_at + 1:]
+    body.columns = header
+    body.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body))  # spreadsheet rows are 1-based
+    # Columns with neither a name nor a value are spreadsheet formatting, not data.
+    empty_unnamed = [name for name in header if name.startswith("unnamed_") and body[name].isna().all()]
+    body = body.drop(columns=empty_unnamed)
+    blank = body.isna().all(axis=1) if body.shape[1] else pd.Series(True, index=body.index)
+    skipped = []
+    if header_at:
+        skipped.append({"rows": header_at, "action": f"{header_at} row(s) above the header (row "
+                                                      f"{header_at + 1}) skipped as titles"})
+    if blank.any():
+        skipped.append({"rows": int(blank.sum()), "action": f"{int(blank.sum())} empty row(s) skipped"})
+    table = body[~blank]
+    table.attrs["skipped"] = skipped
+    return table
+
+
+def _known_column_names() -> set[str]:
+    names = set()
+    for schema in SCHEMAS.values():
+        for column in schema.columns:
+            names.add(_normalise(column.name))
+            names.update(_normalise(alias) for alias in column.aliases)
+    return names
+
+
+def _normalise(name: object) -> str:
+    return str(name).replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -135,7 +195,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if path.name.lower().endswith(".gz"):
         import gzip
 
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise SchemaError([_case(None, str(path), f"not a readable gzip file: {error}")]) from error
     if not raw.strip():
         raise SchemaError([_case(None, str(path), "the file is empty; expected a header row")])
     for encoding in _ENCODINGS:
@@ -144,22 +207,31 @@ def _read_csv(path: Path) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
-    sample = text[:65536]
+    first_lines = [line for line in text[:65536].splitlines() if line.strip()][:10]
     try:
-        separator = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
+        separator = csv.Sniffer().sniff("\n".join(first_lines[-3:]), delimiters=",;\t|").delimiter
     except csv.Error:
         separator = ","
     try:
+        # header=None: pandas would rename a repeated column ("id", "id.1"), hiding the problem
         return pd.read_csv(
             io.StringIO(text),
             sep=separator,
+            header=None,
             dtype=str,
             keep_default_na=False,  # "NA" is Namibia, not a missing value
             na_values=[""],
-            skip_blank_lines=True,
+            skip_blank_lines=False,  # keep row numbers equal to the spreadsheet's
+            # a title line above the header has fewer cells: name the widest row's columns
+            names=range(_width(first_lines, separator)),
         )
-    except (pd.errors.ParserError, ValueError) as error:
+    except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise SchemaError([_case(None, str(path), f"not a readable CSV file: {error}")]) from error
+
+
+def _width(lines: list[str], separator: str) -> int:
+    """The number of cells of the widest of the first lines."""
+    return max(len(next(csv.reader([line], delimiter=separator))) for line in lines)
 
 
 def _read_excel(path: Path, sheet) -> pd.DataFrame:
@@ -170,11 +242,9 @@ def _read_excel(path: Path, sheet) -> pd.DataFrame:
             "reading Excel files needs openpyxl: pip install 'clusternet[excel]'"
         ) from error
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
+        return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         raise SchemaError([_case(None, str(path), f"not a readable Excel file: {error}")]) from error
-    frame = frame.dropna(how="all")
-    return frame.reset_index(drop=True)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -1,0 +1,706 @@
+"""The cluster KPIs of the Flemish evaluation report, and the organisation network over time."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from .ecosystem import Ecosystem
+from .errors import MissingTableError
+
+__all__ = ["kpis", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
+
+#: Every column :func:`kpis` returns, with its definition (the docs print this table).
+KPI_DEFINITIONS: dict[str, str] = {
+    "members": "organisations (any kind) with a membership of the cluster in the year",
+    "new_members": "members in the year that were not members in the year before",
+    "leavers": "members in the year before that are not members in the year",
+    "retention_rate": "members in both the year before and the year / members in the year before",
+    "multi_cluster_member_share": "share of the members that are also a member of another cluster "
+    "in the same year",
+    "projects": "projects of the year the cluster carries (project_clusters, withdrawn rows excluded)",
+    "active_companies": "distinct companies taking part in at least one of the cluster's projects of "
+    "the year",
+    "new_active_companies": "active companies of the year not active for the cluster in any earlier year",
+    "projects_3plus_companies": "projects of the year with at least 3 distinct company participants",
+    "companies_in_3plus_projects": "distinct companies in at least one of those projects",
+    "sme_share_in_3plus_projects": "share of SMEs among those companies whose size is known",
+    "cross_sector_projects": "projects of the year whose company participants have two or more "
+    "distinct known sectors",
+    "companies_in_cross_sector_projects": "distinct companies in at least one cross-sector project",
+    "international_projects": "projects of the year with a participant whose known country is not "
+    "the home country",
+    "repeat_pairs": "organisation pairs working together in a project of the year that had already "
+    "worked together in a project of an earlier year",
+}
+
+_MEMBERSHIP_COLUMNS = ("members", "new_members", "leavers", "retention_rate", "multi_cluster_member_share")
+_PROJECT_COLUMNS = ("projects",)
+_PARTICIPANT_COLUMNS = (
+    "active_companies",
+    "new_active_companies",
+    "projects_3plus_companies",
+    "companies_in_3plus_projects",
+    "sme_share_in_3plus_projects",
+    "cross_sector_projects",
+    "companies_in_cross_sector_projects",
+    "international_projects",
+    "repeat_pairs",
+)
+_SHARE_COLUMNS = frozenset({"retention_rate", "multi_cluster_member_share", "sme_share_in_3plus_projects"})
+
+#: Columns of :func:`network_timeseries`.
+NETWORK_COLUMNS = (
+    "first_year",
+    "nodes",
+    "edges",
+    "density",
+    "components",
+    "largest_component_share",
+    "average_clustering",
+)
+
+# project_clusters statuses that mean the cluster does not carry the project.
+_WITHDRAWN = frozenset({"withdrawn", "teruggetrokken"})
+_UNKNOWN_SECTORS = frozenset({"unknown", "onbekend", ""})
+_ALL = "__ecosystem__"  # the one group when by=None
+
+
+def kpis(
+    ecosystem: Ecosystem,
+    *,
+    by: str | None = "cluster",
+    years: int | tuple[int | None, int | None] | None = None,
+    home_country: str | None = None,
+) -> pd.DataFrame:
+    """The cluster KPIs of the report's Tabel 4 and Tabel 12, per cluster and year.
+
+    Members (from ``memberships``) and active companies (from project participations) are
+    counted strictly apart, as the evaluation report asks: a dormant paying member is not an
+    active company, and an active company need not be a member.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+    by : {"cluster", None}, default "cluster"
+        ``"cluster"``: one row per cluster of the ``clusters`` table and year. ``None``: one
+        row per year for the whole ecosystem, where a member is a member of any cluster and the
+        projects are all projects.
+    years : int or (first, last), optional
+        Only return these years (inclusive; either bound may be ``None``). History before
+        ``first`` still counts for the flows (new members, new active companies, repeat pairs).
+    home_country : str, optional
+        The country that makes a project international when some participant is from
+        elsewhere. Default: the most common known country of the organisations that take part
+        in projects (ties: the alphabetically first). Stored in ``result.attrs["home_country"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(cluster_id, year)`` (``by="cluster"``) or ``year`` (``by=None``), one row
+        for every year from the first to the last year in the data (within ``years``), sorted.
+        The columns are always the keys of :data:`KPI_DEFINITIONS`, in that order: counts as
+        nullable ``Int64``, shares and rates as ``float64``. A KPI that cannot be computed is
+        missing (``<NA>``/``NaN``), never zero; see Notes.
+
+    Raises
+    ------
+    MissingTableError
+        ``by="cluster"`` without ``clusters``; or neither ``memberships`` nor the project tables
+        (``projects``, and ``project_clusters`` when ``by="cluster"``) were given.
+    ValueError
+        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a pair of years.
+
+    Warns
+    -----
+    UserWarning
+        When membership rows or projects without a year are left out.
+
+    See Also
+    --------
+    network_timeseries : size, density and cohesion of the organisation network per year.
+
+    Notes
+    -----
+    **Years.** A membership counts in its ``year``; a project and its participants count in the
+    project's ``year`` only (the data model has no end year). Rows without a year are left out,
+    with a warning.
+
+    **Membership KPIs** need ``memberships`` (missing otherwise). A cluster's member list is
+    known from its first to its last membership year; outside that span its membership KPIs are
+    missing, inside it a year without rows has 0 members. ``new_members``, ``leavers`` and
+    ``retention_rate`` compare with the year before and are missing in the first known year
+    (the list before it is unknown); a member that leaves and returns counts as new again. So
+    ``members = previous members - leavers + new_members``. ``retention_rate`` is missing when
+    the year before had no members. ``multi_cluster_member_share`` counts memberships of the
+    same year only, of any cluster in ``memberships`` (with ``by=None``: members of two or
+    more clusters / members of any cluster).
+
+    **Project KPIs.** A project belongs to every cluster that carries it in
+    ``project_clusters`` except rows whose status is ``withdrawn`` (or ``teruggetrokken``); a
+    project may belong to several clusters and counts for each. With ``by="cluster"`` the
+    project KPIs need ``projects`` and ``project_clusters``; with ``by=None`` only
+    ``projects``. They are missing for years outside the span of project years. The KPIs on
+    participants also need a non-empty ``participations`` table (an empty one is taken as
+    unknown: a real project has participants).
+
+    * A company is an organisation of kind ``company``. Only company participants count for
+      the 3-companies and cross-sector KPIs.
+    * ``new_active_companies``: never active for this cluster (any project, any earlier year)
+      before. In the first year of the data every active company is new: the history before
+      the data is unknown.
+    * ``sme_share_in_3plus_projects`` = SMEs / (SMEs + large companies) among the companies in
+      projects with 3 or more companies; companies of unknown size are left out of both; it
+      is missing when no such company has a known size.
+    * A sector is known unless it is empty or ``unknown`` (the default); unknown-sector companies
+      add no sector, but still count in ``companies_in_cross_sector_projects``. Both cross-sector
+      KPIs are missing when no participating company has a known sector.
+    * ``international_projects``: a participant of any kind with a known country other than
+      ``home_country``; an unknown country never makes a project international. Missing when no
+      participant has a known country.
+    * ``repeat_pairs``: unordered pairs of distinct organisations (any kind) that share a
+      project of the year (of the cluster) and also shared some project (of any cluster, or of
+      none) of a strictly earlier year. Two projects of the same year are not earlier than each
+      other, so a pair that first meets twice in one year is not a repeat pair in that year.
+
+    References
+    ----------
+    .. [1] IDEA Consult and Technopolis (2020). *Een onderzoek naar clusterondersteuning in
+       Vlaanderen*. Tabel 4 (programme KPIs) and Tabel 12 (KPIs per spearhead cluster).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({
+    ...         "organisation_id": ["a", "b", "c", "u"],
+    ...         "kind": ["company", "company", "company", "university"],
+    ...         "sector": ["chemistry", "food", "chemistry", "unknown"],
+    ...         "size_class": ["sme", "large", "sme", "unknown"],
+    ...         "country": ["BE", "BE", "NL", "BE"]}),
+    ...     clusters=pd.DataFrame({"cluster_id": ["k"]}),
+    ...     memberships=pd.DataFrame({"organisation_id": ["a", "b", "a", "c"],
+    ...                               "cluster_id": ["k", "k", "k", "k"],
+    ...                               "year": [2019, 2019, 2020, 2020]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"], "year": [2019, 2020]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p2", "p2", "p2"],
+    ...                                  "organisation_id": ["a", "u", "a", "b", "c", "u"]}),
+    ...     project_clusters=pd.DataFrame({"project_id": ["p1", "p2"], "cluster_id": ["k", "k"]}),
+    ... )
+    >>> table = cn.kpis(eco)
+    >>> table[["members", "new_members", "leavers", "retention_rate"]]
+                 members  new_members  leavers  retention_rate
+    cluster_id year
+    k          2019        2         <NA>     <NA>             NaN
+               2020        2            1        1             0.5
+    >>> table.loc[("k", 2020), ["active_companies", "projects_3plus_companies",
+    ...                         "cross_sector_projects", "international_projects", "repeat_pairs"]].tolist()
+    [3, 1, 1, 1, 1]
+    >>> table.attrs["home_country"]
+    'BE'
+    """
+    if by not in ("cluster", None):
+        raise ValueError(f"by must be 'cluster' or None, not {by!r}")
+    first, last = _year_bounds(years)
+    provided = ecosystem.provided
+    if by == "cluster":
+        ecosystem.require("clusters", purpose="kpis(by='cluster')")
+        project_tables = ("projects", "project_clusters")
+    else:
+        project_tables = ("projects",)
+    has_members = "memberships" in provided
+    has_projects = all(name in provided for name in project_tables)
+    if not has_members and not has_projects:
+        raise MissingTableError(
+            f"kpis(by={by!r}) needs the table memberships (membership KPIs) or the tables "
+            f"{', '.join(project_tables)} (project KPIs); this ecosystem has neither"
+        )
+    has_participants = (
+        has_projects and "participations" in provided and len(ecosystem.participations) > 0
+    )
+
+    groups = pd.Index(
+        sorted(ecosystem.clusters["cluster_id"].unique()) if by == "cluster" else [_ALL], dtype="str"
+    )
+    pieces: list[pd.DataFrame] = []
+    spans: list[tuple[int, int]] = []
+    attrs: dict[str, object] = {"home_country": None}
+    if has_members:
+        counts, span = _membership_kpis(ecosystem, by)
+        if counts is not None:
+            pieces.append(counts)
+            spans.append(span)
+    if has_projects:
+        counts, span, home = _project_kpis(ecosystem, by, groups, home_country, has_participants)
+        attrs["home_country"] = home
+        if counts is not None:
+            pieces.append(counts)
+            spans.append(span)
+
+    if spans:
+        low = max(min(span[0] for span in spans), first if first is not None else -(10**9))
+        high = min(max(span[1] for span in spans), last if last is not None else 10**9)
+    else:
+        low, high = 0, -1
+    index = pd.MultiIndex.from_product(
+        [groups, pd.Index(range(low, high + 1), dtype="int64")], names=["cluster_id", "year"]
+    )
+    result = pd.DataFrame(index=index)
+    for piece in pieces:
+        result = result.join(piece.reindex(index))
+    for column in KPI_DEFINITIONS:
+        if column not in result:
+            result[column] = np.nan
+        result[column] = result[column].astype("float64" if column in _SHARE_COLUMNS else "Int64")
+    result = result[list(KPI_DEFINITIONS)]
+    if by is None:
+        result = result.droplevel("cluster_id")
+    result.attrs.update(attrs)
+    return result
+
+
+def network_timeseries(
+    ecosystem: Ecosystem,
+    *,
+    window: int = 1,
+    step: int = 1,
+    years: int | tuple[int | None, int | None] | None = None,
+) -> pd.DataFrame:
+    """Size and cohesion of the organisation network, per year or per moving window of years.
+
+    The organisation network of a window links two organisations when they take part in a
+    common project whose year lies in the window; its nodes are the organisations with at
+    least one participation in such a project (so the single participant of a one-partner
+    project is an isolated node).
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+        Needs ``projects`` and ``participations``; projects without a year are left out.
+    window : int, default 1
+        Years per window: the window ending in year ``t`` covers ``t - window + 1`` to ``t``.
+    step : int, default 1
+        Years between the ends of consecutive windows.
+    years : int or (first, last), optional
+        Only use projects of these years (inclusive; either bound may be ``None``). The first
+        window ends at ``first + window - 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``, the last year of the window, with columns ``first_year`` (first
+        year of the window), ``nodes``, ``edges``, ``density`` (edges / possible edges),
+        ``components`` (connected components, isolated nodes included),
+        ``largest_component_share`` (nodes in the largest component / nodes) and
+        ``average_clustering`` (mean local clustering coefficient over all nodes, 0 for nodes
+        of degree below 2, as :func:`networkx.average_clustering`). A window without any
+        participation has 0 nodes, 0 edges, 0 components and missing ratios.
+
+    Raises
+    ------
+    MissingTableError
+        Without ``projects`` or ``participations``.
+    ValueError
+        ``window`` or ``step`` below 1, or a bad ``years``.
+
+    Notes
+    -----
+    Computed on a sparse adjacency matrix: the network is the off-diagonal pattern of
+    :math:`B B^T` for the organisation-by-project incidence matrix :math:`B` of the window.
+    Triangles are counted on the edges oriented from lower to higher degree, which keeps the
+    sparse products small even with consortia of a hundred partners [1]_.
+
+    References
+    ----------
+    .. [1] Schank, T. and Wagner, D. (2005). Finding, counting and listing all triangles in
+       large graphs, an experimental study. *WEA 2005*, LNCS 3503, 606-609.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": list("abcde")}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2", "p3"], "year": [2019, 2019, 2020]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p3", "p3"],
+    ...                                  "organisation_id": ["a", "b", "c", "d", "a", "e"]}),
+    ... )
+    >>> cn.network_timeseries(eco)[["nodes", "edges", "components", "average_clustering"]]
+          nodes  edges  components  average_clustering
+    year
+    2019      4      3           2                0.75
+    2020      2      1           1                0.00
+    """
+    for name, value in (("window", window), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"{name} must be a whole number of years of at least 1, not {value!r}")
+    first, last = _year_bounds(years)
+    ecosystem.require("projects", "participations", purpose="network_timeseries")
+    projects = _projects_with_year(ecosystem)
+    participations = ecosystem.participations[["project_id", "organisation_id"]].merge(
+        projects, on="project_id", how="inner"
+    )
+    organisation_codes, organisation_ids = pd.factorize(participations["organisation_id"], sort=True)
+    project_codes, _ = pd.factorize(participations["project_id"], sort=True)
+    project_years = participations["year"].to_numpy(dtype="int64")
+    data_years = projects["year"]
+    low = first if first is not None else (int(data_years.min()) if len(data_years) else 0)
+    high = last if last is not None else (int(data_years.max()) if len(data_years) else -1)
+    rows = []
+    for end in range(low + window - 1, high + 1, step):
+        start = end - window + 1
+        inside = (project_years >= start) & (project_years <= end)
+        adjacency = _organisation_adjacency(organisation_codes[inside], project_codes[inside])
+        rows.append({"year": end, "first_year": start, **_network_statistics(adjacency)})
+    result = pd.DataFrame(rows, columns=["year", *NETWORK_COLUMNS]).set_index("year")
+    for column in ("first_year", "nodes", "edges", "components"):
+        result[column] = result[column].astype("int64")
+    for column in ("density", "largest_component_share", "average_clustering"):
+        result[column] = result[column].astype("float64")
+    result.index = result.index.astype("int64")
+    return result
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _year_bounds(years: object) -> tuple[int | None, int | None]:
+    if years is None:
+        return None, None
+    if isinstance(years, int | np.integer) and not isinstance(years, bool):
+        return int(years), int(years)
+    if isinstance(years, tuple) and len(years) == 2 and all(
+        bound is None or (isinstance(bound, int | np.integer) and not isinstance(bound, bool))
+        for bound in years
+    ):
+        first, last = (None if bound is None else int(bound) for bound in years)
+        if first is not None and last is not None and first > last:
+            raise ValueError(f"years=({first}, {last}): the first year is after the last")
+        return first, last
+    raise ValueError(f"years must be a year or a (first, last) tuple of years, not {years!r}")
+
+
+def _drop_missing_years(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    missing = frame["year"].isna()
+    if missing.any():
+        warnings.warn(
+            f"{int(missing.sum())} {what} without a year left out of the yearly figures",
+            UserWarning,
+            stacklevel=4,
+        )
+        frame = frame[~missing]
+    return frame.assign(year=frame["year"].astype("int64"))
+
+
+def _projects_with_year(ecosystem: Ecosystem) -> pd.DataFrame:
+    return _drop_missing_years(ecosystem.projects[["project_id", "year"]], "projects")
+
+
+def _group_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(frame[["group", "year"]].astype({"group": "str", "year": "int64"}),
+                                    names=["cluster_id", "year"])
+
+
+def _count(frame: pd.DataFrame, name: str, *, distinct: str | None = None) -> pd.Series:
+    """Rows (or distinct values of ``distinct``) per (group, year), indexed like the result."""
+    if distinct is not None:
+        frame = frame.drop_duplicates(["group", "year", distinct])
+    counts = frame.groupby(["group", "year"], sort=False).size()
+    counts.index = counts.index.set_names(["cluster_id", "year"])
+    return counts.rename(name)
+
+
+def _mean(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    means = frame.groupby(["group", "year"], sort=False)[column].mean()
+    means.index = means.index.set_names(["cluster_id", "year"])
+    return means.rename(name)
+
+
+def _membership_kpis(
+    ecosystem: Ecosystem, by: str | None
+) -> tuple[pd.DataFrame | None, tuple[int, int] | None]:
+    memberships = _drop_missing_years(
+        ecosystem.memberships[["organisation_id", "cluster_id", "year"]], "membership rows"
+    ).drop_duplicates(["organisation_id", "cluster_id", "year"])
+    if memberships.empty:
+        return None, None
+    cluster_count = memberships.groupby(["organisation_id", "year"])["cluster_id"].transform("size")
+    memberships = memberships.assign(in_other=(cluster_count >= 2).astype("float64"))
+    group = memberships["cluster_id"] if by == "cluster" else pd.Series(_ALL, index=memberships.index)
+    members = (
+        memberships.assign(group=group.astype("str"))
+        .drop_duplicates(["group", "organisation_id", "year"])[["group", "organisation_id", "year", "in_other"]]
+    )
+    stayed = members.merge(
+        members[["group", "organisation_id", "year"]].assign(year=lambda frame: frame["year"] + 1),
+        on=["group", "organisation_id", "year"],
+        how="inner",
+    )
+    table = pd.concat(
+        [
+            _count(members, "members"),
+            _count(stayed, "stayed"),
+            _mean(members, "in_other", "multi_cluster_member_share"),
+        ],
+        axis=1,
+    )
+    # A cluster's member list is known from its first to its last membership year.
+    spans = members.groupby("group")["year"].agg(["min", "max"])
+    full = pd.MultiIndex.from_tuples(
+        [(name, year) for name, row in spans.iterrows() for year in range(row["min"], row["max"] + 1)],
+        names=["cluster_id", "year"],
+    )
+    table = table.reindex(full)
+    table[["members", "stayed"]] = table[["members", "stayed"]].fillna(0)
+    previous = table["members"].groupby(level="cluster_id").shift(1)  # NaN in the first known year
+    table["new_members"] = table["members"] - table["stayed"].where(previous.notna())
+    table["leavers"] = previous - table["stayed"]
+    table["retention_rate"] = table["stayed"] / previous.where(previous > 0)
+    return table[list(_MEMBERSHIP_COLUMNS)], (int(spans["min"].min()), int(spans["max"].max()))
+
+
+def _project_kpis(
+    ecosystem: Ecosystem, by: str | None, groups: pd.Index, home_country: str | None, has_participants: bool
+) -> tuple[pd.DataFrame | None, tuple[int, int] | None, str | None]:
+    """Project KPIs on a (group, year) grid, on integer codes so that all of CORDIS takes seconds."""
+    projects = _projects_with_year(ecosystem)
+    if projects.empty:
+        return None, None, home_country
+    project_ids = pd.Index(projects["project_id"])
+    project_year = projects["year"].to_numpy(dtype="int64")
+    first, last = int(project_year.min()), int(project_year.max())
+    n_years, n_projects = last - first + 1, len(project_ids)
+    n_cells = len(groups) * n_years
+
+    # The carried projects: one (group, project) row each.
+    if by is None:
+        carried_group = np.zeros(n_projects, dtype="int64")
+        carried_project = np.arange(n_projects, dtype="int64")
+    else:
+        carried = ecosystem.project_clusters
+        status = carried["status"].fillna("").str.strip().str.lower()
+        carried = carried[~status.isin(_WITHDRAWN).to_numpy()]
+        project_code = project_ids.get_indexer(carried["project_id"])
+        group_code = groups.get_indexer(carried["cluster_id"])
+        inside = (project_code >= 0) & (group_code >= 0)
+        keys = np.unique(group_code[inside].astype("int64") * n_projects + project_code[inside])
+        carried_group, carried_project = keys // n_projects, keys % n_projects
+    cell = carried_group * n_years + (project_year[carried_project] - first)
+    columns: dict[str, np.ndarray] = {"projects": np.bincount(cell, minlength=n_cells).astype("float64")}
+    if not has_participants:
+        return _grid_frame(columns, groups, first, last), (first, last), home_country
+
+    organisations = ecosystem.organisations
+    organisation_ids = pd.Index(organisations["organisation_id"])
+    participations = ecosystem.participations
+    part_project = project_ids.get_indexer(participations["project_id"])
+    inside = part_project >= 0
+    part_project = part_project[inside].astype("int64")
+    part_organisation = organisation_ids.get_indexer(participations["organisation_id"][inside]).astype("int64")
+    order = np.lexsort((part_organisation, part_project))
+    part_project, part_organisation = part_project[order], part_organisation[order]
+    n_organisations = len(organisation_ids)
+
+    sector_code = _codes(organisations["sector"], unknown=_UNKNOWN_SECTORS, lower=True)
+    country_code, countries = _codes(organisations["country"], unknown=frozenset({""}), lower=False,
+                                     return_values=True)
+    size = organisations["size_class"].map({"sme": 1.0, "large": 0.0}).to_numpy(dtype="float64")
+    is_company = (organisations["kind"] == "company").to_numpy()
+    if home_country is None:
+        participating = np.unique(part_organisation)
+        known = country_code[participating]
+        known = known[known >= 0]
+        if len(known):
+            frequency = np.bincount(known, minlength=len(countries))
+            home_country = min(countries[frequency == frequency.max()])
+    home_code = int(np.flatnonzero(countries == home_country)[0]) if home_country in set(countries) else -1
+
+    # Per project: companies, distinct known company sectors, a foreign participant.
+    company = is_company[part_organisation]
+    company_project, company_organisation = part_project[company], part_organisation[company]
+    companies = np.bincount(company_project, minlength=n_projects)
+    sector = sector_code[company_organisation]
+    known_sector = sector >= 0
+    n_sectors = int(sector_code.max()) + 1 if len(sector_code) else 0
+    project_sector = np.unique(company_project[known_sector] * max(n_sectors, 1) + sector[known_sector])
+    sectors = np.bincount(project_sector // max(n_sectors, 1), minlength=n_projects)
+    part_country = country_code[part_organisation]
+    foreign = (part_country >= 0) & (part_country != home_code)
+    international = np.bincount(part_project[foreign], minlength=n_projects) > 0
+    three_plus, cross_sector = companies >= 3, sectors >= 2
+
+    for name, flag in (("projects_3plus_companies", three_plus), ("cross_sector_projects", cross_sector),
+                       ("international_projects", international)):
+        columns[name] = np.bincount(cell[flag[carried_project]], minlength=n_cells).astype("float64")
+
+    # Company participants of every carried project: (cell, organisation) rows.
+    company_starts = _block_starts(companies)
+    row, position = _expand(company_starts[carried_project], companies[carried_project])
+    company_cell, company_id = cell[row], company_organisation[position]
+    company_project_of_row = carried_project[row]
+    columns["active_companies"] = _distinct_count(company_cell, company_id, n_organisations, n_cells)
+    group_organisation = carried_group[row] * n_organisations + company_id
+    year_of_row = project_year[company_project_of_row]
+    by_key = np.lexsort((year_of_row, group_organisation))
+    is_first = np.ones(len(by_key), dtype=bool)
+    is_first[1:] = group_organisation[by_key][1:] != group_organisation[by_key][:-1]
+    columns["new_active_companies"] = np.bincount(company_cell[by_key][is_first], minlength=n_cells).astype(
+        "float64"
+    )
+    in_three_plus = three_plus[company_project_of_row]
+    columns["companies_in_3plus_projects"] = _distinct_count(
+        company_cell[in_three_plus], company_id[in_three_plus], n_organisations, n_cells
+    )
+    distinct = np.unique(company_cell[in_three_plus] * n_organisations + company_id[in_three_plus])
+    distinct_size = size[distinct % n_organisations]
+    sized = ~np.isnan(distinct_size)
+    sized_cell = distinct[sized] // n_organisations
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns["sme_share_in_3plus_projects"] = np.bincount(
+            sized_cell, weights=distinct_size[sized], minlength=n_cells
+        ) / np.bincount(sized_cell, minlength=n_cells)
+    in_cross = cross_sector[company_project_of_row]
+    columns["companies_in_cross_sector_projects"] = _distinct_count(
+        company_cell[in_cross], company_id[in_cross], n_organisations, n_cells
+    )
+    columns["repeat_pairs"] = _repeat_pairs(
+        part_project, part_organisation, project_year, carried_project, cell, n_projects, n_cells
+    )
+    if not (sector_code[np.unique(company_organisation)] >= 0).any():
+        columns["cross_sector_projects"] = columns["companies_in_cross_sector_projects"] = np.full(n_cells, np.nan)
+    if not (part_country >= 0).any():
+        columns["international_projects"] = np.full(n_cells, np.nan)
+    return _grid_frame(columns, groups, first, last), (first, last), home_country
+
+
+def _repeat_pairs(
+    part_project: np.ndarray,
+    part_organisation: np.ndarray,
+    project_year: np.ndarray,
+    carried_project: np.ndarray,
+    cell: np.ndarray,
+    n_projects: int,
+    n_cells: int,
+) -> np.ndarray:
+    """Distinct pairs per cell that met in a project of a strictly earlier year."""
+    size = np.bincount(part_project, minlength=n_projects)
+    starts = _block_starts(size)
+    # Every participant with each later participant of its project (rows are sorted by project).
+    later = (starts + size)[part_project] - np.arange(len(part_project)) - 1
+    first, offset = _expand(np.arange(len(part_project)) + 1, later)
+    low, high = part_organisation[first], part_organisation[offset]
+    pair_project = part_project[first]
+    _, pair = np.unique(np.minimum(low, high) * (int(part_organisation.max()) + 1) + np.maximum(low, high),
+                        return_inverse=True)
+    pair = pair.ravel().astype("int64")
+    n_pairs = int(pair.max()) + 1 if len(pair) else 0
+    first_met = np.full(n_pairs, np.iinfo("int64").max)
+    np.minimum.at(first_met, pair, project_year[pair_project])
+    # Pairs of every carried project, kept where the pair met in an earlier year.
+    order = np.argsort(pair_project, kind="stable")
+    pairs_per_project = np.bincount(pair_project, minlength=n_projects)
+    pair_starts = _block_starts(pairs_per_project)
+    row, position = _expand(pair_starts[carried_project], pairs_per_project[carried_project])
+    carried_pair = pair[order][position]
+    repeated = first_met[carried_pair] < project_year[carried_project[row]]
+    return _distinct_count(cell[row][repeated], carried_pair[repeated], max(n_pairs, 1), n_cells)
+
+
+def _codes(values: pd.Series, *, unknown: frozenset[str], lower: bool, return_values: bool = False):
+    """Integer codes of the known values (stripped text), -1 for empty or unknown ones."""
+    text = values.astype("object").where(values.notna(), "").map(lambda value: str(value).strip())
+    key = text.str.lower() if lower else text
+    known = ~key.isin(unknown).to_numpy()
+    codes = np.full(len(values), -1, dtype="int64")
+    found, uniques = pd.factorize(key[known], sort=True)
+    codes[known] = found
+    if return_values:
+        return codes, np.asarray(uniques, dtype=object)
+    return codes
+
+
+def _block_starts(counts: np.ndarray) -> np.ndarray:
+    """Where each key's block starts in rows sorted by key, from the rows per key."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64")
+
+
+def _expand(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Owner ``i`` gets the positions ``starts[i] ... starts[i] + lengths[i] - 1``: (owners, positions)."""
+    lengths = np.asarray(lengths, dtype="int64")
+    owner = np.repeat(np.arange(len(lengths), dtype="int64"), lengths)
+    within = np.arange(int(lengths.sum()), dtype="int64") - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(np.asarray(starts, dtype="int64"), lengths) + within
+
+
+def _distinct_count(cells: np.ndarray, items: np.ndarray, n_items: int, n_cells: int) -> np.ndarray:
+    distinct = np.unique(cells.astype("int64") * n_items + items)
+    return np.bincount(distinct // n_items, minlength=n_cells).astype("float64")
+
+
+def _grid_frame(columns: dict[str, np.ndarray], groups: pd.Index, first: int, last: int) -> pd.DataFrame:
+    index = pd.MultiIndex.from_product(
+        [groups, pd.Index(range(first, last + 1), dtype="int64")], names=["cluster_id", "year"]
+    )
+    return pd.DataFrame(columns, index=index)
+
+
+def _organisation_adjacency(organisation_codes: np.ndarray, project_codes: np.ndarray) -> sp.csr_matrix:
+    """Binary symmetric adjacency of the organisations in these participations, zero diagonal."""
+    if len(organisation_codes) == 0:
+        return sp.csr_matrix((0, 0))
+    rows, row_ids = pd.factorize(organisation_codes, sort=True)
+    columns, column_ids = pd.factorize(project_codes, sort=True)
+    incidence = sp.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(row_ids), len(column_ids))
+    )
+    adjacency = (incidence @ incidence.T).tocsr()
+    adjacency.setdiag(0)
+    adjacency.eliminate_zeros()
+    adjacency.data[:] = 1.0
+    return adjacency
+
+
+def _network_statistics(adjacency: sp.csr_matrix) -> dict[str, Hashable]:
+    nodes = adjacency.shape[0]
+    edges = adjacency.nnz // 2
+    if nodes == 0:
+        return {"nodes": 0, "edges": 0, "density": np.nan, "components": 0,
+                "largest_component_share": np.nan, "average_clustering": np.nan}
+    components, labels = connected_components(adjacency, directed=False)
+    degree = np.diff(adjacency.indptr)
+    triangles = _triangles(adjacency, degree)
+    possible = degree * (degree - 1) / 2
+    local = np.divide(triangles, possible, out=np.zeros(nodes), where=possible > 0)
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "density": edges / (nodes * (nodes - 1) / 2) if nodes > 1 else 0.0,
+        "components": int(components),
+        "largest_component_share": np.bincount(labels).max() / nodes,
+        "average_clustering": float(local.mean()),
+    }
+
+
+def _triangles(adjacency: sp.csr_matrix, degree: np.ndarray) -> np.ndarray:
+    """Triangles through each node, on edges oriented from lower to higher (degree, index)."""
+    rank = np.empty(len(degree), dtype="int64")
+    rank[np.lexsort((np.arange(len(degree)), degree))] = np.arange(len(degree))
+    edges = adjacency.tocoo()
+    forward = rank[edges.row] < rank[edges.col]
+    oriented = sp.csr_matrix(
+        (np.ones(int(forward.sum())), (edges.row[forward], edges.col[forward])), shape=adjacency.shape
+    )
+    # A triangle with ranks a < b < c has edges a->b, b->c and a->c.
+    lowest_highest = (oriented @ oriented).multiply(oriented)  # entry (a, c): one per middle b
+    middle = (oriented.T @ oriented).multiply(oriented)  # entry (b, c): one per lowest a
+    return (
+        np.asarray(lowest_highest.sum(axis=1)).ravel()
+        + np.asarray(lowest_highest.sum(axis=0)).ravel()
+        + np.asarray(middle.sum(axis=1)).ravel()
+    )

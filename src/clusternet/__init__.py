@@ -6,6 +6,7 @@ from . import datasets
 from .ecosystem import Ecosystem
 from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
 from .cordis import read_cordis
+from .kpis import kpis, network_timeseries
 from .readers import read_ecosystem, read_table
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "read_cordis",
     "read_ecosystem",
     "read_table",
+    "kpis",
+    "network_timeseries",
 ]
 
 __version__ = "0.1.0"

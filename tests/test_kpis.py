@@ -584,3 +584,13 @@ def test_cordis_by_none(cordis):
     assert table["sme_share_in_3plus_projects"].isna().all()
     assert table["cross_sector_projects"].isna().all()
     assert table["members"].isna().all()  # no memberships in EU data
+
+
+def test_cordis_network_2014_matches_networkx(cordis):
+    # 2014 is the smallest start year (about 1,200 organisations): small enough for networkx.
+    small = cordis.replace(projects=cordis.projects[cordis.projects["year"] == 2014],
+                           participations=cordis.participations[cordis.participations["project_id"].isin(
+                               cordis.projects.loc[cordis.projects["year"] == 2014, "project_id"])])
+    actual = network_timeseries(small)
+    pd.testing.assert_frame_equal(actual.drop(columns="first_year"), _networkx_series(small, 1),
+                                  check_dtype=False)

@@ -224,6 +224,7 @@ def test_years_select_rows_but_keep_history(small):
     assert table.loc[2019, "new_members"] == 2  # still compared with 2018
     assert table.loc[2019, "repeat_pairs"] == 2  # 2018 projects still count as earlier
     assert kpis(small, by=None, years=2020).index.tolist() == [2020]
+    assert kpis(small, by=None, years=[2018, 2019]).index.tolist() == [2018, 2019]
 
 
 def test_gap_in_a_member_list_counts_zero_members_inside_its_span():
@@ -297,8 +298,9 @@ def test_refused_without_the_tables_needed(tables, by, error, fragment):
     ({"by": "organisation"}, "by must be"),
     ({"years": "2019"}, "years must be"),
     ({"years": (2020, 2019)}, "after the last"),
-    ({"years": [2018, 2019]}, "years must be"),
-], ids=["bad-by", "years-text", "years-reversed", "years-list"])
+    ({"years": (2018, 2019, 2020)}, "years must be"),
+    ({"years": (2018.5, None)}, "years must be"),
+], ids=["bad-by", "years-text", "years-reversed", "years-three", "years-fraction"])
 def test_bad_options(small, options, fragment):
     with pytest.raises(ValueError, match=fragment):
         kpis(small, **options)

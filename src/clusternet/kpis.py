@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -40,18 +39,6 @@ KPI_DEFINITIONS: dict[str, str] = {
 }
 
 _MEMBERSHIP_COLUMNS = ("members", "new_members", "leavers", "retention_rate", "multi_cluster_member_share")
-_PROJECT_COLUMNS = ("projects",)
-_PARTICIPANT_COLUMNS = (
-    "active_companies",
-    "new_active_companies",
-    "projects_3plus_companies",
-    "companies_in_3plus_projects",
-    "sme_share_in_3plus_projects",
-    "cross_sector_projects",
-    "companies_in_cross_sector_projects",
-    "international_projects",
-    "repeat_pairs",
-)
 _SHARE_COLUMNS = frozenset({"retention_rate", "multi_cluster_member_share", "sme_share_in_3plus_projects"})
 
 #: Columns of :func:`network_timeseries`.
@@ -342,7 +329,7 @@ def network_timeseries(
             raise ValueError(f"{name} must be a whole number of years of at least 1, not {value!r}")
     first, last = _year_bounds(years)
     ecosystem.require("projects", "participations", purpose="network_timeseries")
-    projects = _projects_with_year(ecosystem)
+    projects = _projects_with_year(ecosystem, stacklevel=2)
     participations = ecosystem.participations[["project_id", "organisation_id"]].merge(
         projects, on="project_id", how="inner"
     )
@@ -375,7 +362,7 @@ def _year_bounds(years: object) -> tuple[int | None, int | None]:
         return None, None
     if isinstance(years, int | np.integer) and not isinstance(years, bool):
         return int(years), int(years)
-    if isinstance(years, tuple) and len(years) == 2 and all(
+    if isinstance(years, tuple | list) and len(years) == 2 and all(
         bound is None or (isinstance(bound, int | np.integer) and not isinstance(bound, bool))
         for bound in years
     ):
@@ -383,34 +370,27 @@ def _year_bounds(years: object) -> tuple[int | None, int | None]:
         if first is not None and last is not None and first > last:
             raise ValueError(f"years=({first}, {last}): the first year is after the last")
         return first, last
-    raise ValueError(f"years must be a year or a (first, last) tuple of years, not {years!r}")
+    raise ValueError(f"years must be a year or a (first, last) pair of years, not {years!r}")
 
 
-def _drop_missing_years(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+def _drop_missing_years(frame: pd.DataFrame, what: str, *, stacklevel: int) -> pd.DataFrame:
     missing = frame["year"].isna()
     if missing.any():
         warnings.warn(
             f"{int(missing.sum())} {what} without a year left out of the yearly figures",
             UserWarning,
-            stacklevel=4,
+            stacklevel=stacklevel + 1,
         )
         frame = frame[~missing]
     return frame.assign(year=frame["year"].astype("int64"))
 
 
-def _projects_with_year(ecosystem: Ecosystem) -> pd.DataFrame:
-    return _drop_missing_years(ecosystem.projects[["project_id", "year"]], "projects")
+def _projects_with_year(ecosystem: Ecosystem, *, stacklevel: int) -> pd.DataFrame:
+    return _drop_missing_years(ecosystem.projects[["project_id", "year"]], "projects", stacklevel=stacklevel + 1)
 
 
-def _group_index(frame: pd.DataFrame) -> pd.MultiIndex:
-    return pd.MultiIndex.from_frame(frame[["group", "year"]].astype({"group": "str", "year": "int64"}),
-                                    names=["cluster_id", "year"])
-
-
-def _count(frame: pd.DataFrame, name: str, *, distinct: str | None = None) -> pd.Series:
-    """Rows (or distinct values of ``distinct``) per (group, year), indexed like the result."""
-    if distinct is not None:
-        frame = frame.drop_duplicates(["group", "year", distinct])
+def _count(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Rows per (group, year), indexed like the result."""
     counts = frame.groupby(["group", "year"], sort=False).size()
     counts.index = counts.index.set_names(["cluster_id", "year"])
     return counts.rename(name)
@@ -426,7 +406,7 @@ def _membership_kpis(
     ecosystem: Ecosystem, by: str | None
 ) -> tuple[pd.DataFrame | None, tuple[int, int] | None]:
     memberships = _drop_missing_years(
-        ecosystem.memberships[["organisation_id", "cluster_id", "year"]], "membership rows"
+        ecosystem.memberships[["organisation_id", "cluster_id", "year"]], "membership rows", stacklevel=3
     ).drop_duplicates(["organisation_id", "cluster_id", "year"])
     if memberships.empty:
         return None, None
@@ -469,7 +449,7 @@ def _project_kpis(
     ecosystem: Ecosystem, by: str | None, groups: pd.Index, home_country: str | None, has_participants: bool
 ) -> tuple[pd.DataFrame | None, tuple[int, int] | None, str | None]:
     """Project KPIs on a (group, year) grid, on integer codes so that all of CORDIS takes seconds."""
-    projects = _projects_with_year(ecosystem)
+    projects = _projects_with_year(ecosystem, stacklevel=3)
     if projects.empty:
         return None, None, home_country
     project_ids = pd.Index(projects["project_id"])
@@ -666,7 +646,7 @@ def _organisation_adjacency(organisation_codes: np.ndarray, project_codes: np.nd
     return adjacency
 
 
-def _network_statistics(adjacency: sp.csr_matrix) -> dict[str, Hashable]:
+def _network_statistics(adjacency: sp.csr_matrix) -> dict[str, float]:
     nodes = adjacency.shape[0]
     edges = adjacency.nnz // 2
     if nodes == 0:

@@ -3,13 +3,83 @@
 from __future__ import annotations
 
 from . import datasets
+from .bridging import (
+    BROKERAGE_ROLES,
+    MODULE_ROLES,
+    MissingAttributeError,
+    PermutationResult,
+    brokerage,
+    consortium_diversity,
+    ei_index,
+    gefura,
+    group_mixing,
+    module_roles,
+    nominal_assortativity,
+    participation_coefficient,
+    permutation_test,
+    structural_holes,
+)
+from .centrality import ConvergenceWarning, InvalidGraphError, centrality, cluster_centrality
+from .communities import (
+    COMMUNITY_METHODS,
+    communities,
+    community_profile,
+    compare_partitions,
+    consensus_communities,
+    misfits,
+    modularity,
+    nominal_partition,
+)
 from .ecosystem import Ecosystem
 from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
 from .cordis import read_cordis
+from .graphs import (
+    IdCollisionError,
+    OptionError,
+    bipartite_graph,
+    cluster_edges,
+    cluster_network,
+    edge_table,
+    organisation_edges,
+    organisation_network,
+    project_edges,
+    project_network,
+)
 from .kpis import kpis, network_timeseries
+from .membership_overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
 from .readers import read_ecosystem, read_table
 
 __all__ = [
+    "COMMUNITY_METHODS",
+    "communities",
+    "community_profile",
+    "compare_partitions",
+    "consensus_communities",
+    "misfits",
+    "modularity",
+    "nominal_partition",
+    "ConvergenceWarning",
+    "InvalidGraphError",
+    "centrality",
+    "cluster_centrality",
+    "OVERLAP_MEASURES",
+    "multi_membership",
+    "niche_mapping",
+    "overlap",
+    "BROKERAGE_ROLES",
+    "MODULE_ROLES",
+    "MissingAttributeError",
+    "PermutationResult",
+    "brokerage",
+    "consortium_diversity",
+    "ei_index",
+    "gefura",
+    "group_mixing",
+    "module_roles",
+    "nominal_assortativity",
+    "participation_coefficient",
+    "permutation_test",
+    "structural_holes",
     "ClusternetError",
     "Ecosystem",
     "MissingTableError",
@@ -21,6 +91,16 @@ __all__ = [
     "read_table",
     "kpis",
     "network_timeseries",
+    "IdCollisionError",
+    "OptionError",
+    "bipartite_graph",
+    "cluster_edges",
+    "cluster_network",
+    "edge_table",
+    "organisation_edges",
+    "organisation_network",
+    "project_edges",
+    "project_network",
 ]
 
 __version__ = "0.1.0"

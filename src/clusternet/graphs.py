@@ -1,0 +1,766 @@
+"""Bipartite graphs and weighted one-mode networks of organisations, projects and clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .ecosystem import Ecosystem
+from .errors import ClusternetError
+from .incidence import WEIGHTS, Incidence, Projection, build_incidence, project_rows, sorted_ids
+from .schema import KINDS
+
+__all__ = [
+    "bipartite_graph",
+    "organisation_network",
+    "organisation_edges",
+    "project_network",
+    "project_edges",
+    "cluster_network",
+    "cluster_edges",
+    "edge_table",
+    "IdCollisionError",
+    "OptionError",
+    "WEIGHTS",
+    "CLUSTER_LINKS",
+]
+
+#: The ways clusters can be linked, see :func:`cluster_network`.
+CLUSTER_LINKS = ("members", "projects", "intercluster")
+#: ``project_clusters.status`` values (case-insensitive) that do not carry a project.
+WITHDRAWN = ("withdrawn",)
+_BETWEEN = ("organisation-project", "organisation-cluster")
+_EDGE_COLUMNS = ["source", "target", "weight", "shared"]
+_NETWORKS = ("organisation", "project", "cluster")
+
+
+class IdCollisionError(ClusternetError, ValueError):
+    """An id names both an organisation and a project (or cluster) in one bipartite graph."""
+
+
+class OptionError(ClusternetError, ValueError):
+    """A keyword option has a value the function does not accept."""
+
+
+# --------------------------------------------------------------------------------------------
+# Bipartite graphs
+# --------------------------------------------------------------------------------------------
+
+
+def bipartite_graph(ecosystem: Ecosystem, *, between: str = "organisation-project") -> nx.Graph:
+    """The two-mode graph of organisations and the projects (or clusters) they belong to.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+    between : {"organisation-project", "organisation-cluster"}
+        ``organisation-project`` links organisations to the projects they take part in
+        (``participations``); ``organisation-cluster`` links them to the clusters they are
+        members of (``memberships``).
+
+    Returns
+    -------
+    networkx.Graph
+        Every organisation is a node with ``bipartite=0`` and every project (cluster) a node
+        with ``bipartite=1``, isolates included. Nodes carry the columns of their table as
+        attributes (missing values are left out); ``kind`` is the organisation's kind for
+        organisations and ``"project"`` or ``"cluster"`` for the other side (``bipartite`` and
+        ``kind`` overrule table columns of the same name). Participation edges carry ``role``,
+        ``budget``, the project's ``year`` and any extra participation columns. Membership
+        edges carry ``years`` (the sorted membership years) and the ``tier`` and ``board`` of
+        the latest membership row (rows without a year count as the oldest).
+
+    Raises
+    ------
+    MissingTableError
+        If a needed table was not given.
+    IdCollisionError
+        If an id is both an organisation id and a project (cluster) id. Nodes of a networkx
+        graph are keyed by id, so the two would silently merge into one node; rename the ids
+        of one side (for example prefix project ids with ``"p"``) and build the ecosystem again.
+
+    See Also
+    --------
+    organisation_network, project_network, cluster_network : the one-mode projections.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c"],
+    ...                                 "kind": ["company", "company", "university"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"], "year": [2019, 2020]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p2"],
+    ...                                  "organisation_id": ["a", "b", "b"],
+    ...                                  "role": ["coordinator", "partner", "partner"]}),
+    ... )
+    >>> B = cn.bipartite_graph(eco)
+    >>> sorted(B.nodes(data="bipartite"))
+    [('a', 0), ('b', 0), ('c', 0), ('p1', 1), ('p2', 1)]
+    >>> B.nodes["c"]["kind"], B.nodes["p1"]["kind"]
+    ('knowledge_institution', 'project')
+    >>> B.edges["a", "p1"]
+    {'role': 'coordinator', 'year': 2019}
+    """
+    between = _check_choice("between", between, _BETWEEN)
+    if between == "organisation-project":
+        ecosystem.require("organisations", "projects", "participations",
+                          purpose="the organisation-project graph")
+        other, other_id, kind = ecosystem.projects, "project_id", "project"
+        links = ecosystem.participations
+        years = ecosystem.projects.set_index("project_id")["year"]
+        links = links.assign(year=links["project_id"].map(years).astype("Int64"))
+    else:
+        ecosystem.require("organisations", "clusters", "memberships",
+                          purpose="the organisation-cluster graph")
+        other, other_id, kind = ecosystem.clusters, "cluster_id", "cluster"
+        links = _collapse_memberships(ecosystem.memberships)
+    organisations = ecosystem.organisations
+    collisions = sorted(set(organisations["organisation_id"]) & set(other[other_id]))
+    if collisions:
+        shown = ", ".join(repr(c) for c in collisions[:5])
+        more = f" and {len(collisions) - 5} more" if len(collisions) > 5 else ""
+        raise IdCollisionError(
+            f"{len(collisions)} id{'s are' if len(collisions) > 1 else ' is'} both an organisation "
+            f"and a {kind} id ({shown}{more}); in one graph they would merge into one node. "
+            f"Give the {kind}s ids of their own (for example a prefix) and build the ecosystem again."
+        )
+    graph = nx.Graph(between=between)
+    left_ids, left_records = _node_records(organisations, "organisation_id")
+    for record in left_records:
+        record["bipartite"] = 0
+    right_ids, right_records = _node_records(other, other_id)
+    for record in right_records:
+        record["bipartite"] = 1
+        record["kind"] = kind
+    graph.add_nodes_from(zip(left_ids, left_records, strict=True))
+    graph.add_nodes_from(zip(right_ids, right_records, strict=True))
+    links = links.sort_values(["organisation_id", other_id], kind="stable")
+    _, edge_records = _records(links.drop(columns=["organisation_id", other_id]))
+    graph.add_edges_from(
+        zip(links["organisation_id"].tolist(), links[other_id].tolist(), edge_records, strict=True)
+    )
+    return graph
+
+
+def _collapse_memberships(memberships: pd.DataFrame) -> pd.DataFrame:
+    """One row per (organisation, cluster): all years as a list, tier and board of the latest."""
+    key = ["organisation_id", "cluster_id"]
+    if memberships.empty:
+        return pd.DataFrame({"organisation_id": [], "cluster_id": [], "years": []})
+    ordered = memberships.assign(_order=memberships["year"].fillna(-1).astype("int64"))
+    ordered = ordered.sort_values([*key, "_order"], kind="stable")
+    latest = ordered.drop_duplicates(key, keep="last").set_index(key)
+    years = ordered.dropna(subset=["year"]).groupby(key)["year"].agg(
+        lambda values: sorted(int(v) for v in values)
+    )
+    latest = latest.drop(columns=["year", "_order"])
+    latest.insert(0, "years", years.reindex(latest.index))
+    latest["years"] = [value if isinstance(value, list) else [] for value in latest["years"]]
+    return latest.reset_index()
+
+
+# --------------------------------------------------------------------------------------------
+# Organisation network
+# --------------------------------------------------------------------------------------------
+
+
+def organisation_edges(
+    ecosystem: Ecosystem,
+    *,
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    kinds: Iterable[str] | str | None = None,
+    min_weight: float | None = None,
+) -> pd.DataFrame:
+    """Organisations linked through shared projects, as a tidy edge table.
+
+    The fast path of :func:`organisation_network`: the same edges, without building a graph.
+    Parameters, weights and cuts are described there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source, target, weight, shared`` (``weight`` float, ``shared`` the number of
+        shared projects), one row per linked pair with ``source < target``, sorted by
+        ``source`` then ``target``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p2"],
+    ...                                  "organisation_id": ["a", "b", "c", "a", "b"]}),
+    ... )
+    >>> cn.organisation_edges(eco, weight="newman")
+      source target  weight  shared
+    0      a      b     1.5       2
+    1      a      c     0.5       1
+    2      b      c     0.5       1
+    """
+    ecosystem.require("organisations", "projects", "participations", purpose="the organisation network")
+    weight, years, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
+    incidence, keep = _organisation_incidence(ecosystem, years, kinds)
+    return _edge_frame(project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight),
+                       incidence.rows)
+
+
+def organisation_network(
+    ecosystem: Ecosystem,
+    *,
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    kinds: Iterable[str] | str | None = None,
+    min_weight: float | None = None,
+) -> nx.Graph:
+    r"""Organisations linked through the projects they share.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+        Needs ``organisations``, ``projects`` and ``participations``.
+    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
+        How strongly two organisations are linked (formulas in the Notes).
+    years : (start, end), optional
+        Keep only projects whose ``year`` lies in this inclusive range (either end may be
+        ``None`` for an open end); projects without a year are then left out.
+    kinds : str or iterable of str, optional
+        Keep only organisations of these kinds (see ``clusternet.schema.KINDS``).
+    min_weight : float, optional
+        Drop edges whose weight is below this value.
+
+    Returns
+    -------
+    networkx.Graph
+        Every organisation (of the kept kinds) is a node, isolates included, with the columns
+        of the organisations table as attributes (missing values left out). Edges carry
+        ``weight`` (float) and ``shared``, the number of shared projects. ``G.graph`` records
+        the options.
+
+    Raises
+    ------
+    MissingTableError
+        If one of the needed tables was not given.
+    OptionError
+        If an option has a bad value.
+
+    See Also
+    --------
+    organisation_edges : the same edges as a DataFrame, without building a graph.
+    edge_table : any graph's edges as a DataFrame.
+
+    Notes
+    -----
+    Let :math:`c_{ij}` be the number of projects organisations :math:`i` and :math:`j` share,
+    :math:`s_i` the number of projects of :math:`i`, :math:`n_p` the number of participants of
+    project :math:`p` and :math:`m` the number of projects with at least one participant:
+
+    ===============  ===============================================================
+    ``count``        :math:`c_{ij}`
+    ``newman``       :math:`\sum_{p \ni i, j} 1 / (n_p - 1)` [1]_
+    ``jaccard``      :math:`c_{ij} / (s_i + s_j - c_{ij})` [2]_
+    ``overlap``      :math:`c_{ij} / \min(s_i, s_j)` [2]_
+    ``cosine``       :math:`c_{ij} / \sqrt{s_i s_j}` (Salton's cosine) [3]_
+    ``association``  :math:`m \, c_{ij} / (s_i s_j)` [3]_
+    ===============  ===============================================================
+
+    The association strength of van Eck and Waltman is :math:`c_{ij} / (s_i s_j)`; it is
+    scaled here by :math:`m` so that it is the ratio of the observed number of shared projects
+    to the number expected if the two organisations chose their projects independently: 1 is
+    chance level, 2 twice as often as chance.
+
+    **Cuts.** The ``years`` cut is made first: only projects in the range exist, and
+    :math:`s_i`, :math:`n_p` and :math:`m` are counted over them. The ``kinds`` cut is made
+    after: :math:`n_p`, :math:`s_i` and :math:`m` still count every participant of every
+    project in the range, whatever its kind, and the cut only removes nodes. So the network
+    with ``kinds`` is exactly the subgraph of the network without it induced by the kept
+    organisations, and a project of two companies and eight universities still splits each
+    company's Newman weight nine ways.
+
+    References
+    ----------
+    .. [1] M. E. J. Newman, "Scientific collaboration networks. II. Shortest paths, weighted
+       networks, and centrality", Physical Review E 64, 016132 (2001).
+    .. [2] S. P. Borgatti and D. S. Halgin, "Analyzing affiliation networks", in The SAGE
+       Handbook of Social Network Analysis, 417-433 (2011).
+    .. [3] N. J. van Eck and L. Waltman, "How to normalize cooccurrence data? An analysis of
+       some well-known similarity measures", Journal of the American Society for Information
+       Science and Technology 60(8), 1635-1651 (2009).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"],
+    ...                                 "kind": ["company", "company", "university", "company"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"], "year": [2018, 2020]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p2"],
+    ...                                  "organisation_id": ["a", "b", "c", "a", "b"]}),
+    ... )
+    >>> G = cn.organisation_network(eco)
+    >>> sorted(G.edges(data="weight"))
+    [('a', 'b', 2.0), ('a', 'c', 1.0), ('b', 'c', 1.0)]
+    >>> G.degree("d")  # an isolate, still a node
+    0
+    >>> G = cn.organisation_network(eco, weight="jaccard", years=(2019, None))
+    >>> sorted(G.edges(data=True))
+    [('a', 'b', {'weight': 1.0, 'shared': 1})]
+    >>> sorted(cn.organisation_network(eco, kinds="company").nodes)
+    ['a', 'b', 'd']
+    """
+    edges = organisation_edges(ecosystem, weight=weight, years=years, kinds=kinds, min_weight=min_weight)
+    organisations = ecosystem.organisations
+    if kinds is not None:
+        organisations = organisations[organisations["kind"].isin(_check_kinds(kinds))]
+    return _graph(organisations, "organisation_id", edges, network="organisation", weight=weight,
+                  years=years, kinds=None if kinds is None else _check_kinds(kinds), min_weight=min_weight)
+
+
+def _organisation_incidence(ecosystem: Ecosystem, years, kinds) -> tuple[Incidence, np.ndarray | None]:
+    organisations = ecosystem.organisations
+    rows = sorted_ids(organisations["organisation_id"])
+    columns = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    participations = ecosystem.participations
+    incidence = build_incidence(participations["organisation_id"], participations["project_id"],
+                                rows=rows, columns=columns)
+    keep = None
+    if kinds is not None:
+        kind = organisations.set_index("organisation_id")["kind"].reindex(rows)
+        keep = kind.isin(kinds).to_numpy()
+    return incidence, keep
+
+
+# --------------------------------------------------------------------------------------------
+# Project network
+# --------------------------------------------------------------------------------------------
+
+
+def project_edges(
+    ecosystem: Ecosystem,
+    *,
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    min_weight: float | None = None,
+) -> pd.DataFrame:
+    """Projects linked through shared organisations, as a tidy edge table.
+
+    The fast path of :func:`project_network`; columns ``source, target, weight, shared``
+    (``shared`` = number of shared organisations), sorted by ``source`` then ``target``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2", "p3"]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p2", "p3"],
+    ...                                  "organisation_id": ["a", "b", "a", "b", "c"]}),
+    ... )
+    >>> cn.project_edges(eco, weight="cosine")
+      source target  weight  shared
+    0     p1     p2     1.0       2
+    """
+    ecosystem.require("organisations", "projects", "participations", purpose="the project network")
+    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
+    incidence = _project_incidence(ecosystem, years)
+    return _edge_frame(project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows)
+
+
+def project_network(
+    ecosystem: Ecosystem,
+    *,
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    min_weight: float | None = None,
+) -> nx.Graph:
+    r"""Projects linked through the organisations they share.
+
+    The transpose of :func:`organisation_network`: the same weights with the roles of projects
+    and organisations swapped (:math:`c_{pq}` shared organisations, :math:`s_p` participants of
+    project :math:`p`, ``newman`` sums :math:`1 / (k_o - 1)` over the shared organisations,
+    :math:`k_o` being the number of projects of organisation :math:`o`, and ``association`` is
+    scaled by the number of organisations with at least one project).
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+        Needs ``organisations``, ``projects`` and ``participations``.
+    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
+    years : (start, end), optional
+        Keep only projects in this inclusive range of years; degrees are counted over them.
+    min_weight : float, optional
+        Drop edges whose weight is below this value.
+
+    Returns
+    -------
+    networkx.Graph
+        Every project (in the range) is a node with the columns of the projects table as
+        attributes; edges carry ``weight`` and ``shared`` (shared organisations).
+
+    References
+    ----------
+    .. [1] M. E. J. Newman, "Scientific collaboration networks. II.", Physical Review E 64,
+       016132 (2001).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2", "p3"], "year": [2019, 2019, 2020]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p3", "p3"],
+    ...                                  "organisation_id": ["a", "b", "b", "b", "c"]}),
+    ... )
+    >>> G = cn.project_network(eco)
+    >>> sorted(G.edges(data="shared"))
+    [('p1', 'p2', 1), ('p1', 'p3', 1), ('p2', 'p3', 1)]
+    >>> G.nodes["p3"]["year"]
+    2020
+    """
+    edges = project_edges(ecosystem, weight=weight, years=years, min_weight=min_weight)
+    projects = _projects_in(ecosystem.projects, _check_years(years))
+    return _graph(projects, "project_id", edges, network="project", weight=weight, years=years,
+                  min_weight=min_weight)
+
+
+def _project_incidence(ecosystem: Ecosystem, years) -> Incidence:
+    rows = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    columns = sorted_ids(ecosystem.organisations["organisation_id"])
+    participations = ecosystem.participations
+    return build_incidence(participations["project_id"], participations["organisation_id"],
+                           rows=rows, columns=columns)
+
+
+# --------------------------------------------------------------------------------------------
+# Cluster network
+# --------------------------------------------------------------------------------------------
+
+
+def cluster_edges(
+    ecosystem: Ecosystem,
+    *,
+    via: str = "members",
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    min_weight: float | None = None,
+) -> pd.DataFrame:
+    """Clusters linked by members, member projects or joint projects, as a tidy edge table.
+
+    The fast path of :func:`cluster_network`; columns ``source, target, weight, shared``,
+    sorted by ``source`` then ``target``.
+
+    Examples
+    --------
+    >>> import clusternet as cn
+    >>> edges = cn.cluster_edges(cn.datasets.load_flanders(), via="intercluster")
+    >>> edges.head(3)
+                  source             target  weight  shared
+    0  ibn-air-cargo-belgium            spc-vil     1.0       1
+    1        ibn-composieten      spc-catalisti     1.0       1
+    2    ibn-offshore-energy            spc-sim     1.0       1
+    """
+    via = _check_choice("via", via, CLUSTER_LINKS)
+    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
+    incidence = _cluster_incidence(ecosystem, via, years)
+    return _edge_frame(project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows)
+
+
+def cluster_network(
+    ecosystem: Ecosystem,
+    *,
+    via: str = "members",
+    weight: str = "count",
+    years: tuple[int | None, int | None] | None = None,
+    min_weight: float | None = None,
+) -> nx.Graph:
+    """Clusters linked by shared members, by their members' projects, or by joint projects.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+    via : {"members", "projects", "intercluster"}
+        ``members``: clusters share member organisations (``memberships``; ``shared`` counts
+        the organisations that are members of both, in any year). ``projects``: members of both
+        clusters take part in the same projects (``memberships`` and ``participations``; a
+        cluster takes part in a project when at least one of its members does, and ``shared``
+        counts the projects in which both clusters take part; an organisation that is a member
+        of both clusters counts for both). ``intercluster``: the clusters carry projects
+        together (``project_clusters``, rows whose status is ``withdrawn`` left out; ``shared``
+        counts the joint projects).
+    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
+        As in :func:`organisation_network`, with clusters in the place of organisations and
+        the linking members or projects in the place of projects.
+    years : (start, end), optional
+        An inclusive range of years applied to what carries the link: the membership year for
+        ``members``, the project year for ``projects`` and ``intercluster``. Rows without a
+        year are then left out.
+    min_weight : float, optional
+        Drop edges whose weight is below this value.
+
+    Returns
+    -------
+    networkx.Graph
+        Every cluster is a node, with the columns of the clusters table as attributes
+        (``name``, ``type``, ``domain``, ...) and ``members``, the number of distinct member
+        organisations over all years (absent when the ecosystem has no memberships table).
+        Edges carry ``weight`` and ``shared``.
+
+    Raises
+    ------
+    MissingTableError
+        If a table the chosen link needs was not given.
+
+    Examples
+    --------
+    The intercluster projects of the Flemish evaluation report (Tabel 10 and 11):
+
+    >>> import clusternet as cn
+    >>> G = cn.cluster_network(cn.datasets.load_flanders(), via="intercluster")
+    >>> G.number_of_nodes(), G.number_of_edges(), int(G.size(weight="weight"))
+    (27, 14, 21)
+    >>> G.edges["spc-catalisti", "spc-sim"]["weight"]
+    3.0
+    >>> G.nodes["spc-sim"]["type"], G.nodes["moonshot"]["members"]
+    ('SPC', 6)
+    """
+    edges = cluster_edges(ecosystem, via=via, weight=weight, years=years, min_weight=min_weight)
+    clusters = ecosystem.clusters
+    if "memberships" in ecosystem.provided:
+        members = ecosystem.memberships.groupby("cluster_id")["organisation_id"].nunique()
+        clusters = clusters.assign(
+            members=clusters["cluster_id"].map(members).fillna(0).astype("int64")
+        )
+    return _graph(clusters, "cluster_id", edges, network="cluster", via=via, weight=weight,
+                  years=years, min_weight=min_weight)
+
+
+def _cluster_incidence(ecosystem: Ecosystem, via: str, years) -> Incidence:
+    rows = sorted_ids(ecosystem.clusters["cluster_id"]) if "clusters" in ecosystem.provided else None
+    if via == "members":
+        ecosystem.require("clusters", "memberships", purpose="the cluster network via members")
+        memberships = _in_years(ecosystem.memberships, years)
+        return build_incidence(memberships["cluster_id"], memberships["organisation_id"], rows=rows,
+                               columns=sorted_ids(ecosystem.organisations["organisation_id"]))
+    if via == "projects":
+        ecosystem.require("clusters", "memberships", "projects", "participations",
+                          purpose="the cluster network via projects")
+        organisations = sorted_ids(ecosystem.organisations["organisation_id"])
+        memberships = ecosystem.memberships
+        member_of = build_incidence(memberships["cluster_id"], memberships["organisation_id"],
+                                    rows=rows, columns=organisations)
+        projects = _organisation_incidence(ecosystem, years, None)[0]
+        carried = (member_of.matrix @ projects.matrix).tocsr()
+        carried.data[:] = 1.0
+        return Incidence(matrix=carried, rows=rows, columns=projects.columns)
+    ecosystem.require("clusters", "project_clusters", purpose="the intercluster network")
+    links = ecosystem.project_clusters
+    links = links[~links["status"].str.strip().str.lower().isin(WITHDRAWN)]
+    columns = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"]) if years else sorted_ids(
+        links["project_id"]
+    )
+    return build_incidence(links["cluster_id"], links["project_id"], rows=rows, columns=columns)
+
+
+# --------------------------------------------------------------------------------------------
+# Edge tables
+# --------------------------------------------------------------------------------------------
+
+
+def edge_table(graph: nx.Graph) -> pd.DataFrame:
+    """The edges of any graph as a tidy DataFrame, in a fixed order.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        Any graph; for the networks of this module the result equals the matching
+        ``*_edges`` function's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source, target, weight``, then ``shared`` if any edge has it (or the graph
+        is one of clusternet's networks, so an edgeless network keeps the column), then every
+        other edge attribute in alphabetical order. In an undirected graph each edge is
+        written with ``str(source) < str(target)``. ``weight`` is 1.0 where an edge has none
+        (the networkx convention); other missing attributes are missing values. Rows are sorted
+        by ``source`` then ``target`` as strings.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import clusternet as cn
+    >>> G = nx.Graph()
+    >>> G.add_edge("b", "a", weight=2.5)
+    >>> G.add_edge("b", "c", colour="red")
+    >>> cn.edge_table(G)
+      source target  weight colour
+    0      a      b     2.5    NaN
+    1      b      c     1.0    red
+    """
+    edges = list(graph.edges(data=True))
+    sources = [u for u, _, _ in edges]
+    targets = [v for _, v, _ in edges]
+    if not graph.is_directed():
+        swap = [str(u) > str(v) for u, v in zip(sources, targets, strict=True)]
+        sources, targets = (
+            [v if s else u for u, v, s in zip(sources, targets, swap, strict=True)],
+            [u if s else v for u, v, s in zip(sources, targets, swap, strict=True)],
+        )
+    attributes = pd.DataFrame.from_records([data for _, _, data in edges], index=range(len(edges)))
+    frame = pd.DataFrame({"source": _object_array(sources), "target": _object_array(targets)})
+    weights = attributes["weight"] if "weight" in attributes else pd.Series(np.nan, index=frame.index)
+    frame["weight"] = pd.to_numeric(weights, errors="coerce").fillna(1.0).astype("float64")
+    others = sorted(column for column in attributes.columns if column != "weight")
+    if "shared" in others:
+        others.remove("shared")
+        others.insert(0, "shared")
+    elif graph.graph.get("network") in _NETWORKS:  # ours, even without edges
+        others.insert(0, "shared")
+        attributes["shared"] = pd.Series(0, index=attributes.index, dtype="int64")
+    for column in others:
+        frame[column] = attributes[column]
+    order = np.lexsort((frame["target"].astype(str).to_numpy(), frame["source"].astype(str).to_numpy()))
+    frame = frame.iloc[order].reset_index(drop=True)
+    if "shared" in frame and frame["shared"].notna().all():
+        frame["shared"] = frame["shared"].astype("int64")
+    return frame
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _object_array(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values  # element by element: tuple node ids stay tuples
+    return array
+
+
+def _edge_frame(projection: Projection, ids: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source": ids.take(projection.source).to_numpy(),
+            "target": ids.take(projection.target).to_numpy(),
+            "weight": projection.weight.astype(np.float64),
+            "shared": projection.shared.astype(np.int64),
+        },
+        columns=_EDGE_COLUMNS,
+    )
+
+
+def _graph(nodes: pd.DataFrame, id_column: str, edges: pd.DataFrame, **options) -> nx.Graph:
+    """A graph built in bulk: sorted nodes with their attributes, then the sorted edges."""
+    if isinstance(options.get("years"), list):
+        options["years"] = tuple(options["years"])
+    graph = nx.Graph(**{key: value for key, value in options.items() if value is not None})
+    ids, records = _node_records(nodes, id_column)
+    graph.add_nodes_from(zip(ids, records, strict=True))
+    weights = edges["weight"].tolist()
+    shared = edges["shared"].tolist()
+    graph.add_edges_from(
+        zip(
+            edges["source"].tolist(),
+            edges["target"].tolist(),
+            [{"weight": w, "shared": s} for w, s in zip(weights, shared, strict=True)],
+            strict=True,
+        )
+    )
+    return graph
+
+
+def _node_records(table: pd.DataFrame, id_column: str) -> tuple[list, list[dict]]:
+    table = table.sort_values(id_column, kind="stable")
+    ids = table[id_column].tolist()
+    return ids, _records(table.drop(columns=[id_column]))[1]
+
+
+def _records(table: pd.DataFrame) -> tuple[list[str], list[dict]]:
+    """Row dicts of Python values, missing values left out (they trip up graph writers)."""
+    columns = [str(column) for column in table.columns]
+    values = table.astype(object).to_numpy()
+    present = table.notna().to_numpy()
+    records = [
+        {column: value for column, value, here in zip(columns, row, mask, strict=True) if here}
+        for row, mask in zip(values, present, strict=True)
+    ]
+    return columns, records
+
+
+def _projects_in(projects: pd.DataFrame, years) -> pd.DataFrame:
+    return _in_years(projects, years)
+
+
+def _in_years(table: pd.DataFrame, years) -> pd.DataFrame:
+    if years is None:
+        return table
+    start, end = years
+    year = table["year"]
+    inside = year.notna()
+    if start is not None:
+        inside &= year >= start
+    if end is not None:
+        inside &= year <= end
+    return table[inside.fillna(False).astype(bool).to_numpy()]
+
+
+def _check_options(weight, years, kinds, min_weight):
+    return (
+        _check_choice("weight", weight, WEIGHTS),
+        _check_years(years),
+        None if kinds is None else _check_kinds(kinds),
+        _check_min_weight(min_weight),
+    )
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise OptionError(f"{name}={value!r} is not one of {', '.join(repr(c) for c in choices)}")
+    return value
+
+
+def _check_years(years) -> tuple[int | None, int | None] | None:
+    if years is None:
+        return None
+    if isinstance(years, str) or not isinstance(years, tuple | list) or len(years) != 2:
+        raise OptionError(f"years={years!r} must be a (start, end) pair of years, either end may be None")
+    bounds = []
+    for bound in years:
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | np.integer)):
+            raise OptionError(f"years={years!r}: {bound!r} is not a whole year")
+        bounds.append(None if bound is None else int(bound))
+    start, end = bounds
+    if start is not None and end is not None and start > end:
+        raise OptionError(f"years={years!r}: the start {start} is after the end {end}")
+    return start, end
+
+
+def _check_kinds(kinds) -> list[str]:
+    chosen = [kinds] if isinstance(kinds, str) else list(kinds)
+    unknown = [kind for kind in chosen if kind not in KINDS]
+    if unknown or not chosen:
+        raise OptionError(
+            f"kinds={kinds!r}: {', '.join(repr(k) for k in unknown) or 'empty'} "
+            f"{'is' if len(unknown) == 1 else 'are'} not among the kinds {', '.join(KINDS)}"
+        )
+    return sorted(set(chosen))
+
+
+def _check_min_weight(min_weight) -> float | None:
+    if min_weight is None:
+        return None
+    if isinstance(min_weight, bool) or not isinstance(min_weight, int | float | np.number) or np.isnan(
+        min_weight
+    ):
+        raise OptionError(f"min_weight={min_weight!r} must be a number")
+    return float(min_weight)

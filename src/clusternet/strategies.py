@@ -1,0 +1,432 @@
+"""Hypothesis strategies that generate valid clusternet data, for property-based tests.
+
+Every strategy is keyword-only, checks its arguments before drawing anything (the error names
+the bad argument), and builds valid data directly: ids are unique and every reference points at
+a row that exists, so no example is ever filtered away. Each generated ecosystem is one that
+:class:`clusternet.Ecosystem` validation accepts unchanged (``tests/test_strategies.py`` checks
+this); the strategies assemble it without running the validation again, which keeps an example
+at a few milliseconds instead of tens.
+
+Requires Hypothesis (the ``test`` extra).
+
+Examples
+--------
+A property test of your own: the Newman weights of an organisation never exceed the number
+of projects it shares.
+
+>>> from hypothesis import given, settings
+>>> import clusternet as cn
+>>> from clusternet import strategies
+>>> @settings(max_examples=20, deadline=None)
+... @given(strategies.ecosystems(max_organisations=6, max_projects=4, with_clusters=False))
+... def test_newman_at_most_shared(eco):
+...     edges = cn.organisation_edges(eco, weight="newman")
+...     assert (edges["weight"] <= edges["shared"] + 1e-12).all()
+>>> test_newman_at_most_shared()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .ecosystem import Ecosystem
+from .errors import OptionalDependencyError
+from .schema import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SCHEMAS, SIZE_CLASSES, TABLES, YEAR_RANGE
+
+try:
+    from hypothesis import strategies as st
+except ImportError as err:  # pragma: no cover - hypothesis is in the test extra
+    raise OptionalDependencyError(
+        "clusternet.strategies needs Hypothesis: pip install 'clusternet[test]'"
+    ) from err
+
+__all__ = ["ecosystems", "participations", "memberships", "ID_ALPHABET"]
+
+#: Characters ids are drawn from: digits before letters and a non-ASCII letter, so that string
+#: order differs from numeric order ("10" < "9") and from byte-naive assumptions.
+ID_ALPHABET = "019abxyzAZ-_é"
+_STATUSES = ("approved", "withdrawn")
+_SECTORS = ("chemistry", "food", "logistics", "energy", "unknown")
+_REGIONS = ("Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen")
+_TIERS = ("member", "board", "partner")
+_DTYPES = {"id": "str", "text": "str", "category": "str", "year": "Int64", "number": "float64",
+           "boolean": "bool", "date": "datetime64[ns]"}
+
+
+def ecosystems(
+    *,
+    min_organisations: int = 1,
+    max_organisations: int = 8,
+    max_projects: int = 6,
+    max_partners: int | None = None,
+    max_clusters: int = 4,
+    kinds: Sequence[str] = KINDS,
+    years: tuple[int, int] = (2014, 2020),
+    with_projects: bool = True,
+    with_clusters: bool = True,
+    distinct_ids: bool = True,
+) -> st.SearchStrategy[Ecosystem]:
+    """Ecosystems of organisations with projects and participations and/or clusters.
+
+    Parameters
+    ----------
+    min_organisations, max_organisations : int
+        Bounds on the number of organisations (``0 <= min <= max``).
+    max_projects : int
+        At most this many projects (at least 0). Projects may have no participants.
+    max_partners : int, optional
+        At most this many participants per project (default: every organisation may take part).
+    max_clusters : int
+        At most this many clusters.
+    kinds : sequence of str
+        The organisation kinds drawn from (a non-empty subset of ``clusternet.schema.KINDS``).
+    years : (int, int)
+        Inclusive range of project and membership years.
+    with_projects : bool
+        Include ``projects`` and ``participations`` tables.
+    with_clusters : bool
+        Include ``clusters`` and ``memberships`` (and ``project_clusters`` when there are
+        projects too).
+    distinct_ids : bool
+        If true (default) organisation, project and cluster ids never coincide; if false, the
+        tables draw their ids independently from a small pool, so the same id often names an
+        organisation and a project, as when users number both 1, 2, 3.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Ecosystem
+
+    Examples
+    --------
+    >>> from clusternet import strategies
+    >>> eco = strategies.ecosystems(min_organisations=2, max_organisations=3).example()
+    >>> 2 <= len(eco.organisations) <= 3
+    True
+    """
+    _check_count("min_organisations", min_organisations)
+    _check_count("max_organisations", max_organisations)
+    if min_organisations > max_organisations:
+        raise ValueError(f"min_organisations={min_organisations} is larger than "
+                         f"max_organisations={max_organisations}")
+    _check_count("max_projects", max_projects)
+    if max_partners is not None:
+        _check_count("max_partners", max_partners)
+    _check_count("max_clusters", max_clusters)
+    kinds = _check_vocabulary("kinds", kinds, KINDS)
+    years = _check_years(years)
+    for name, flag in (("with_projects", with_projects), ("with_clusters", with_clusters),
+                       ("distinct_ids", distinct_ids)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name}={flag!r} must be True or False")
+
+    return _ecosystems(min_organisations, max_organisations, max_projects, max_partners, max_clusters,
+                       kinds, years, with_projects, with_clusters, distinct_ids)
+
+
+def participations(
+    *,
+    organisation_ids: Sequence[str],
+    project_ids: Sequence[str],
+    max_partners: int | None = None,
+) -> st.SearchStrategy[pd.DataFrame]:
+    """Participations tables linking the given organisations to the given projects.
+
+    Each project gets between 0 and ``max_partners`` distinct participants, each with a role
+    and a budget. The table is canonical (the columns and dtypes validation produces).
+
+    Parameters
+    ----------
+    organisation_ids, project_ids : sequence of str
+        Distinct ids of the organisations and projects the table may refer to.
+    max_partners : int, optional
+        At most this many participants per project (default: all organisations).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of pandas.DataFrame
+
+    Examples
+    --------
+    >>> from clusternet import strategies
+    >>> table = strategies.participations(organisation_ids=["a", "b"], project_ids=["p"]).example()
+    >>> list(table.columns)
+    ['project_id', 'organisation_id', 'role', 'budget']
+    """
+    organisation_ids = _check_ids("organisation_ids", organisation_ids)
+    project_ids = _check_ids("project_ids", project_ids)
+    if max_partners is not None:
+        _check_count("max_partners", max_partners)
+    limit = len(organisation_ids) if max_partners is None else min(max_partners, len(organisation_ids))
+
+    return _participations(organisation_ids, project_ids, limit)
+
+
+def memberships(
+    *,
+    organisation_ids: Sequence[str],
+    cluster_ids: Sequence[str],
+    years: tuple[int, int] = (2014, 2020),
+    max_clusters_per_organisation: int | None = None,
+) -> st.SearchStrategy[pd.DataFrame]:
+    """Memberships tables of the given organisations in the given clusters, per year.
+
+    Each organisation joins between 0 and ``max_clusters_per_organisation`` clusters, for one
+    or more distinct years in ``years``, with a tier and a board flag.
+
+    Parameters
+    ----------
+    organisation_ids, cluster_ids : sequence of str
+        Distinct ids the table may refer to.
+    years : (int, int)
+        Inclusive range of membership years.
+    max_clusters_per_organisation : int, optional
+        Default: every cluster.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of pandas.DataFrame
+
+    Examples
+    --------
+    >>> from clusternet import strategies
+    >>> table = strategies.memberships(organisation_ids=["a"], cluster_ids=["k"], years=(2019, 2020)).example()
+    >>> list(table.columns)
+    ['organisation_id', 'cluster_id', 'year', 'tier', 'board']
+    """
+    organisation_ids = _check_ids("organisation_ids", organisation_ids)
+    cluster_ids = _check_ids("cluster_ids", cluster_ids)
+    start, end = _check_years(years)
+    if max_clusters_per_organisation is not None:
+        _check_count("max_clusters_per_organisation", max_clusters_per_organisation)
+    limit = len(cluster_ids) if max_clusters_per_organisation is None else min(
+        max_clusters_per_organisation, len(cluster_ids))
+    return _memberships(organisation_ids, cluster_ids, (start, end), limit)
+
+
+# --------------------------------------------------------------------------------------------
+# The other tables (building blocks of ecosystems())
+# --------------------------------------------------------------------------------------------
+
+
+def _organisations(ids: list[str], kinds: tuple[str, ...]) -> st.SearchStrategy[pd.DataFrame]:
+    n = len(ids)
+
+    def column(values):
+        return st.lists(st.sampled_from(values), min_size=n, max_size=n)
+
+    return st.builds(
+        lambda kind, sector, size, ownership, region: _table("organisations", {
+            "organisation_id": ids,
+            "name": [f"Organisation {i}" for i in ids],
+            "kind": kind,
+            "sector": sector,
+            "size_class": size,
+            "ownership": ownership,
+            "region": region,
+            "country": ["BE"] * n,
+        }),
+        column(kinds), column(_SECTORS), column(SIZE_CLASSES), column(OWNERSHIPS), column(_REGIONS),
+    )
+
+
+def _projects(ids: list[str], years: tuple[int, int]) -> st.SearchStrategy[pd.DataFrame]:
+    n = len(ids)
+    return st.builds(
+        lambda year, budget: _table("projects", {
+            "project_id": ids,
+            "title": [f"Project {i}" for i in ids],
+            "instrument": ["ICON"] * n,
+            "year": year,
+            "budget": budget,
+            "funding": [b / 2 for b in budget],
+        }),
+        st.lists(st.integers(*years), min_size=n, max_size=n),
+        st.lists(_money(), min_size=n, max_size=n),
+    )
+
+
+def _clusters(ids: list[str]) -> st.SearchStrategy[pd.DataFrame]:
+    n = len(ids)
+    return st.builds(
+        lambda types: _table("clusters", {
+            "cluster_id": ids,
+            "name": [f"Cluster {i}" for i in ids],
+            "type": types,
+            "domain": ["unknown"] * n,
+            "call": ["1"] * n,
+            "start": [pd.NaT] * n,
+            "end": [pd.NaT] * n,
+        }),
+        st.lists(st.sampled_from(CLUSTER_TYPES), min_size=n, max_size=n),
+    )
+
+
+@st.composite
+def _project_clusters(draw, project_ids: list[str], cluster_ids: list[str]) -> pd.DataFrame:
+    rows = []
+    if cluster_ids:
+        carriers = st.lists(st.sampled_from(cluster_ids), max_size=len(cluster_ids), unique=True)
+        for project in project_ids:
+            rows.extend((project, cluster) for cluster in draw(carriers))
+    n = len(rows)
+    return _table("project_clusters", {
+        "project_id": [r[0] for r in rows],
+        "cluster_id": [r[1] for r in rows],
+        "status": draw(st.lists(st.sampled_from(_STATUSES), min_size=n, max_size=n)),
+    })
+
+
+@st.composite
+def _ecosystems(draw, min_organisations, max_organisations, max_projects, max_partners, max_clusters,
+                kinds, years, with_projects, with_clusters, distinct_ids) -> Ecosystem:
+    n_organisations = draw(st.integers(min_organisations, max_organisations))
+    n_projects = draw(st.integers(0, max_projects)) if with_projects else 0
+    n_clusters = draw(st.integers(0, max_clusters)) if with_clusters else 0
+    if distinct_ids:
+        ids = draw(_unique_ids(n_organisations + n_projects + n_clusters))
+        organisation_ids = ids[:n_organisations]
+        project_ids = ids[n_organisations:n_organisations + n_projects]
+        cluster_ids = ids[n_organisations + n_projects:]
+    else:
+        organisation_ids = draw(_unique_ids(n_organisations, pool=True))
+        project_ids = draw(_unique_ids(n_projects, pool=True))
+        cluster_ids = draw(_unique_ids(n_clusters, pool=True))
+    tables = {"organisations": draw(_organisations(organisation_ids, kinds))}
+    if with_projects:
+        tables["projects"] = draw(_projects(project_ids, years))
+        limit = n_organisations if max_partners is None else min(max_partners, n_organisations)
+        tables["participations"] = draw(_participations(organisation_ids, project_ids, limit))
+    if with_clusters:
+        tables["clusters"] = draw(_clusters(cluster_ids))
+        tables["memberships"] = draw(_memberships(organisation_ids, cluster_ids, years, len(cluster_ids)))
+        if with_projects:
+            tables["project_clusters"] = draw(_project_clusters(project_ids, cluster_ids))
+    return _assemble(tables)
+
+
+@st.composite
+def _participations(draw, organisation_ids: list[str], project_ids: list[str], limit: int) -> pd.DataFrame:
+    pairs = []
+    if limit:
+        partners = st.lists(st.sampled_from(organisation_ids), max_size=limit, unique=True)
+        for project in project_ids:
+            pairs.extend((project, organisation) for organisation in draw(partners))
+    n = len(pairs)
+    return _table("participations", {
+        "project_id": [p for p, _ in pairs],
+        "organisation_id": [o for _, o in pairs],
+        "role": draw(st.lists(st.sampled_from(ROLES), min_size=n, max_size=n)),
+        "budget": draw(st.lists(_money(), min_size=n, max_size=n)),
+    })
+
+
+@st.composite
+def _memberships(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
+                 limit: int) -> pd.DataFrame:
+    start, end = years
+    rows = []
+    if limit:
+        joined = st.lists(st.sampled_from(cluster_ids), max_size=limit, unique=True)
+        member_years = st.lists(st.integers(start, end), min_size=1, max_size=min(3, end - start + 1),
+                                unique=True)
+        for organisation in organisation_ids:
+            for cluster in draw(joined):
+                rows.extend((organisation, cluster, year) for year in draw(member_years))
+    n = len(rows)
+    return _table("memberships", {
+        "organisation_id": [r[0] for r in rows],
+        "cluster_id": [r[1] for r in rows],
+        "year": [r[2] for r in rows],
+        "tier": draw(st.lists(st.sampled_from(_TIERS), min_size=n, max_size=n)),
+        "board": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+    })
+
+
+def _unique_ids(count: int, *, pool: bool = False) -> st.SearchStrategy[list[str]]:
+    if pool:  # a small pool, so that independently drawn tables share ids
+        return st.lists(st.sampled_from([str(k) for k in range(1, 13)]), min_size=count, max_size=count,
+                        unique=True)
+    return st.lists(st.text(ID_ALPHABET, min_size=1, max_size=4), min_size=count, max_size=count,
+                    unique=True)
+
+
+def _money() -> st.SearchStrategy[float]:
+    return st.integers(0, 10_000_000).map(float)
+
+
+def _table(name: str, columns: dict[str, list]) -> pd.DataFrame:
+    """A table exactly as validation returns it: canonical columns, dtypes and a RangeIndex."""
+    schema = SCHEMAS[name]
+    return pd.DataFrame(
+        {column.name: pd.Series(columns[column.name], dtype=_DTYPES[column.kind]) for column in schema.columns}
+    )
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _assemble(tables: dict[str, pd.DataFrame]) -> Ecosystem:
+    """An Ecosystem of already canonical tables, without validating them a second time."""
+    if not _EMPTY:  # built once: an Ecosystem hands out copies, so sharing them is safe
+        _EMPTY.update({name: _table(name, {c: [] for c in SCHEMAS[name].column_names}) for name in TABLES})
+        _EMPTY["notes"] = pd.DataFrame(columns=["table", "file", "column", "rows", "action"])
+    cleaned = {name: tables[name] if name in tables else _EMPTY[name] for name in TABLES}
+    ecosystem = Ecosystem.__new__(Ecosystem)
+    notes = _EMPTY["notes"]
+    ecosystem._set(cleaned, frozenset(tables), notes, {})
+    return ecosystem
+
+
+# --------------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------------
+
+
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name}={value!r} must be an int")
+    if value < 0:
+        raise ValueError(f"{name}={value!r} must be at least 0")
+
+
+def _check_vocabulary(name: str, values: object, vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, Sequence | set | frozenset | tuple):
+        raise TypeError(f"{name}={values!r} must be a sequence of strings")
+    chosen = tuple(dict.fromkeys(values))
+    if not chosen:
+        raise ValueError(f"{name} must not be empty")
+    unknown = [v for v in chosen if v not in vocabulary]
+    if unknown:
+        raise ValueError(f"{name}: {', '.join(map(repr, unknown))} not in {', '.join(vocabulary)}")
+    return chosen
+
+
+def _check_years(years: object) -> tuple[int, int]:
+    if (
+        not isinstance(years, tuple | list)
+        or len(years) != 2
+        or any(isinstance(y, bool) or not isinstance(y, int | np.integer) for y in years)
+    ):
+        raise TypeError(f"years={years!r} must be a (start, end) pair of ints")
+    start, end = int(years[0]), int(years[1])
+    low, high = YEAR_RANGE
+    if start > end:
+        raise ValueError(f"years={years!r}: the start is after the end")
+    if start < low or end > high:
+        raise ValueError(f"years={years!r} must lie within {low}-{high}")
+    return start, end
+
+
+def _check_ids(name: str, ids: object) -> list[str]:
+    if isinstance(ids, str) or not isinstance(ids, Sequence | pd.Index | pd.Series | np.ndarray):
+        raise TypeError(f"{name}={ids!r} must be a sequence of id strings")
+    values = list(ids)
+    bad = [v for v in values if not isinstance(v, str) or not v.strip() or v != v.strip()]
+    if bad:
+        raise ValueError(f"{name}: {bad[0]!r} is not a valid id (a non-empty string without surrounding spaces)")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} contains repeated ids")
+    return values

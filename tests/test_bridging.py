@@ -582,7 +582,7 @@ def grouped_graphs(draw):
     return G
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(G=grouped_graphs(), seed=st.integers(0, 1000))
 def test_node_order_does_not_change_results(G, seed):
     order = list(np.random.default_rng(seed).permutation(list(G.nodes)))
@@ -596,7 +596,7 @@ def test_node_order_does_not_change_results(G, seed):
     assert cn.ei_index(G, "group") == pytest.approx(cn.ei_index(H, "group"), nan_ok=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(G=grouped_graphs())
 def test_ei_index_is_the_global_row_of_group_mixing(G):
     graph = cn.group_mixing(G, "group", level="graph")

@@ -859,9 +859,9 @@ def permutation_test(
     >>> import clusternet as cn
     >>> G = nx.barbell_graph(5, 0)  # two cliques joined by one tie
     >>> nx.set_node_attributes(G, {v: "left" if v < 5 else "right" for v in G}, "side")
-    >>> result = cn.permutation_test(G, cn.ei_index, "side", n=199, seed=1)
-    >>> round(result.observed, 3), result.p_less
-    (-0.905, 0.02)
+    >>> result = cn.permutation_test(G, cn.ei_index, "side", n=99, seed=1)
+    >>> round(result.observed, 3), result.p_less <= 0.05
+    (-0.905, True)
     """
     if method not in ("shuffle", "rewire"):
         raise _value_error(f"method must be 'shuffle' or 'rewire', not {method!r}")

@@ -219,8 +219,10 @@ def niche_mapping(
         ``clusters`` columns ``niche_of`` and ``integrates_into`` (as in
         :func:`clusternet.datasets.load_flanders`) are reported alongside.
     measure : str
-        Column of :func:`overlap` to rank by (one of :data:`OVERLAP_MEASURES`); ties go to
-        more shared members, then the lower p-value, then the SPC id.
+        Column of :func:`overlap` to rank by: one of :data:`OVERLAP_MEASURES` (highest wins)
+        or ``"p_value"`` (lowest wins, i.e. the SPC shared with most beyond chance; the
+        others favour large SPCs). Ties go to more shared members, then the lower p-value,
+        then the SPC id.
     population, years, via
         As for :func:`overlap`.
 
@@ -249,12 +251,14 @@ def niche_mapping(
     cluster_id
     ibn-x       spc-1       2    spc-2           False
     """
-    if measure not in OVERLAP_MEASURES:
-        raise _OverlapValueError(f"measure must be one of {', '.join(OVERLAP_MEASURES)}, not {measure!r}")
+    if measure not in (*OVERLAP_MEASURES, "p_value"):
+        raise _OverlapValueError(f"measure must be one of {', '.join(OVERLAP_MEASURES)}, p_value, not {measure!r}")
     pairs = overlap(ecosystem, between=("SPC", "IBN"), population=population, years=years, via=via)
-    pairs = pairs[pairs["shared"] > 0].sort_values(
-        ["target", measure, "shared", "p_value", "source"], ascending=[True, False, False, True, True]
-    )
+    keys = ["target", measure, "shared", "p_value", "source"]
+    ascending = [True, measure == "p_value", False, True, True]
+    if measure == "p_value":
+        keys, ascending = ["target", "p_value", "shared", "source"], [True, True, False, True]
+    pairs = pairs[pairs["shared"] > 0].sort_values(keys, ascending=ascending)
     best = pairs.drop_duplicates("target").set_index("target")
     clusters = ecosystem.clusters.set_index("cluster_id")
     ibns = np.sort(clusters.index[clusters["type"] == "IBN"].to_numpy())

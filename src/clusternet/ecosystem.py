@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .errors import MissingTableError
-from .schema import SCHEMAS, TABLES, validate_tables
+from .schema import NOTE_COLUMNS, SCHEMAS, TABLES, validate_tables
 
 __all__ = ["Ecosystem"]
 
@@ -40,8 +40,10 @@ class Ecosystem:
     Attributes
     ----------
     notes : pandas.DataFrame
-        What validation defaulted or merged (``table, file, column, rows, action``): nothing is
-        changed silently.
+        What validation defaulted, merged or noticed (``table, file, column, rows, action,
+        removed``): nothing is changed silently. ``removed`` marks notes whose ``rows`` are input
+        rows not in the table (merged into another row, skipped, left out), so for every table
+        read, input rows = table rows + the ``rows`` of its ``removed`` notes.
 
     Examples
     --------
@@ -87,7 +89,7 @@ class Ecosystem:
     def _set(self, tables, provided, notes, files) -> None:
         object.__setattr__(self, "_tables", tables)
         object.__setattr__(self, "_provided", frozenset(provided))
-        object.__setattr__(self, "_notes", notes)
+        object.__setattr__(self, "_notes", _conform_notes(notes))
         object.__setattr__(self, "_files", dict(files or {}))
 
     @classmethod
@@ -100,9 +102,10 @@ class Ecosystem:
     ) -> Ecosystem:
         """Build from a mapping of table name to DataFrame (validated like the constructor).
 
-        ``notes`` (columns ``table, file, column, rows, action``) lets a reader that reshaped
-        its input, such as :func:`~clusternet.read_cordis`, report what it merged or dropped
-        beside what validation reports.
+        ``notes`` (columns ``table, file, column, rows, action`` and optionally ``removed``, see
+        :attr:`notes`) lets a reader that reshaped its input, such as
+        :func:`~clusternet.read_cordis`, report what it merged or dropped beside what validation
+        reports.
 
         Examples
         --------
@@ -115,7 +118,7 @@ class Ecosystem:
         ecosystem = cls.__new__(cls)
         cleaned, found, provided = validate_tables(tables, files=files)
         if notes is not None and len(notes):
-            found = pd.concat([notes[found.columns], found], ignore_index=True)
+            found = pd.concat([_conform_notes(notes), found], ignore_index=True)
         ecosystem._set(cleaned, provided, found, files)
         return ecosystem
 
@@ -161,7 +164,7 @@ class Ecosystem:
 
     @property
     def notes(self) -> pd.DataFrame:
-        """What validation defaulted or merged."""
+        """What validation defaulted, merged or noticed (see the class's Attributes)."""
         return self._notes.copy(deep=_DEEP)
 
     @property
@@ -225,12 +228,16 @@ class Ecosystem:
         return Ecosystem(**current, files={k: v for k, v in self._files.items() if k not in tables})
 
     def summary(self) -> pd.DataFrame:
-        """Row counts per table, the file each came from, and how many rows were merged or defaulted.
+        """Row counts per table, the file each came from, and how many rows were merged, skipped
+        or defaulted.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed by table name with columns ``provided, rows, file, defaulted, merged``.
+            Indexed by table name with columns ``provided, rows, file, defaulted, merged,
+            skipped``: ``defaulted`` counts cells filled with a default, ``merged`` input rows
+            merged into another row, ``skipped`` input rows left out (empty rows, rows a reader
+            could not use). Input rows = ``rows + merged + skipped``.
 
         Examples
         --------
@@ -249,16 +256,18 @@ class Ecosystem:
         rows = []
         for name in TABLES:
             of_table = notes[notes["table"] == name]
-            merged = of_table[of_table["action"].str.contains("merged")]["rows"].sum()
-            defaulted = of_table[~of_table["action"].str.contains("merged")]["rows"].sum()
+            removed = of_table["removed"].astype(bool)
+            merged = of_table["action"].astype(str).str.contains("merged")
+            defaulted = of_table["action"].astype(str).str.contains("default")
             rows.append(
                 {
                     "table": name,
                     "provided": name in self._provided,
                     "rows": len(self._tables[name]),
                     "file": self._files.get(name) or "",
-                    "defaulted": int(defaulted),
-                    "merged": int(merged),
+                    "defaulted": int(of_table.loc[~removed & defaulted, "rows"].sum()),
+                    "merged": int(of_table.loc[removed & merged, "rows"].sum()),
+                    "skipped": int(of_table.loc[removed & ~merged, "rows"].sum()),
                 }
             )
         return pd.DataFrame(rows).set_index("table")
@@ -281,7 +290,7 @@ class Ecosystem:
         if len(self._notes):
             lines.append("Notes:")
             for note in self._notes.itertuples(index=False):
-                lines.append(f"  - {note.table}.{note.column}: {note.action}")
+                lines.append(f"  - {_where(note)}: {note.action}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -296,7 +305,7 @@ class Ecosystem:
         notes = ""
         if len(self._notes):
             items = "".join(
-                f"<li>{html.escape(str(n.table))}.{html.escape(str(n.column))}: {html.escape(str(n.action))}</li>"
+                f"<li>{html.escape(_where(n))}: {html.escape(str(n.action))}</li>"
                 for n in self._notes.itertuples(index=False)
             )
             notes = f"<p>Notes:</p><ul>{items}</ul>"
@@ -317,3 +326,16 @@ class Ecosystem:
         if kinds is not None:
             organisations = organisations[organisations["kind"].isin(list(kinds))]
         return pd.Index(organisations["organisation_id"])
+
+
+def _conform_notes(notes: pd.DataFrame) -> pd.DataFrame:
+    """Notes with exactly :data:`~clusternet.schema.NOTE_COLUMNS` (``removed`` false where absent)."""
+    notes = notes.reindex(columns=NOTE_COLUMNS)
+    return notes.assign(removed=notes["removed"].eq(True),
+                        rows=pd.to_numeric(notes["rows"]).fillna(0).astype("int64"))
+
+
+def _where(note) -> str:
+    """``table.column`` of a note, or what of it is there (a folder note has neither)."""
+    parts = [str(part) for part in (note.table, note.column) if isinstance(part, str) and part]
+    return ".".join(parts) or "input"

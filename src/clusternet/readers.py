@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -29,8 +30,9 @@ TABLE_SUFFIXES = {
     ".pq": "parquet",
 }
 # Tried in this order: UTF-8 (a BOM is dropped), then Windows-1252, which Excel on a
-# Belgian PC writes and which decodes any byte, so "Coöperatief" survives both.
-_ENCODINGS = ("utf-8-sig", "cp1252")
+# Belgian PC writes, so "Coöperatief" survives both; Latin-1 last, as it decodes any byte
+# (cp1252 leaves five bytes such as 0x81 undefined).
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
 def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosystem:
@@ -42,7 +44,9 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
         A folder with one file per table, named after the table (``organisations.csv``,
         ``memberships.xlsx``, ``participations.parquet``; case-insensitive, documented aliases
         such as ``organizations`` or ``members`` accepted), or a mapping of table name to a path
-        or a DataFrame. Tables not needed may be left out.
+        or a DataFrame. Tables not needed may be left out. Files in the folder with a table
+        suffix but another name (``notes.csv``, ``organisations (1).csv``) are ignored and
+        listed in ``eco.notes``.
 
     Returns
     -------
@@ -66,13 +70,14 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
     """
     if isinstance(source, Mapping):
         entries = dict(source)
+        ignored: list[Path] = []
     else:
         folder = Path(source)
         if not folder.exists():
             raise SchemaError([_case(None, str(folder), "no such file or folder")])
         if not folder.is_dir():
             raise SchemaError([_case(None, str(folder), "expected a folder with one file per table")])
-        entries = _find_tables(folder)
+        entries, ignored = _find_tables(folder)
         if not entries:
             raise SchemaError([_case(None, str(folder),
                                      f"no table files found; expected files named {', '.join(TABLES)} "
@@ -80,7 +85,12 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
     frames: dict[str, pd.DataFrame | None] = {}
     files: dict[str, str | None] = {}
     failures = []
-    notes: list[dict] = []
+    notes: list[dict] = [
+        {"table": "", "file": str(path), "column": "", "rows": 0, "removed": False,
+         "action": f"file {path.name} ignored: its name is not one of the tables ({', '.join(TABLES)}) "
+                   "or their aliases"}
+        for path in ignored
+    ]
     for name, value in entries.items():
         if value is None:
             continue
@@ -104,7 +114,8 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
     """Read one table file as text cells, indexed by spreadsheet row number (header = row 1).
 
     CSV: the separator (``,``, ``;``, tab or ``|``) is detected, the encoding is UTF-8 (with or
-    without BOM) or Windows-1252, and every cell is kept as text so ids like ``007`` survive.
+    without BOM), UTF-16 with a BOM, or Windows-1252, and every cell is kept as text so ids like
+    ``007`` survive. A ``.gz`` suffix means gzip.
     Excel needs the ``excel`` extra (openpyxl), Parquet the ``parquet`` extra (pyarrow).
 
     The header is the first of the first ten rows that names a column of the data model, so
@@ -168,10 +179,12 @@ def _grid_to_table(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
     blank = body.isna().all(axis=1) if body.shape[1] else pd.Series(True, index=body.index)
     skipped = []
     if header_at:
-        skipped.append({"rows": header_at, "action": f"{header_at} row(s) above the header (row "
-                                                      f"{header_at + 1}) skipped as titles"})
+        # title rows are not data rows: reported, but not counted as rows removed from the table
+        skipped.append({"rows": header_at, "removed": False, "action": f"{header_at} row(s) above the "
+                        f"header (row {header_at + 1}) skipped as titles"})
     if blank.any():
-        skipped.append({"rows": int(blank.sum()), "action": f"{int(blank.sum())} empty row(s) skipped"})
+        skipped.append({"rows": int(blank.sum()), "removed": True,
+                        "action": f"{int(blank.sum())} empty row(s) skipped"})
     table = body[~blank]
     table.attrs["skipped"] = skipped
     return table
@@ -199,14 +212,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as error:
             raise SchemaError([_case(None, str(path), f"not a readable gzip file: {error}")]) from error
-    if not raw.strip():
+    text = _decode(raw, path)
+    if not text.strip():
         raise SchemaError([_case(None, str(path), "the file is empty; expected a header row")])
-    for encoding in _ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
     first_lines = [line for line in text[:65536].splitlines() if line.strip()][:10]
     try:
         separator = csv.Sniffer().sniff("\n".join(first_lines[-3:]), delimiters=",;\t|").delimiter
@@ -227,6 +235,24 @@ def _read_csv(path: Path) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise SchemaError([_case(None, str(path), f"not a readable CSV file: {error}")]) from error
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """Bytes to text: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (BOM dropped), cp1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise SchemaError([_case(None, str(path), f"not readable UTF-16 text: {error}")]) from error
+    if b"\x00" in raw[:65536]:
+        raise SchemaError([_case(None, str(path), "not a text file (it holds NUL bytes): save it as CSV, "
+                                                  "or give it an .xlsx or .parquet suffix if it is one")])
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any byte")  # pragma: no cover
 
 
 def _width(lines: list[str], separator: str) -> int:
@@ -268,13 +294,17 @@ def _format(path: Path) -> str | None:
     return None
 
 
-def _find_tables(folder: Path) -> dict[str, Path]:
+def _find_tables(folder: Path) -> tuple[dict[str, Path], list[Path]]:
+    """The table files of a folder, and the files with a table suffix but no table name (which
+    are ignored and reported: a folder often holds a README or a copy such as
+    ``organisations (1).csv``)."""
     names = {}
     for name, schema in SCHEMAS.items():
         names[name] = name
         for alias in schema.file_aliases:
             names[alias] = name
     found: dict[str, Path] = {}
+    ignored: list[Path] = []
     failures = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or _format(path) is None:
@@ -286,6 +316,7 @@ def _find_tables(folder: Path) -> dict[str, Path]:
                 break
         table = names.get(stem.strip().replace(" ", "_").replace("-", "_"))
         if table is None:
+            ignored.append(path)
             continue
         if table in found:
             failures.append(_case(table, str(path), f"two files for table {table}: {found[table].name} and "
@@ -294,7 +325,7 @@ def _find_tables(folder: Path) -> dict[str, Path]:
         found[table] = path
     if failures:
         raise SchemaError(failures)
-    return found
+    return found, ignored
 
 
 def _case(table, file, reason):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError
+from .errors import FAILURE_COLUMNS, SchemaError
 
 __all__ = [
     "Column",
@@ -23,6 +26,7 @@ __all__ = [
     "ROLES",
     "validate_tables",
     "describe_schema",
+    "NOTE_COLUMNS",
 ]
 
 KINDS = (
@@ -280,24 +284,49 @@ def schema_markdown() -> str:
 
 
 def _normalise_name(name: object) -> str:
-    text = str(name).replace("\ufeff", "").strip().lower()
+    text = unicodedata.normalize("NFC", str(name).translate(_INVISIBLE)).strip().lower()
     return re.sub(r"[\s\-./]+", "_", text)
+
+
+#: Columns of :attr:`Ecosystem.notes`. ``removed`` is true when the note's ``rows`` are input rows
+#: that are not in the table (merged into another row, skipped or left out), so that for every
+#: table: input rows = table rows + the ``rows`` of its ``removed`` notes.
+NOTE_COLUMNS = ["table", "file", "column", "rows", "action", "removed"]
 
 
 @dataclass
 class _Collector:
     """Collects failures and notes while one ecosystem is validated."""
 
-    failures: list[dict] = field(default_factory=list)
+    chunks: list[pd.DataFrame | dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
 
+    @property
+    def failed(self) -> bool:
+        return bool(self.chunks)
+
     def fail(self, table, file, row, column, value, reason) -> None:
-        self.failures.append(
+        self.chunks.append(
             {"table": table, "file": file, "row": row, "column": column, "value": value, "reason": reason}
         )
 
-    def note(self, table, file, column, rows, action) -> None:
-        self.notes.append({"table": table, "file": file, "column": column, "rows": rows, "action": action})
+    def fail_rows(self, table, file, column, rows: pd.Index, values, reason) -> None:
+        """Many failures of one column at once (``reason`` a string or one per row)."""
+        if len(rows) == 0:
+            return
+        self.chunks.append(pd.DataFrame({
+            "table": table, "file": file, "row": np.asarray(rows, dtype=object), "column": column,
+            "value": np.asarray(values, dtype=object), "reason": reason,
+        }))
+
+    def failure_cases(self) -> pd.DataFrame:
+        frames = [pd.DataFrame([chunk], columns=FAILURE_COLUMNS) if isinstance(chunk, dict) else chunk
+                  for chunk in self.chunks]
+        return pd.concat([frame.astype(object) for frame in frames], ignore_index=True)
+
+    def note(self, table, file, column, rows, action, *, removed: bool = False) -> None:
+        self.notes.append({"table": table, "file": file, "column": column, "rows": int(rows),
+                           "action": action, "removed": removed})
 
 
 def validate_tables(
@@ -321,7 +350,8 @@ def validate_tables(
         All six tables, with canonical columns first, documented dtypes and defaults filled;
         absent tables are empty.
     notes : DataFrame
-        What was defaulted or merged: ``table, file, column, rows, action``.
+        What was defaulted, merged or noticed: ``table, file, column, rows, action, removed``
+        (see :data:`NOTE_COLUMNS`).
     provided : frozenset of str
         The names of the tables that were given.
 
@@ -329,9 +359,17 @@ def validate_tables(
     ------
     SchemaError
         With every problem found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from clusternet.schema import validate_tables
+    >>> cleaned, notes, provided = validate_tables({"organisations": pd.DataFrame({"org_id": [" 7 "]})})
+    >>> cleaned["organisations"]["organisation_id"].tolist(), sorted(provided)
+    (['7'], ['organisations'])
     """
     files = dict(files or {})
-    unknown = sorted(set(tables) - set(SCHEMAS))
+    unknown = sorted(str(name) for name in set(tables) - set(SCHEMAS))
     collector = _Collector()
     for name in unknown:
         collector.fail(name, files.get(name), None, None, None,
@@ -350,9 +388,10 @@ def validate_tables(
         else:
             cleaned[name] = _validate_table(raw, schema, files.get(name), collector)
     _check_references(cleaned, provided, files, collector)
-    if collector.failures:
-        raise SchemaError(collector.failures)
-    notes = pd.DataFrame(collector.notes, columns=["table", "file", "column", "rows", "action"])
+    if collector.failed:
+        raise SchemaError(collector.failure_cases())
+    _note_memberships_outside_period(cleaned, provided, files, collector)
+    notes = pd.DataFrame(collector.notes, columns=NOTE_COLUMNS).astype({"rows": "int64", "removed": "bool"})
     return {name: frame.reset_index(drop=True) for name, frame in cleaned.items()}, notes, provided
 
 
@@ -381,6 +420,16 @@ def _validate_table(
     if not isinstance(raw, pd.DataFrame):
         out.fail(schema.name, file, None, None, type(raw).__name__, "expected a pandas DataFrame")
         return _empty(schema)
+    if not raw.index.is_unique or raw.index.hasnans:
+        # A failure must point at one row; repeated labels (after a concat) cannot.
+        out.note(schema.name, file, "", len(raw), "row labels repeated or empty; rows are reported by "
+                 "position, counting from 0")
+        raw = raw.set_axis(pd.RangeIndex(len(raw)), axis=0)
+    duplicated = raw.columns.duplicated(keep=False)
+    if duplicated.any():
+        for original in sorted({str(c) for c in raw.columns[duplicated]}):
+            out.fail(schema.name, file, None, original, None, "duplicate column name")
+        return _empty(schema)
     lookup = {}
     for column in schema.columns:
         lookup[_normalise_name(column.name)] = column.name
@@ -403,13 +452,7 @@ def _validate_table(
                 extras.append(original)
         else:
             chosen[canonical] = original
-    # A canonical name wins over an alias that came first.
     frame = pd.DataFrame(index=raw.index)
-    duplicated = raw.columns.duplicated(keep=False)
-    if duplicated.any():
-        for original in sorted({str(c) for c in raw.columns[duplicated]}):
-            out.fail(schema.name, file, None, original, None, "duplicate column name")
-        return _empty(schema)
     for column in schema.columns:
         if column.name not in chosen:
             if column.required:
@@ -424,8 +467,13 @@ def _validate_table(
                          f"column absent; filled with default {column.default!r}")
             continue
         frame[column.name] = _parse(raw[chosen[column.name]], column, schema, file, out)
+    taken = set(frame.columns)
     for original in extras:
-        frame[original if original not in frame.columns else f"{original}_extra"] = raw[original]
+        name = original
+        while name in taken:  # an extra column never overwrites a model column
+            name = f"{name}_extra"
+        taken.add(name)
+        frame[name] = raw[original]
     _check_key(frame, schema, file, out)
     return _merge_duplicates(frame, schema, file, out)
 
@@ -437,119 +485,271 @@ def _default_series(column: Column, index: pd.Index) -> pd.Series:
     return pd.Series(column.default, index=index).astype(_DTYPES[column.kind])
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings, missing as NA; integral floats (Excel's 7.0) as ``7``."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("object").map(str).astype("object")
-    if pd.api.types.is_integer_dtype(values.dtype):
-        text = values.astype("str").astype("object")
-        return text.where(values.notna(), pd.NA)
-    if pd.api.types.is_float_dtype(values.dtype):
-        integral = values.notna() & (values % 1 == 0)
-        text = values.astype("str").astype("object")
-        text[integral] = values[integral].astype("int64").astype("str")
-        return text.where(values.notna(), pd.NA)
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        # the common case (CSV read as text): vectorised string kernels
-        stripped = values.astype("str").str.strip()
-        return stripped.where(stripped != "")
+# Characters that are invisible in a spreadsheet but make two ids differ: byte-order marks left
+# inside a file by concatenation, zero-width spaces and joiners pasted from web pages.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+_INVISIBLE_PATTERN = "[\ufeff\u200b\u200c\u200d\u2060]"
 
-    def convert(value: object) -> object:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return pd.NA
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value).strip()
-        return text if text else pd.NA
 
-    return values.map(convert, na_action=None).astype("object")
+class _Unreadable:
+    """A cell holding a list, dict or other non-scalar: each one distinct, always a failure."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def _cells(values: pd.Series) -> tuple[np.ndarray, list | None, pd.Series, np.ndarray]:
+    """Factorise a column for parsing once per distinct value instead of once per row.
+
+    Returns a code per row (-1 for a missing cell), the distinct cells as Python objects
+    (``None`` when they are all strings), their text (stripped, invisible characters removed,
+    NFC-normalised; NA when empty) as a string Series, and which of them are unreadable
+    (lists, dicts). A CORDIS column of 144,726 roles has five distinct values.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        # Mixed cells (Excel, user frames): factorise by type and value, so that 1, 1.0 and True
+        # (equal in Python) stay apart.
+        lookup: dict[object, int] = {}
+        raw: list[object] = []
+        codes = np.empty(len(values), dtype=np.intp)
+        for position, value in enumerate(values.to_numpy(dtype=object)):
+            if not pd.api.types.is_scalar(value):
+                key: object = _Unreadable(value)
+            elif value is None or pd.isna(value):
+                codes[position] = -1
+                continue
+            else:
+                key = value if isinstance(value, str) else (type(value), value)
+            code = lookup.get(key)
+            if code is None:
+                code = lookup[key] = len(raw)
+                raw.append(key if isinstance(key, _Unreadable) else value)
+            codes[position] = code
+    else:
+        codes, found = pd.factorize(values)
+        if pd.api.types.is_string_dtype(values.dtype):
+            texts = _clean_texts(pd.Series(found, dtype="str"))
+            return codes, None, texts, np.zeros(len(texts), dtype=bool)
+        raw = list(found)
+    texts = pd.Series([_clean_text(value) for value in raw], dtype="str")
+    return codes, raw, texts, np.array([isinstance(value, _Unreadable) for value in raw], dtype=bool)
+
+
+def _clean_texts(texts: pd.Series) -> pd.Series:
+    """:func:`_clean_text` on a string Series, with vectorised string kernels."""
+    if texts.str.contains(_INVISIBLE_PATTERN, regex=True).any():
+        texts = texts.str.replace(_INVISIBLE_PATTERN, "", regex=True)
+    texts = texts.str.strip()
+    foreign = texts.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(dtype=bool)
+    if foreign.any():  # NFC only where needed: unicodedata has no vectorised form
+        texts = texts.copy()
+        texts[foreign] = [unicodedata.normalize("NFC", text) for text in texts[foreign]]
+    return texts.where(texts != "")
+
+
+def _clean_text(value: object) -> str | None:
+    if isinstance(value, str):
+        text = value.translate(_INVISIBLE).strip()
+        if text and not text.isascii():
+            text = unicodedata.normalize("NFC", text)  # "Coöperatief" typed or pasted is one name
+        return text or None
+    if isinstance(value, _Unreadable):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, float | np.floating):
+        if math.isfinite(value) and float(value).is_integer():
+            return str(int(value))  # Excel's 7.0 is 7; Python ints never overflow
+        return str(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, bytes):
+        try:
+            return _clean_text(value.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _clean_text(value.decode("cp1252", errors="replace"))
+    return _clean_text(str(value))
+
+
+def _by_row(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
+    """Values by row from values by distinct cell; a missing cell (code -1) gets ``fill``."""
+    return np.append(per_unique, np.array([fill], dtype=per_unique.dtype))[codes]
+
+
+def _take(texts: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(texts.array.take(codes, allow_fill=True), index=index, dtype="str")
 
 
 def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _Collector) -> pd.Series:
-    text = _as_text(values)
-    missing = text.isna()
     kind = column.kind
-    if kind == "id":
-        for row in text.index[missing]:
-            out.fail(schema.name, file, row, column.name, values[row], "empty id")
-        return text.astype("str").where(~missing, pd.NA)
-    if kind == "text":
-        if column.default is None:
-            return text.astype("str")
-        if missing.any():
-            out.note(schema.name, file, column.name, int(missing.sum()),
-                     f"empty cells filled with default {column.default!r}")
-        return text.fillna(column.default).astype("str")
+    if kind in ("year", "number") and (pd.api.types.is_float_dtype(values.dtype)
+                                       or pd.api.types.is_integer_dtype(values.dtype)):
+        # already numbers (Parquet, DataFrames): no text at all
+        codes = np.arange(len(values), dtype=np.intp)
+        numbers = values.astype("float64").to_numpy(dtype=float, na_value=np.nan)
+        return _check_numbers(values, codes, numbers, np.isnan(numbers), np.zeros(len(values), dtype=bool),
+                              None, column, schema, file, out)
+    codes, raw, texts, unreadable = _cells(values)
+    empty = texts.isna().to_numpy(dtype=bool)
+
+    def fail(per_unique_bad: np.ndarray, reason, *, missing_cells: bool = False) -> None:
+        rows = np.flatnonzero(_by_row(per_unique_bad, codes, missing_cells))
+        if len(rows):
+            out.fail_rows(schema.name, file, column.name, values.index[rows],
+                          values.iloc[rows].to_numpy(dtype=object),
+                          reason if isinstance(reason, str) else np.asarray(reason, dtype=object)[codes[rows]])
+
+    if unreadable.any():
+        fail(unreadable, "not a single value (a list, dict or other collection)")
+
+    def note_defaults(missing: np.ndarray) -> None:
+        count = int(_by_row(missing, codes, True).sum())
+        if count and column.default is not None:
+            out.note(schema.name, file, column.name, count, f"empty cells filled with default {column.default!r}")
+
+    if kind in ("id", "text"):
+        if kind == "id":
+            fail(empty & ~unreadable, "empty id", missing_cells=True)
+        if (raw is None and not empty.any() and (codes >= 0).all()
+                and texts.equals(pd.Series(pd.unique(values), dtype="str"))):
+            return values.astype("str")  # the common case: clean text already, no conversion
+        result = _take(texts, codes, values.index)
+        if kind == "text" and column.default is not None:
+            note_defaults(empty)
+            return result.fillna(column.default)
+        return result
+    lowered = texts.str.lower()
     if kind == "category":
-        lowered = text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-        by_lower = {value.lower(): value for value in column.vocabulary}
+        missing = empty | lowered.isin(_MISSING_TEXT).to_numpy(dtype=bool)
+        by_lower = {_normalise_name(value): value for value in column.vocabulary}
         by_lower.update({_normalise_name(k): v for k, v in column.value_aliases.items()})
-        mapped = lowered.map(by_lower)
-        bad = ~missing & mapped.isna()
-        for row in text.index[bad]:
-            out.fail(schema.name, file, row, column.name, values[row],
-                     f"not one of {', '.join(column.vocabulary)}")
-        if missing.any() and column.default is not None:
-            out.note(schema.name, file, column.name, int(missing.sum()),
-                     f"empty cells filled with default {column.default!r}")
-        return mapped.fillna(column.default).astype("str")
+        mapped = np.array([None if m else by_lower.get(_normalise_name(t))
+                           for t, m in zip(texts.tolist(), missing, strict=True)], dtype=object)
+        unmapped = np.array([m is None for m in mapped], dtype=bool)
+        fail(~missing & ~unreadable & unmapped, f"not one of {', '.join(column.vocabulary)}")
+        note_defaults(missing)
+        mapped[unmapped] = column.default
+        return pd.Series(_by_row(mapped, codes, column.default), index=values.index, dtype="str")
     if kind in ("year", "number"):
-        # In a number column "NA" (R's export) or "n/a" can only mean missing.
-        absent = text.str.strip().str.lower().isin(_MISSING_NUMBER)
-        text = text.where(~absent, pd.NA)
-        missing = text.isna()
-        comma = text.str.match(_DECIMAL_COMMA.pattern).fillna(False).astype(bool)
-        cleaned = text.where(~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-        numbers = pd.to_numeric(cleaned, errors="coerce")
-        bad = ~missing & numbers.isna()
-        for row in text.index[bad]:
-            out.fail(schema.name, file, row, column.name, values[row], "not a number")
-        if kind == "number":
-            return numbers.astype("float64")
-        fractional = numbers.notna() & (numbers % 1 != 0)
-        for row in text.index[fractional]:
-            out.fail(schema.name, file, row, column.name, values[row], "a year must be a whole number")
-        low, high = YEAR_RANGE
-        outside = numbers.notna() & ~fractional & ((numbers < low) | (numbers > high))
-        for row in text.index[outside]:
-            out.fail(schema.name, file, row, column.name, values[row], f"year outside {low}-{high}")
-        return numbers.where(~(fractional | outside)).round().astype("Int64")
+        missing = empty | lowered.isin(_MISSING_TEXT).to_numpy(dtype=bool)
+        numbers = np.full(len(texts), np.nan)
+        dated = np.zeros(len(texts), dtype=bool)
+        serial = np.zeros(len(texts), dtype=bool)
+        textual = ~missing & ~unreadable
+        if raw is not None:
+            for position, value in enumerate(raw):
+                if not textual[position]:
+                    continue
+                if isinstance(value, bool | np.bool_):
+                    textual[position] = False  # True is not a number: stays NaN, is reported
+                elif isinstance(value, int | float | np.integer | np.floating):
+                    numbers[position] = float(value)
+                    textual[position] = False
+                elif kind == "year" and isinstance(value, datetime.date):
+                    numbers[position], serial[position] = _year_of_date(value)
+                    dated[position] = True
+                    textual[position] = False
+        if textual.any():
+            numbers[textual] = _to_numbers(texts[textual])
+        for flags, action in (
+            (serial, "Excel year cells formatted as dates (2019 shown as 1905-07-11): the year read back"),
+            (dated & ~serial, "dates in a year column: their year kept"),
+        ):
+            count = int(_by_row(flags, codes, False).sum())
+            if count:
+                out.note(schema.name, file, column.name, count, action)
+        return _check_numbers(values, codes, numbers, missing, unreadable, fail, column, schema, file, out)
     if kind == "boolean":
-        lowered = text.fillna("").str.lower()
-        truth = lowered.isin(_TRUE)
-        bad = ~(truth | lowered.isin(_FALSE))
-        for row in text.index[bad]:
-            out.fail(schema.name, file, row, column.name, values[row],
-                     "not a yes/no value (true/false, yes/no, ja/nee, 1/0)")
-        return truth.astype("bool")
+        truth = lowered.isin(_TRUE).to_numpy(dtype=bool)
+        bad = ~empty & ~truth & ~lowered.isin(_FALSE).to_numpy(dtype=bool)
+        fail(bad & ~unreadable, "not a yes/no value (true/false, yes/no, ja/nee, 1/0)")
+        note_defaults(empty)
+        return pd.Series(_by_row(truth, codes, False), index=values.index, dtype="bool")
     if kind == "date":
-        dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-        for row in text.index[~missing]:
-            value = values[row]
-            parsed = _parse_date(value)
-            if parsed is None:
-                out.fail(schema.name, file, row, column.name, value,
-                         "not a date (expected YYYY-MM-DD, DD/MM/YYYY or YYYY)")
-            else:
-                dates[row] = parsed
-        return dates
+        cells = raw if raw is not None else texts.tolist()
+        parsed = [None if e else _parse_date(cell) for cell, e in zip(cells, empty, strict=True)]
+        bad = np.array([p is None for p in parsed], dtype=bool) & ~empty
+        fail(bad & ~unreadable, "not a date (expected YYYY-MM-DD, DD/MM/YYYY or YYYY)")
+        stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT]).as_unit("ns")
+        return pd.Series(stamps.to_numpy()[codes], index=values.index, dtype="datetime64[ns]")
     raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover - schema bug
 
 
-_MISSING_NUMBER = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a"})
+def _to_numbers(texts: pd.Series) -> np.ndarray:
+    """Text to floats, NaN where it is no number; Belgian decimal commas read."""
+    comma = texts.str.match(_DECIMAL_COMMA.pattern).to_numpy(dtype=bool)
+    if comma.any():
+        texts = texts.copy()
+        texts[comma] = texts[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    try:
+        return texts.astype("float64").to_numpy(dtype=float, na_value=np.nan)  # Arrow's fast cast
+    except (ValueError, TypeError, ArithmeticError):
+        return pd.to_numeric(texts, errors="coerce").astype("float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _check_numbers(values, codes, numbers, missing, unreadable, fail, column, schema, file, out) -> pd.Series:
+    """Report the cells that are no (finite, whole, in-range) number; return the column."""
+    if fail is None:  # numbers by row already: a failure is one row
+        def fail(bad, reason):
+            rows = np.flatnonzero(bad)
+            if len(rows):
+                out.fail_rows(schema.name, file, column.name, values.index[rows],
+                              values.iloc[rows].to_numpy(dtype=object), reason)
+        missing = missing & values.isna().to_numpy(dtype=bool)
+    readable = ~missing & ~unreadable
+    not_number = readable & np.isnan(numbers)
+    infinite = readable & np.isinf(numbers)
+    fail(not_number, "not a number")
+    fail(infinite, "not a finite number")
+    bad = not_number | infinite
+    numbers = np.where(bad, np.nan, numbers)
+    if column.kind == "number":
+        return pd.Series(_by_row(numbers, codes, np.nan), index=values.index, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        fractional = readable & ~bad & (numbers % 1 != 0)
+    fail(fractional, "a year must be a whole number")
+    low, high = YEAR_RANGE
+    with np.errstate(invalid="ignore"):
+        outside = readable & ~bad & ~fractional & ((numbers < low) | (numbers > high))
+    fail(outside, f"year outside {low}-{high}")
+    numbers[fractional | outside] = np.nan
+    return pd.Series(_by_row(numbers, codes, np.nan), index=values.index).round().astype("Int64")
+
+
+def _year_of_date(value: datetime.date) -> tuple[float, bool]:
+    """The year a date in a year column stands for, and whether it is an Excel serial number.
+
+    Excel stores a date as days since 1899-12-30; a cell holding 2019 but formatted as a date
+    shows 1905-07-11. Years 1900-2100 stored that way all fall in 1905.
+    """
+    days = (pd.Timestamp(value) - pd.Timestamp("1899-12-30")).days
+    low, high = YEAR_RANGE
+    if low <= days <= high and pd.Timestamp(value) == pd.Timestamp(value).normalize():
+        return float(days), True
+    return float(value.year), False
+
+
+# In number, year and category columns these can only mean missing ("NA" from R, "NaN" from a
+# pandas export); in text and id columns they are kept ("NA" is Namibia).
+_MISSING_TEXT = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a", "<na>", "nat"})
 # "1.234,5" and "12,5" (Belgian spreadsheets) mean 1234.5 and 12.5.
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
 
 
 def _parse_date(value: object) -> pd.Timestamp | None:
-    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "year"):
+    if isinstance(value, pd.Timestamp | np.datetime64 | datetime.date):
         try:
-            return pd.Timestamp(value)
-        except (TypeError, ValueError):
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError, OverflowError):
             return None
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+        return None if pd.isna(stamp) else stamp
+    if isinstance(value, bool | np.bool_):
+        return None
+    text = _clean_text(value) or ""
     for pattern, fmt in (
         (r"^\d{4}$", "%Y"),
         (r"^\d{4}-\d{1,2}-\d{1,2}$", "%Y-%m-%d"),
@@ -559,22 +759,37 @@ def _parse_date(value: object) -> pd.Timestamp | None:
     ):
         if re.match(pattern, text):
             try:
-                return pd.Timestamp(text) if fmt is None else pd.to_datetime(text, format=fmt)
-            except (TypeError, ValueError):
+                stamp = pd.Timestamp(text) if fmt is None else pd.to_datetime(text, format=fmt)
+            except (TypeError, ValueError, OverflowError):
                 return None
+            return None if pd.isna(stamp) else stamp
     return None
 
 
 def _check_key(frame: pd.DataFrame, schema: TableSchema, file, out: _Collector) -> None:
     if not schema.key_unique:
         return
-    key = list(schema.key)
-    ids = frame[key[0]]
-    duplicated = ids.notna() & ids.duplicated(keep="first")
-    first_row = pd.Series(frame.index[~ids.duplicated(keep="first")], index=ids[~ids.duplicated(keep="first")])
-    for row in frame.index[duplicated]:
-        first = first_row[ids[row]]
-        out.fail(schema.name, file, row, key[0], ids[row], f"duplicate id (first seen in row {first})")
+    name = schema.key[0]
+    ids = frame[name]
+    repeated = ids.duplicated(keep="first")
+    duplicated = ids.notna() & repeated
+    if duplicated.any():
+        first_row = pd.Series(frame.index[~repeated], index=ids[~repeated].to_numpy(dtype=object))
+        rows = frame.index[duplicated.to_numpy()]
+        value = ids[duplicated].to_numpy(dtype=object)
+        reasons = [f"duplicate id (first seen in row {first_row[v]})" for v in value]
+        out.fail_rows(schema.name, file, name, rows, value, reasons)
+        return
+    # Ids are case-sensitive ("KUL" and "kul" are two organisations), which is seldom meant.
+    present = ids.dropna()
+    if present.empty:
+        return
+    folded = present.str.casefold()
+    twins = folded.duplicated(keep=False)
+    if twins.any():
+        examples = ", ".join(repr(v) for v in present[twins].head(6))
+        out.note(schema.name, file, name, int(twins.sum()),
+                 f"ids that differ only in case are kept apart as different {schema.name}: {examples}")
 
 
 def _merge_duplicates(frame: pd.DataFrame, schema: TableSchema, file, out: _Collector) -> pd.DataFrame:
@@ -603,10 +818,10 @@ def _merge_duplicates(frame: pd.DataFrame, schema: TableSchema, file, out: _Coll
         position = pd.MultiIndex.from_frame(kept[key])
         kept = kept.assign(role=strongest.reindex(position).to_numpy(),
                            budget=budget.reindex(position).to_numpy())
-        out.note(schema.name, file, ", ".join(key), n_extra, action)
+        out.note(schema.name, file, ", ".join(key), n_extra, action, removed=True)
         return kept
     action = f"{n_extra} repeated {tuple(key)} rows merged into one, first kept (rows {rows})"
-    out.note(schema.name, file, ", ".join(key), n_extra, action)
+    out.note(schema.name, file, ", ".join(key), n_extra, action, removed=True)
     return frame[~frame.duplicated(key, keep="first")]
 
 
@@ -620,13 +835,53 @@ def _check_references(tables: dict[str, pd.DataFrame], provided, files, out: _Co
             if target is None or target not in provided or column.name not in frame:
                 continue
             values = frame[column.name]
-            unknown = values.notna() & ~_isin(values, tables[target][SCHEMAS[target].key[0]])
-            for row in frame.index[unknown]:
-                out.fail(name, files.get(name), row, column.name, values[row],
-                         f"unknown {column.name}: not in the {target} table")
+            known = tables[target][SCHEMAS[target].key[0]]
+            unknown = values.notna().to_numpy() & ~_isin(values, known)
+            if unknown.any():
+                bad = values[unknown].to_numpy(dtype=object)
+                out.fail_rows(name, files.get(name), column.name, frame.index[unknown], bad,
+                              _unknown_reasons(bad, known, column.name, target))
+
+
+def _unknown_reasons(bad: np.ndarray, known: pd.Series, column: str, target: str) -> list[str]:
+    """Say which known id a reference probably meant when it differs only in case or spaces."""
+    folded: dict[str, str] = {}
+    for value in known.dropna().to_numpy(dtype=object):
+        folded.setdefault(re.sub(r"\s+", "", str(value)).casefold(), value)
+    reasons = []
+    for value in bad:
+        near = folded.get(re.sub(r"\s+", "", str(value)).casefold())
+        hint = f"; ids are case-sensitive: did you mean {near!r}?" if near is not None else ""
+        reasons.append(f"unknown {column}: not in the {target} table{hint}")
+    return reasons
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """``values.isin(known)`` through a hash index: pandas' Arrow-string isin is a Python loop."""
-    index = pd.Index(pd.unique(known.dropna().to_numpy(dtype=object)))
-    return index.get_indexer(values.to_numpy(dtype=object)) >= 0
+    """``values.isin(known)`` by factorising both together: one hash pass, no per-cell Python
+    (pandas' isin on Arrow strings converts every cell to a Python object)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    both = pd.concat([known.dropna().astype("str"), values.astype("str")], ignore_index=True)
+    codes, _ = pd.factorize(both)
+    n_known = len(both) - len(values)
+    present = np.zeros(codes.max() + 2, dtype=bool)
+    present[codes[:n_known]] = True
+    present[-1] = False  # code -1: a missing value
+    return present[codes[n_known:]]
+
+
+def _note_memberships_outside_period(tables, provided, files, out: _Collector) -> None:
+    """Memberships dated outside their cluster's start-end years are kept, with a note: cluster
+    periods in the sources are those of a funding call, and members often join before or stay after."""
+    if not {"memberships", "clusters"} <= provided:
+        return
+    members = tables["memberships"]
+    clusters = tables["clusters"].drop_duplicates("cluster_id").set_index("cluster_id")
+    start = members["cluster_id"].map(clusters["start"].dt.year)
+    end = members["cluster_id"].map(clusters["end"].dt.year)
+    year = members["year"].astype("float64")
+    outside = ((year < start) | (year > end)).fillna(False).to_numpy(dtype=bool)
+    if outside.any():
+        rows = ", ".join(str(row) for row in members.index[outside][:10])
+        out.note("memberships", files.get("memberships"), "year", int(outside.sum()),
+                 f"memberships in years outside their cluster's start-end period, kept (rows {rows})")

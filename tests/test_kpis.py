@@ -540,16 +540,6 @@ def test_network_series_empty_year_and_years_option():
     assert network_timeseries(eco, years=(2017, 2019)).index.tolist() == [2017, 2018, 2019]
 
 
-def test_network_series_edges_agree_with_organisation_edges():
-    organisation_edges = getattr(cn, "organisation_edges", None)
-    if organisation_edges is None:
-        pytest.skip("clusternet.organisation_edges not available")
-    eco = _random_ecosystem(3)
-    table = network_timeseries(eco, window=2)
-    for end, row in table.iterrows():
-        assert row["edges"] == len(organisation_edges(eco, years=(end - 1, end)))
-
-
 @pytest.mark.parametrize(("options", "error"), [
     ({"window": 0}, ValueError), ({"step": 1.5}, ValueError), ({"years": "all"}, ValueError),
 ], ids=["window-zero", "step-fraction", "years-text"])

@@ -11,6 +11,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .ecosystem import Ecosystem
 from .errors import MissingTableError
+from .graphs import WITHDRAWN, OptionError, organisation_edges
 
 __all__ = ["kpis", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
 
@@ -52,8 +53,6 @@ NETWORK_COLUMNS = (
     "average_clustering",
 )
 
-# project_clusters statuses that mean the cluster does not carry the project.
-_WITHDRAWN = frozenset({"withdrawn", "teruggetrokken"})
 _UNKNOWN_SECTORS = frozenset({"unknown", "onbekend", ""})
 _ALL = "__ecosystem__"  # the one group when by=None
 
@@ -100,8 +99,9 @@ def kpis(
     MissingTableError
         ``by="cluster"`` without ``clusters``; or neither ``memberships`` nor the project tables
         (``projects``, and ``project_clusters`` when ``by="cluster"``) were given.
-    ValueError
-        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a pair of years.
+    OptionError
+        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a pair of years
+        (a ``ValueError``).
 
     Warns
     -----
@@ -129,7 +129,8 @@ def kpis(
     more clusters / members of any cluster).
 
     **Project KPIs.** A project belongs to every cluster that carries it in
-    ``project_clusters`` except rows whose status is ``withdrawn`` (or ``teruggetrokken``); a
+    ``project_clusters`` except rows whose status is ``withdrawn`` (as in
+    :func:`~clusternet.cluster_network`); a
     project may belong to several clusters and counts for each. With ``by="cluster"`` the
     project KPIs need ``projects`` and ``project_clusters``; with ``by=None`` only
     ``projects``. They are missing for years outside the span of project years. The KPIs on
@@ -193,7 +194,7 @@ def kpis(
     'BE'
     """
     if by not in ("cluster", None):
-        raise ValueError(f"by must be 'cluster' or None, not {by!r}")
+        raise OptionError(f"by must be 'cluster' or None, not {by!r}")
     first, last = _year_bounds(years)
     provided = ecosystem.provided
     if by == "cluster":
@@ -261,10 +262,11 @@ def network_timeseries(
 ) -> pd.DataFrame:
     """Size and cohesion of the organisation network, per year or per moving window of years.
 
-    The organisation network of a window links two organisations when they take part in a
-    common project whose year lies in the window; its nodes are the organisations with at
-    least one participation in such a project (so the single participant of a one-partner
-    project is an isolated node).
+    The organisation network of a window is that of :func:`~clusternet.organisation_network`
+    with ``years=(first year, last year)`` of the window, restricted to the organisations with
+    at least one participation in a project of the window: the other organisations of the
+    ecosystem are not counted as nodes (they would make every year look sparse), but the
+    single participant of a one-partner project is, as an isolated node.
 
     Parameters
     ----------
@@ -293,14 +295,15 @@ def network_timeseries(
     ------
     MissingTableError
         Without ``projects`` or ``participations``.
-    ValueError
-        ``window`` or ``step`` below 1, or a bad ``years``.
+    OptionError
+        ``window`` or ``step`` not a whole number of at least 1, or a bad ``years`` (a
+        ``ValueError``).
 
     Notes
     -----
-    Computed on a sparse adjacency matrix: the network is the off-diagonal pattern of
-    :math:`B B^T` for the organisation-by-project incidence matrix :math:`B` of the window.
-    Triangles are counted on the edges oriented from lower to higher degree, which keeps the
+    The edges come from :func:`~clusternet.organisation_edges` (the sparse product
+    :math:`B B^T` of the window's organisation-by-project incidence matrix :math:`B`); the
+    statistics are computed on the sparse adjacency matrix. Triangles are counted on the edges oriented from lower to higher degree, which keeps the
     sparse products small even with consortia of a hundred partners [1]_.
 
     References
@@ -326,7 +329,7 @@ def network_timeseries(
     """
     for name, value in (("window", window), ("step", step)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"{name} must be a whole number of years of at least 1, not {value!r}")
+            raise OptionError(f"{name} must be a whole number of years of at least 1, not {value!r}")
     first, last = _year_bounds(years)
     ecosystem.require("projects", "participations", purpose="network_timeseries")
     projects = _projects_with_year(ecosystem, stacklevel=2)
@@ -334,7 +337,6 @@ def network_timeseries(
         projects, on="project_id", how="inner"
     )
     organisation_codes, organisation_ids = pd.factorize(participations["organisation_id"], sort=True)
-    project_codes, _ = pd.factorize(participations["project_id"], sort=True)
     project_years = participations["year"].to_numpy(dtype="int64")
     data_years = projects["year"]
     low = first if first is not None else (int(data_years.min()) if len(data_years) else 0)
@@ -343,8 +345,10 @@ def network_timeseries(
     for end in range(low + window - 1, high + 1, step):
         start = end - window + 1
         inside = (project_years >= start) & (project_years <= end)
-        adjacency = _organisation_adjacency(organisation_codes[inside], project_codes[inside])
-        rows.append({"year": end, "first_year": start, **_network_statistics(adjacency)})
+        # The nodes: every organisation with a participation in the window, isolates included.
+        nodes = organisation_ids[np.unique(organisation_codes[inside])]
+        edges = organisation_edges(ecosystem, years=(start, end)) if len(nodes) else None
+        rows.append({"year": end, "first_year": start, **_network_statistics(_adjacency(nodes, edges))})
     result = pd.DataFrame(rows, columns=["year", *NETWORK_COLUMNS]).set_index("year")
     for column in ("first_year", "nodes", "edges", "components"):
         result[column] = result[column].astype("int64")
@@ -368,9 +372,9 @@ def _year_bounds(years: object) -> tuple[int | None, int | None]:
     ):
         first, last = (None if bound is None else int(bound) for bound in years)
         if first is not None and last is not None and first > last:
-            raise ValueError(f"years=({first}, {last}): the first year is after the last")
+            raise OptionError(f"years=({first}, {last}): the first year is after the last")
         return first, last
-    raise ValueError(f"years must be a year or a (first, last) pair of years, not {years!r}")
+    raise OptionError(f"years must be a year or a (first, last) pair of years, not {years!r}")
 
 
 def _drop_missing_years(frame: pd.DataFrame, what: str, *, stacklevel: int) -> pd.DataFrame:
@@ -465,7 +469,7 @@ def _project_kpis(
     else:
         carried = ecosystem.project_clusters
         status = carried["status"].fillna("").str.strip().str.lower()
-        carried = carried[~status.isin(_WITHDRAWN).to_numpy()]
+        carried = carried[~status.isin(WITHDRAWN).to_numpy()]
         project_code = project_ids.get_indexer(carried["project_id"])
         group_code = groups.get_indexer(carried["cluster_id"])
         inside = (project_code >= 0) & (group_code >= 0)
@@ -630,20 +634,17 @@ def _grid_frame(columns: dict[str, np.ndarray], groups: pd.Index, first: int, la
     return pd.DataFrame(columns, index=index)
 
 
-def _organisation_adjacency(organisation_codes: np.ndarray, project_codes: np.ndarray) -> sp.csr_matrix:
-    """Binary symmetric adjacency of the organisations in these participations, zero diagonal."""
-    if len(organisation_codes) == 0:
-        return sp.csr_matrix((0, 0))
-    rows, row_ids = pd.factorize(organisation_codes, sort=True)
-    columns, column_ids = pd.factorize(project_codes, sort=True)
-    incidence = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, columns)), shape=(len(row_ids), len(column_ids))
-    )
-    adjacency = (incidence @ incidence.T).tocsr()
-    adjacency.setdiag(0)
-    adjacency.eliminate_zeros()
-    adjacency.data[:] = 1.0
-    return adjacency
+def _adjacency(nodes: pd.Index, edges: pd.DataFrame | None) -> sp.csr_matrix:
+    """Binary symmetric adjacency over ``nodes`` from an edge table ``source, target``."""
+    size = len(nodes)
+    if edges is None or edges.empty:
+        return sp.csr_matrix((size, size))
+    source = nodes.get_indexer(edges["source"])
+    target = nodes.get_indexer(edges["target"])
+    if (source < 0).any() or (target < 0).any():  # pragma: no cover - organisation_edges invariant
+        raise AssertionError("an edge joins an organisation without a participation in the window")
+    upper = sp.csr_matrix((np.ones(len(source)), (source, target)), shape=(size, size))
+    return (upper + upper.T).tocsr()
 
 
 def _network_statistics(adjacency: sp.csr_matrix) -> dict[str, float]:

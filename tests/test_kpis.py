@@ -441,7 +441,7 @@ def _generated_tables(draw):
 
 
 @pytest.mark.parametrize("by", ["cluster", None], ids=["by-cluster", "by-none"])
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(tables=_generated_tables())
 def test_matches_brute_force(tables, by):
     eco = cn.Ecosystem.from_tables(tables)

@@ -30,9 +30,10 @@ from .communities import (
     modularity,
     nominal_partition,
 )
+from .cordis import read_cordis
 from .ecosystem import Ecosystem
 from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
-from .cordis import read_cordis
+from .export import ExportError, write_gexf, write_graphml, write_table, write_vosviewer
 from .graphs import (
     IdCollisionError,
     OptionError,
@@ -45,8 +46,10 @@ from .graphs import (
     project_edges,
     project_network,
 )
+from .html import NetworkPage, show_html, to_html
 from .kpis import kpis, network_timeseries
 from .membership_overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
+from .plotting import plot_centrality, plot_communities, plot_network, plot_overlap, save_figure
 from .readers import read_ecosystem, read_table
 
 __all__ = [
@@ -101,6 +104,19 @@ __all__ = [
     "organisation_network",
     "project_edges",
     "project_network",
+    "ExportError",
+    "write_gexf",
+    "write_graphml",
+    "write_table",
+    "write_vosviewer",
+    "NetworkPage",
+    "show_html",
+    "to_html",
+    "plot_centrality",
+    "plot_communities",
+    "plot_network",
+    "plot_overlap",
+    "save_figure",
 ]
 
 __version__ = "0.1.0"

@@ -1,0 +1,601 @@
+"""Interactive networks as one self-contained, offline HTML file."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as _html
+import json
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .errors import OptionalDependencyError
+from .palette import EDGE_COLOR, NodeStyle, StyleError, _is_missing, layout_positions, node_style
+
+__all__ = ["NetworkPage", "show_html", "to_html"]
+
+# Categorical attributes with at most this many distinct values are offered in the filter.
+_MAX_FILTER_VALUES = 60
+# Tooltips show at most this many attributes.
+_MAX_TOOLTIP_ROWS = 24
+# Above this many nodes, edges are hidden while dragging or zooming so the page stays fluid.
+_LARGE = 2000
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    """An interactive network page: the HTML text, and the file it was written to (if any).
+
+    In a Jupyter notebook the object displays the network inline, in a sandboxed ``iframe``.
+
+    Attributes
+    ----------
+    html : str
+        The complete page, self-contained.
+    path : pathlib.Path or None
+        Where :func:`to_html` wrote it; ``None`` for :func:`show_html`.
+    """
+
+    html: str
+    path: Path | None = None
+
+    def write(self, path: str | Path) -> NetworkPage:
+        """Write the page as UTF-8 and return it with ``path`` set."""
+        path = Path(path)
+        path.write_text(self.html, encoding="utf-8")
+        return NetworkPage(self.html, path)
+
+    def _repr_html_(self) -> str:
+        # srcdoc keeps the page one document; sandbox without allow-same-origin gives it an
+        # opaque origin, so nothing in it can reach the notebook.
+        return (
+            f'<iframe srcdoc="{_html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            'style="width:100%;height:640px;border:1px solid #ddd" '
+            'title="clusternet network"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        where = f" at {str(self.path)!r}" if self.path else ""
+        return f"<NetworkPage{where}, {len(self.html):,} characters>"
+
+
+def to_html(
+    G: nx.Graph,
+    path: str | Path,
+    *,
+    color_by: str | Mapping | pd.Series | None = None,
+    size_by: str | Mapping | pd.Series | None = None,
+    label_by: str | Mapping | pd.Series | None = None,
+    title: str | None = None,
+    layout: str | Mapping[Hashable, tuple[float, float]] | None = None,
+    seed: int = 0,
+    measures: pd.DataFrame | None = None,
+    physics: bool = False,
+) -> NetworkPage:
+    r"""Write an interactive network as one self-contained HTML file that works offline.
+
+    The file carries everything it needs: the vis-network library shipped with pyvis is
+    inlined, there is no Bootstrap, no font and no link to any server, and a
+    Content-Security-Policy forbids the page to load anything. It can be e-mailed and opened
+    on a laptop without network. The page has a colour legend, tooltips with each node's
+    attributes and measures (click a node to keep them in the side panel), a search by name and
+    a filter by attribute.
+
+    Names are data: labels and tooltips are set as text, never as markup, so a name such as
+    ``<img src=x onerror=alert(1)>`` is shown exactly as typed and nothing runs.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Any graph; node and edge attributes are shown in the tooltips.
+    path : str or pathlib.Path
+        The file to write (UTF-8).
+    color_by : str, mapping or pandas.Series, optional
+        Node attribute (or column of ``measures``, or a node -> value mapping) giving the colour.
+        Text, booleans and integers with few values are categories (colours of
+        :mod:`clusternet.palette`, the same as the figures'); other numbers use a continuous map.
+    size_by : str, mapping or pandas.Series, optional
+        Numeric node attribute or measure; node area grows with the value.
+    label_by : str, mapping or pandas.Series, optional
+        Node label; by default the ``name`` attribute, else the node id.
+    title : str, optional
+        Page title and heading.
+    layout : str or mapping, optional
+        Positions computed in Python (see :func:`clusternet.palette.layout_positions`), or
+        ``"physics"`` to let the browser's physics place the nodes (only for small graphs: it
+        does not settle beyond about 1,000 nodes).
+    seed : int
+        Seed of the layout.
+    measures : pandas.DataFrame, optional
+        Node measures indexed by node (e.g. from :func:`clusternet.centrality`): shown in the
+        tooltips and usable in ``color_by`` and ``size_by``.
+    physics : bool
+        Start with physics on (it can be switched on and off in the page).
+
+    Returns
+    -------
+    NetworkPage
+        The page; displays inline in a notebook.
+
+    See Also
+    --------
+    show_html : the same page without writing a file.
+    clusternet.plot_network : the static figure, with the same colours.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import clusternet as cn
+    >>> G = nx.Graph()
+    >>> G.add_node("a", name="Coöperatief <b>&</b>", type="SPC")
+    >>> G.add_node("b", name="VIL", type="IBN")
+    >>> G.add_edge("a", "b", weight=2)
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> page = cn.to_html(G, folder / "net.html", color_by="type", title="Clusters")
+    >>> page.path.name, page.path.read_text(encoding="utf-8") == page.html
+    ('net.html', True)
+    >>> r"Coöperatief \u003cb\u003e\u0026\u003c/b\u003e" in page.html  # as data, never as markup
+    True
+    """
+    return show_html(
+        G,
+        color_by=color_by,
+        size_by=size_by,
+        label_by=label_by,
+        title=title,
+        layout=layout,
+        seed=seed,
+        measures=measures,
+        physics=physics,
+    ).write(path)
+
+
+def show_html(
+    G: nx.Graph,
+    *,
+    color_by: str | Mapping | pd.Series | None = None,
+    size_by: str | Mapping | pd.Series | None = None,
+    label_by: str | Mapping | pd.Series | None = None,
+    title: str | None = None,
+    layout: str | Mapping[Hashable, tuple[float, float]] | None = None,
+    seed: int = 0,
+    measures: pd.DataFrame | None = None,
+    physics: bool = False,
+) -> NetworkPage:
+    """The page of :func:`to_html` without writing a file: for display in a notebook.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import clusternet as cn
+    >>> page = cn.show_html(nx.path_graph(3))
+    >>> page.path is None, page._repr_html_().startswith("<iframe srcdoc=")
+    (True, True)
+    """
+    if not isinstance(G, nx.Graph):
+        raise StyleError(f"expected a networkx Graph, got {type(G).__name__}")
+    style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
+    use_physics = physics or layout == "physics"
+    positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)
+    data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
+    return NetworkPage(_render(data, title=title or "Network"))
+
+
+# --- page data ---------------------------------------------------------------------------
+
+
+def _page_data(
+    G: nx.Graph,
+    style: NodeStyle,
+    positions: dict | None,
+    *,
+    measures: pd.DataFrame | None,
+    title: str,
+    physics: bool,
+) -> dict:
+    nodes = list(G)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    spread = max(500.0, 45.0 * math.sqrt(n))  # page pixels from centre to edge of the layout
+    radius = 5.0 if n > _LARGE else 8.0
+    node_rows = []
+    for i, node in enumerate(nodes):
+        row = style.table.iloc[i]
+        entry = {
+            "id": i,
+            "label": row["label"],
+            "color": row["color"],
+            "size": round(radius + 22.0 * float(row["size"]), 2),
+            "group": row["group"],
+        }
+        if positions is not None:
+            x, y = positions[node]
+            # Screen y grows downwards; flip so the page matches the figure.
+            entry["x"], entry["y"] = round(x * spread, 2), round(-y * spread, 2)
+        node_rows.append(entry)
+
+    attribute_names: list[str] = []
+    for _, attributes in G.nodes(data=True):
+        for key in attributes:
+            if key not in attribute_names:
+                attribute_names.append(str(key))
+    measure_columns = [str(column) for column in measures.columns] if measures is not None else []
+    columns = ["id", *attribute_names, *[c for c in measure_columns if c not in attribute_names]]
+    columns = columns[:_MAX_TOOLTIP_ROWS]
+    rows = []
+    for node, attributes in G.nodes(data=True):
+        values = []
+        for column in columns:
+            if column == "id":
+                value = node
+            elif column in attributes:
+                value = attributes[column]
+            elif measures is not None and column in measures.columns and node in measures.index:
+                value = measures.at[node, column]
+            else:
+                value = None
+            values.append(_text(value))
+        rows.append(values)
+
+    filters = {}
+    for position, column in enumerate(columns):
+        if column == "id":
+            continue
+        distinct = {row[position] for row in rows if row[position] != ""}
+        if 2 <= len(distinct) <= _MAX_FILTER_VALUES and len(distinct) < max(n, 3):
+            filters[column] = sorted(distinct, key=str.casefold)
+
+    weights = [data.get("weight") for _, _, data in G.edges(data=True)]
+    numeric = [float(w) for w in weights if isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w))]
+    top = max((abs(w) for w in numeric), default=0.0)
+    edge_rows = []
+    edge_columns: list[str] = []
+    for _, _, attributes in G.edges(data=True):
+        for key in attributes:
+            if str(key) not in edge_columns:
+                edge_columns.append(str(key))
+    edge_columns = edge_columns[:_MAX_TOOLTIP_ROWS]
+    edge_values = []
+    for (u, v, attributes), w in zip(G.edges(data=True), weights, strict=True):
+        entry = {"from": index[u], "to": index[v]}
+        if top > 0 and isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w)):
+            entry["width"] = round(1.0 + 5.0 * abs(float(w)) / top, 2)
+        edge_rows.append(entry)
+        edge_values.append([_text(attributes.get(column)) for column in edge_columns])
+
+    legend = {
+        "title": style.legend_title,
+        "entries": [{"label": e.label, "color": e.color, "count": e.count} for e in style.legend],
+        "continuous": None,
+        "size": style.size_title,
+    }
+    if style.continuous is not None:
+        from .palette import continuous_color
+
+        legend["continuous"] = {
+            "low": _text(style.continuous[0]),
+            "high": _text(style.continuous[1]),
+            "colors": continuous_color(np.linspace(0, 1, 11)),
+        }
+    return {
+        "title": title,
+        "directed": G.is_directed(),
+        "physics": physics,
+        "large": n > _LARGE,
+        "edgeColor": EDGE_COLOR,
+        "nodes": node_rows,
+        "edges": edge_rows,
+        "nodeColumns": columns,
+        "nodeValues": rows,
+        "edgeColumns": edge_columns,
+        "edgeValues": edge_values,
+        "filters": filters,
+        "legend": legend,
+    }
+
+
+def _text(value: object) -> str:
+    """Any attribute value as display text (numbers rounded, missing as empty)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(_text(item) for item in value)
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if _is_missing(value):
+        return ""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.4g}" if math.isfinite(value) else str(float(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' that could end or open markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@lru_cache(maxsize=1)
+def _vis_network() -> tuple[str, str]:
+    """The vis-network bundle that ships inside the pyvis wheel, and its version."""
+    try:
+        import pyvis
+    except ImportError as err:  # pragma: no cover - pyvis is a dependency
+        raise OptionalDependencyError(
+            "to_html needs pyvis (it ships the vis-network library): pip install pyvis"
+        ) from err
+    library = resources.files(pyvis) / "lib"
+    versions = sorted(
+        (entry.name for entry in library.iterdir() if entry.name.startswith("vis-")),
+        key=lambda name: tuple(int(part) for part in name[4:].split(".") if part.isdigit()),
+    )
+    for name in reversed(versions):
+        bundle = library / name / "vis-network.min.js"
+        if bundle.is_file():
+            text = bundle.read_text(encoding="utf-8")
+            if "</script" in text.lower():  # would end the inline script early
+                text = text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+            return text, name[4:]
+    raise OptionalDependencyError(  # pragma: no cover
+        "the installed pyvis carries no vis-network bundle; reinstall pyvis>=0.3.2"
+    )
+
+
+def _hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _render(data: dict, *, title: str) -> str:
+    vis, version = _vis_network()
+    app = _APP_SCRIPT
+    policy = (
+        "default-src 'none'; "
+        f"script-src {_hash(vis)} {_hash(app)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    escaped_title = _html.escape(title, quote=True)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="clusternet, vis-network {_html.escape(version)}">\n'
+        f"<title>{escaped_title}</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{_BODY.replace('{title}', escaped_title)}\n"
+        f'<script id="cn-data" type="application/json">{_script_json(data)}</script>\n'
+        f"<script>{vis}</script>\n"
+        f"<script>{app}</script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+_CSS = """
+*{box-sizing:border-box}
+html,body{margin:0;height:100%;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222}
+body{display:flex;flex-direction:column}
+header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:8px 12px;border-bottom:1px solid #ddd;background:#fafafa}
+header h1{font-size:16px;margin:0 12px 0 0}
+header label,header form{display:flex;gap:4px;align-items:center;margin:0}
+input,select,button{font:inherit}
+main{flex:1;display:flex;min-height:0}
+#network{flex:1;min-width:0;position:relative}
+aside{width:260px;overflow:auto;border-left:1px solid #ddd;padding:8px 12px;background:#fff}
+aside h2{font-size:13px;margin:8px 0 4px;text-transform:uppercase;letter-spacing:.04em;color:#555}
+.legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.swatch{display:inline-block;width:12px;height:12px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.25)}
+.count{color:#777;margin-left:auto}
+.gradient{height:12px;border:1px solid #ccc;margin:4px 0}
+.ends{display:flex;justify-content:space-between;color:#555}
+table.attributes{border-collapse:collapse;width:100%}
+table.attributes th{text-align:left;font-weight:600;padding:1px 8px 1px 0;vertical-align:top;color:#444;white-space:nowrap}
+table.attributes td{padding:1px 0;overflow-wrap:anywhere}
+#tooltip{position:absolute;display:none;pointer-events:none;z-index:10;background:#fff;border:1px solid #999;border-radius:4px;box-shadow:2px 2px 8px rgba(0,0,0,.2);padding:6px 8px;max-width:360px;font-size:12px}
+#status{color:#555}
+"""
+
+_BODY = """<header>
+<h1 id="page-title">{title}</h1>
+<form id="search-form" role="search"><label>Search <input id="search" type="search" placeholder="name" autocomplete="off"></label> <button type="submit">Find</button></form>
+<label>Filter <select id="filter-attribute"><option value="">(none)</option></select></label>
+<select id="filter-value" disabled><option value="">all</option></select>
+<label><input id="physics" type="checkbox"> physics</label>
+<span id="status" role="status"></span>
+</header>
+<main>
+<div id="network"><div id="tooltip" role="tooltip"></div></div>
+<aside>
+<section id="legend"></section>
+<section><h2>Selected</h2><div id="details">Click a node or an edge.</div></section>
+</aside>
+</main>"""
+
+# Every name reaches the page through textContent or the canvas, never through innerHTML.
+_APP_SCRIPT = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("cn-data").textContent);
+  var state = window.clusternet = {ready: false, drawn: false, drawnAt: null, marks: {parsed: performance.now()}};
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function attributeTable(columns, values) {
+    var table = el("table", null, "attributes");
+    for (var i = 0; i < columns.length; i++) {
+      if (values[i] === "") continue;
+      var row = el("tr");
+      row.appendChild(el("th", columns[i]));
+      row.appendChild(el("td", values[i]));
+      table.appendChild(row);
+    }
+    return table;
+  }
+  function nodeInfo(id) {
+    var box = el("div");
+    box.appendChild(el("strong", data.nodes[id].label));
+    box.appendChild(attributeTable(data.nodeColumns, data.nodeValues[id]));
+    return box;
+  }
+  function edgeInfo(id) {
+    var edge = data.edges[id], box = el("div");
+    box.appendChild(el("strong", data.nodes[edge.from].label + (data.directed ? " \u2192 " : " \u2014 ") + data.nodes[edge.to].label));
+    box.appendChild(attributeTable(data.edgeColumns, data.edgeValues[id]));
+    return box;
+  }
+
+  // Legend
+  var legend = document.getElementById("legend");
+  if (data.legend.title) legend.appendChild(el("h2", "Colour: " + data.legend.title));
+  data.legend.entries.forEach(function (entry) {
+    var row = el("div", null, "legend-row");
+    var swatch = el("span", null, "swatch");
+    swatch.style.background = entry.color;
+    row.appendChild(swatch);
+    row.appendChild(el("span", entry.label));
+    row.appendChild(el("span", entry.count, "count"));
+    legend.appendChild(row);
+  });
+  if (data.legend.continuous) {
+    var bar = el("div", null, "gradient");
+    bar.style.background = "linear-gradient(to right," + data.legend.continuous.colors.join(",") + ")";
+    legend.appendChild(bar);
+    var ends = el("div", null, "ends");
+    ends.appendChild(el("span", data.legend.continuous.low));
+    ends.appendChild(el("span", data.legend.continuous.high));
+    legend.appendChild(ends);
+  }
+  if (data.legend.size) legend.appendChild(el("p", "Node area: " + data.legend.size));
+  legend.appendChild(el("p", data.nodes.length + " nodes, " + data.edges.length + " edges", "count"));
+
+  // Network
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    var item = {id: n.id, label: n.label, color: {background: n.color, border: n.color,
+      highlight: {background: n.color, border: "#000"}, hover: {background: n.color, border: "#000"}},
+      size: n.size};
+    if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
+    return item;
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    var item = {id: i, from: e.from, to: e.to};
+    if (e.width !== undefined) item.width = e.width;
+    return item;
+  }));
+  var options = {
+    nodes: {shape: "dot", font: {size: 14, face: "system-ui, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff"},
+      borderWidth: 1, scaling: {label: {drawThreshold: 6}}},
+    edges: {color: {color: data.edgeColor, opacity: 0.45, highlight: "#333", hover: "#333"},
+      smooth: false, arrows: {to: {enabled: data.directed, scaleFactor: 0.5}}, selectionWidth: 1.5},
+    physics: {enabled: data.physics, solver: "forceAtlas2Based", stabilization: {enabled: false}},
+    layout: {improvedLayout: false, randomSeed: 0},
+    interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: data.large, hideEdgesOnZoom: data.large}
+  };
+  state.marks.datasets = performance.now();
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
+  state.marks.network = performance.now();
+  state.network = network;
+  state.nodes = nodes;
+  state.edges = edges;
+  network.once("afterDrawing", function () {
+    state.drawn = true;
+    state.drawnAt = performance.now();
+  });
+
+  // Tooltips and details
+  var tooltip = document.getElementById("tooltip");
+  function showTooltip(content, pointer) {
+    tooltip.replaceChildren(content);
+    tooltip.style.left = (pointer.DOM.x + 14) + "px";
+    tooltip.style.top = (pointer.DOM.y + 14) + "px";
+    tooltip.style.display = "block";
+  }
+  function hideTooltip() { tooltip.style.display = "none"; }
+  network.on("hoverNode", function (p) { showTooltip(nodeInfo(p.node), p.pointer); });
+  network.on("hoverEdge", function (p) { showTooltip(edgeInfo(p.edge), p.pointer); });
+  network.on("blurNode", hideTooltip);
+  network.on("blurEdge", hideTooltip);
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+  var details = document.getElementById("details");
+  network.on("click", function (p) {
+    if (p.nodes.length) details.replaceChildren(nodeInfo(p.nodes[0]));
+    else if (p.edges.length) details.replaceChildren(edgeInfo(p.edges[0]));
+  });
+
+  // Search by name (case and accents ignored)
+  var status = document.getElementById("status");
+  var folded = data.nodes.map(function (n) { return fold(n.label); });
+  document.getElementById("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = fold(document.getElementById("search").value.trim());
+    if (!query) { network.unselectAll(); status.textContent = ""; return; }
+    var found = [];
+    for (var i = 0; i < folded.length; i++) if (folded[i].indexOf(query) !== -1) found.push(i);
+    network.selectNodes(found);
+    status.textContent = found.length + (found.length === 1 ? " match" : " matches");
+    if (found.length) {
+      network.fit({nodes: found.slice(0, 200), animation: false});
+      details.replaceChildren(nodeInfo(found[0]));
+    }
+  });
+
+  // Filter by attribute
+  var attributeSelect = document.getElementById("filter-attribute");
+  var valueSelect = document.getElementById("filter-value");
+  Object.keys(data.filters).forEach(function (name) {
+    var option = el("option", name);
+    option.value = name;
+    attributeSelect.appendChild(option);
+  });
+  function applyFilter() {
+    var name = attributeSelect.value, value = valueSelect.value;
+    var column = data.nodeColumns.indexOf(name);
+    var updates = data.nodes.map(function (n, i) {
+      return {id: i, hidden: !!name && value !== "" && data.nodeValues[i][column] !== value};
+    });
+    nodes.update(updates);
+    var shown = updates.filter(function (u) { return !u.hidden; }).length;
+    status.textContent = name && value !== "" ? shown + " of " + data.nodes.length + " nodes shown" : "";
+  }
+  attributeSelect.addEventListener("change", function () {
+    valueSelect.replaceChildren(el("option", "all"));
+    valueSelect.firstChild.value = "";
+    var values = data.filters[attributeSelect.value] || [];
+    values.forEach(function (v) { var option = el("option", v); option.value = v; valueSelect.appendChild(option); });
+    valueSelect.disabled = !values.length;
+    applyFilter();
+  });
+  valueSelect.addEventListener("change", applyFilter);
+
+  // Physics on demand
+  var physicsBox = document.getElementById("physics");
+  physicsBox.checked = data.physics;
+  physicsBox.addEventListener("change", function () {
+    network.setOptions({physics: {enabled: physicsBox.checked}});
+  });
+  state.ready = true;
+})();
+"""

@@ -13,7 +13,7 @@ import pandas as pd
 from .ecosystem import Ecosystem
 from .errors import SchemaError
 from .readers import read_table
-from .schema import _isin
+from .schema import NOTE_COLUMNS, _isin
 
 __all__ = ["read_cordis", "ACTIVITY_KINDS", "CORDIS_ROLES"]
 
@@ -184,7 +184,7 @@ def read_cordis(
         files["clusters"] = files["project_clusters"] = (
             str(programme_parts) if isinstance(programme_parts, str | os.PathLike) else file
         )
-    note_frame = pd.DataFrame(notes, columns=["table", "file", "column", "rows", "action"])
+    note_frame = pd.DataFrame(notes, columns=NOTE_COLUMNS)
     return Ecosystem.from_tables(tables, files=files, notes=note_frame)
 
 

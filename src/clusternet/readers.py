@@ -118,7 +118,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
     ``007`` survive. A ``.gz`` suffix means gzip.
     Excel needs the ``excel`` extra (openpyxl), Parquet the ``parquet`` extra (pyarrow).
 
-    The header is the first of the first ten rows that names a column of the data model, so
+    The header is the row among the first ten that names the most columns of the data model, so
     title rows above it (an Excel sheet with a merged "Ledenlijst 2019" banner) are skipped.
     Empty rows are skipped. The index keeps each row's number as a spreadsheet shows it, so
     errors point at the right row; skipped rows are listed in ``frame.attrs["skipped"]``.
@@ -154,16 +154,18 @@ def _grid_to_table(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
     if grid.empty:
         raise SchemaError([_case(None, str(path), "the file is empty; expected a header row")])
     known = _known_column_names()
+    # The header is the row naming the most model columns among the first ten: a merged group
+    # row above it ("Organisatie | Type") may name one too.
     header_at = None
     first_filled = None
+    best = 0
     for position in range(min(10, len(grid))):
         cells = grid.iloc[position]
         if cells.notna().any() and first_filled is None:
             first_filled = position
-        names = {_normalise(cell) for cell in cells.dropna()}
-        if names & known:
-            header_at = position
-            break
+        hits = len({_normalise(cell) for cell in cells.dropna()} & known)
+        if hits > best:
+            header_at, best = position, hits
     if header_at is None:
         header_at = first_filled if first_filled is not None else 0
     header = [

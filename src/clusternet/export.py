@@ -292,7 +292,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False, s
     >>> path = cn.write_table(table, pathlib.Path(tempfile.mkdtemp()) / "t.csv")
     >>> print(path.read_text(encoding="utf-8-sig"))
     name,budget
-    "'=cmd|' /C calc'!A0",-3.5
+    '=cmd|' /C calc'!A0,-3.5
     Coöperatief,2.0
     <BLANKLINE>
     """

@@ -407,7 +407,7 @@ aside h2{font-size:13px;margin:8px 0 4px;text-transform:uppercase;letter-spacing
 table.attributes{border-collapse:collapse;width:100%}
 table.attributes th{text-align:left;font-weight:600;padding:1px 8px 1px 0;vertical-align:top;color:#444;white-space:nowrap}
 table.attributes td{padding:1px 0;overflow-wrap:anywhere}
-#tooltip{position:absolute;display:none;pointer-events:none;z-index:10;background:#fff;border:1px solid #999;border-radius:4px;box-shadow:2px 2px 8px rgba(0,0,0,.2);padding:6px 8px;max-width:360px;font-size:12px}
+#tooltip{position:fixed;display:none;pointer-events:none;z-index:10;background:#fff;border:1px solid #999;border-radius:4px;box-shadow:2px 2px 8px rgba(0,0,0,.2);padding:6px 8px;max-width:360px;font-size:12px}
 #status{color:#555}
 """
 
@@ -420,12 +420,13 @@ _BODY = """<header>
 <span id="status" role="status"></span>
 </header>
 <main>
-<div id="network"><div id="tooltip" role="tooltip"></div></div>
+<div id="network"></div>
 <aside>
 <section id="legend"></section>
 <section><h2>Selected</h2><div id="details">Click a node or an edge.</div></section>
 </aside>
-</main>"""
+</main>
+<div id="tooltip" role="tooltip"></div>"""
 
 # Every name reaches the page through textContent or the canvas, never through innerHTML.
 _APP_SCRIPT = r"""
@@ -528,8 +529,10 @@ _APP_SCRIPT = r"""
   var tooltip = document.getElementById("tooltip");
   function showTooltip(content, pointer) {
     tooltip.replaceChildren(content);
-    tooltip.style.left = (pointer.DOM.x + 14) + "px";
-    tooltip.style.top = (pointer.DOM.y + 14) + "px";
+    // vis-network empties its container, so the tooltip lives outside it, placed in page pixels.
+    var frame = container.getBoundingClientRect();
+    tooltip.style.left = (frame.left + pointer.DOM.x + 14) + "px";
+    tooltip.style.top = (frame.top + pointer.DOM.y + 14) + "px";
     tooltip.style.display = "block";
   }
   function hideTooltip() { tooltip.style.display = "none"; }

@@ -1,0 +1,193 @@
+"""The HTML page in a real, offline, headless Chromium (Debian's /usr/bin/chromium via playwright).
+
+Every request that is not file: or data: is aborted and recorded; the page must not try any.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import clusternet as cn
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
+               "--disable-component-update", "--no-first-run"]
+
+HOSTILE_NAMES = [
+    '<img src=x onerror="window.__pwned=1">',
+    "Coöperatief & Zonen \"de 'Eendracht'\"",
+    "</script><script>window.__pwned=2</script>",
+    '"><svg onload="window.__pwned=3">',
+    "Société Générale — Ærø",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the Python package playwright is not installed (pip install playwright)")
+    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if not executable:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """An opened page with what happened while it loaded."""
+
+    def __init__(self, browser, path: Path, timeout: float = 30.0) -> None:
+        self.errors: list[str] = []
+        self.console_errors: list[str] = []
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1200, "height": 800})
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        # Poll from Python: the page's CSP (rightly) forbids the eval a JS wait would need.
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate("() => !!(window.clusternet && window.clusternet.drawn)"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the network was not drawn within {timeout} s; errors: {self.errors}")
+            time.sleep(0.05)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def evaluate(self, script: str):
+        return self.page.evaluate(script)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def hostile_page(browser, tmp_path):
+    G = nx.Graph()
+    for i, name in enumerate(HOSTILE_NAMES):
+        G.add_node(i, name=name, type=("SPC", "IBN")[i % 2], members=i + 1)
+    G.add_edges_from([(0, 1), (1, 2), (2, 3), (3, 4), (4, 0), (0, 2)])
+    path = tmp_path / "hostile.html"
+    cn.to_html(G, path, color_by="type", size_by="members", title='<img src=x onerror="window.__pwned=9">')
+    visit = Visit(browser, path)
+    yield visit, G
+    visit.close()
+
+
+_NON_BLANK_PIXELS = """() => {
+  const canvas = document.querySelector('#network canvas');
+  const context = canvas.getContext('2d');
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i + 3] > 0 && !(pixels[i] > 250 && pixels[i + 1] > 250 && pixels[i + 2] > 250)) drawn++;
+  }
+  return drawn;
+}"""
+
+
+def test_page_draws_offline_without_errors(hostile_page):
+    visit, G = hostile_page
+    assert visit.evaluate("() => [clusternet.nodes.length, clusternet.edges.length]") == [5, 6]
+    assert visit.evaluate(_NON_BLANK_PIXELS) > 200
+    assert visit.errors == []
+    assert visit.console_errors == []
+    assert visit.blocked == []
+
+
+def test_no_hostile_name_runs_and_labels_show_as_typed(hostile_page):
+    visit, G = hostile_page
+    assert visit.evaluate("() => window.__pwned === undefined")
+    assert visit.evaluate("() => document.querySelectorAll('img, svg, iframe').length") == 0
+    labels = visit.evaluate("() => clusternet.nodes.get().map(n => n.label)")
+    assert labels == HOSTILE_NAMES
+    assert visit.evaluate("() => document.title") == '<img src=x onerror="window.__pwned=9">'
+
+
+def test_tooltip_shows_attributes_as_text(hostile_page):
+    visit, G = hostile_page
+    point = visit.evaluate(
+        "() => clusternet.network.canvasToDOM(clusternet.network.getPositions([0])[0])"
+    )
+    box = visit.page.locator("#network canvas").bounding_box()
+    visit.page.mouse.move(box["x"] + point["x"] - 30, box["y"] + point["y"] - 30)
+    visit.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=5)
+    tooltip = visit.page.locator("#tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    text = tooltip.inner_text()
+    assert HOSTILE_NAMES[0] in text and "members" in text and "SPC" in text
+    assert visit.evaluate("() => document.querySelectorAll('#tooltip img').length") == 0
+    assert visit.evaluate("() => window.__pwned === undefined")
+
+
+def test_search_ignores_case_and_accents(hostile_page):
+    visit, G = hostile_page
+    visit.page.fill("#search", "COOPERATIEF")
+    visit.page.click("#search-form button")
+    assert visit.page.locator("#status").inner_text() == "1 match"
+    assert visit.evaluate("() => clusternet.network.getSelectedNodes()") == [1]
+    assert HOSTILE_NAMES[1] in visit.page.locator("#details").inner_text()
+
+
+def test_filter_hides_the_other_values(hostile_page):
+    visit, G = hostile_page
+    visit.page.select_option("#filter-attribute", "type")
+    visit.page.select_option("#filter-value", "IBN")
+    hidden = visit.evaluate("() => clusternet.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()")
+    assert hidden == [i for i in G if G.nodes[i]["type"] != "IBN"]
+    assert visit.page.locator("#status").inner_text() == "2 of 5 nodes shown"
+
+
+def test_legend_lists_each_colour(hostile_page):
+    visit, G = hostile_page
+    rows = visit.page.locator("#legend .legend-row").all_inner_texts()
+    assert [row.split("\n")[0].strip() for row in rows] == ["SPC", "IBN"]
+
+
+def test_physics_can_be_switched_on(hostile_page):
+    visit, G = hostile_page
+    visit.page.check("#physics")
+    assert visit.evaluate("() => clusternet.network.physics.options.enabled") is True
+    assert visit.errors == []
+
+
+def test_flemish_intercluster_network_in_the_browser(browser, tmp_path, flanders):
+    G = cn.cluster_network(flanders, via="intercluster")
+    path = cn.to_html(G, tmp_path / "flanders.html", color_by="type", title="Intercluster projects").path
+    visit = Visit(browser, path)
+    try:
+        assert visit.evaluate("() => [clusternet.nodes.length, clusternet.edges.length]") == [
+            G.number_of_nodes(), G.number_of_edges()]
+        assert visit.evaluate(_NON_BLANK_PIXELS) > 500
+        assert visit.errors == [] and visit.blocked == []
+    finally:
+        visit.close()
+
+
+def test_a_thousand_nodes_draw(browser, tmp_path):
+    # The 10,000-node timing lives in benchmarks/bench_html.py; here only that it works at scale.
+    G = nx.barabasi_albert_graph(1000, 2, seed=1)
+    path = cn.to_html(G, tmp_path / "large.html").path
+    visit = Visit(browser, path, timeout=60)
+    try:
+        assert visit.evaluate("() => [clusternet.nodes.length, clusternet.edges.length]") == [1000, G.number_of_edges()]
+        assert visit.evaluate(_NON_BLANK_PIXELS) > 1000
+        assert visit.errors == []
+    finally:
+        visit.close()

@@ -1,0 +1,199 @@
+"""The offline HTML page: self-contained, escaped, deterministic (no browser needed here)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import clusternet as cn
+from clusternet.palette import StyleError, category_colors
+
+HOSTILE_NAMES = [
+    '<img src=x onerror="window.__pwned=1">',
+    "Coöperatief & Zonen \"de 'Eendracht'\"",
+    "</script><script>window.__pwned=2</script>",
+    "line\u2028separator\u2029end",
+    "<!-- comment --> ]]> &amp; $x^2$",
+]
+
+
+@pytest.fixture
+def hostile_graph() -> nx.Graph:
+    G = nx.Graph()
+    for i, name in enumerate(HOSTILE_NAMES):
+        G.add_node(f"n{i}", name=name, type=("SPC", "IBN", "other")[i % 3], members=i * 3)
+    G.add_edges_from([("n0", "n1", {"weight": 2.0}), ("n1", "n2", {"weight": 1.0}), ("n3", "n4", {"note": "<b>x</b>"})])
+    return G
+
+
+@pytest.fixture
+def page(hostile_graph) -> cn.NetworkPage:
+    return cn.show_html(hostile_graph, color_by="type", size_by="members", title="<i>Clusters</i> & co")
+
+
+def _data(page_html: str) -> dict:
+    match = re.search(r'<script id="cn-data" type="application/json">(.*?)</script>', page_html, re.S)
+    assert match, "the page carries its data in one JSON script element"
+    return json.loads(match.group(1))
+
+
+# References that would make the page fetch something: src/href attributes, CSS @import and url().
+_REFERENCE = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?|@import\s+(?:url\(\s*)?["']?|\burl\(\s*["']?)\s*([^"'\s)>;,]*)""",
+    re.I,
+)
+
+
+def _external_references(text: str) -> list[str]:
+    found = []
+    for match in _REFERENCE.finditer(text):
+        target = match.group(1)
+        # A scheme other than data:, or a protocol-relative //host, would reach out.
+        if re.match(r"(?i)^(?:[a-z][a-z0-9+.-]*:|//)", target) and not target.lower().startswith("data:"):
+            found.append(target)
+    return found
+
+
+def test_reference_scanner_catches_what_it_should():
+    # The scanner itself must work, or the next test proves nothing.
+    bad = '<script src="https://cdn.x/vis.js"></script><link href=//cdn.y/a.css>'
+    bad += "<style>@import 'http://z/b.css'; .a{background:url(https://w/c.png)}</style>"
+    assert _external_references(bad) == ["https://cdn.x/vis.js", "//cdn.y/a.css", "http://z/b.css", "https://w/c.png"]
+    assert _external_references('<img src="data:image/png;base64,AAA"> e.src=t') == []
+
+
+def test_page_has_no_external_reference(page):
+    assert _external_references(page.html) == []
+    assert "cdn" not in page.html.lower().split("<script>")[0]
+    assert "bootstrap" not in page.html.lower()
+
+
+def test_content_security_policy_forbids_network_and_pins_the_scripts(page):
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page.html).group(1)
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["default-src"] == "'none'"
+    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in directives["script-src"]
+    # Every executable inline script is allowed by its own hash, nothing else.
+    scripts = re.findall(r"<script>(.*?)</script>", page.html, re.S)
+    assert len(scripts) == 2
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts}
+    assert set(directives["script-src"].split()) == hashes
+
+
+def test_names_are_data_not_markup(page, hostile_graph):
+    data = _data(page.html)
+    assert [node["label"] for node in data["nodes"]] == HOSTILE_NAMES
+    raw = re.search(r'<script id="cn-data" type="application/json">(.*?)</script>', page.html, re.S).group(1)
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in raw
+    # The app script writes names with textContent only.
+    app = re.findall(r"<script>(.*?)</script>", page.html, re.S)[1]
+    assert "innerHTML" not in app and "insertAdjacentHTML" not in app and "title:" not in app
+    assert "<title>&lt;i&gt;Clusters&lt;/i&gt; &amp; co</title>" in page.html
+
+
+def test_file_is_utf8_and_names_survive(tmp_path, hostile_graph):
+    path = tmp_path / "net.html"
+    cn.to_html(hostile_graph, path, color_by="type")
+    text = path.read_bytes().decode("utf-8")
+    assert "Coöperatief" in text
+    assert '<meta charset="utf-8">' in text
+
+
+def test_same_input_same_bytes_and_seed_changes_layout(hostile_graph):
+    first = cn.show_html(hostile_graph, seed=3).html
+    assert cn.show_html(hostile_graph, seed=3).html == first
+    xy = [(n["x"], n["y"]) for n in _data(first)["nodes"]]
+    other = [(n["x"], n["y"]) for n in _data(cn.show_html(hostile_graph, seed=4).html)["nodes"]]
+    assert xy != other
+
+
+def test_physics_layout_leaves_positions_to_the_browser(hostile_graph):
+    data = _data(cn.show_html(hostile_graph, layout="physics").html)
+    assert data["physics"] is True
+    assert all("x" not in node for node in data["nodes"])
+    fixed = _data(cn.show_html(hostile_graph).html)
+    assert fixed["physics"] is False and all("x" in node for node in fixed["nodes"])
+
+
+def test_legend_and_colours_follow_the_shared_palette(page, hostile_graph):
+    data = _data(page.html)
+    types = [hostile_graph.nodes[n]["type"] for n in hostile_graph]
+    expected = category_colors(types)
+    assert [(e["label"], e["color"]) for e in data["legend"]["entries"]] == list(expected.items())
+    assert [node["color"] for node in data["nodes"]] == [expected[t] for t in types]
+    counts = pd.Series(types).value_counts()
+    assert {e["label"]: e["count"] for e in data["legend"]["entries"]} == counts.to_dict()
+
+
+def test_sizes_grow_with_size_by(page, hostile_graph):
+    sizes = [node["size"] for node in _data(page.html)["nodes"]]
+    members = [hostile_graph.nodes[n]["members"] for n in hostile_graph]
+    assert sorted(range(len(sizes)), key=sizes.__getitem__) == sorted(range(len(members)), key=members.__getitem__)
+
+
+def test_continuous_colour_gets_a_gradient_legend():
+    G = nx.path_graph(20)
+    nx.set_node_attributes(G, {n: n / 7 for n in G}, "score")
+    legend = _data(cn.show_html(G, color_by="score").html)["legend"]
+    assert legend["continuous"]["low"] == "0" and legend["continuous"]["high"] == "2.714"
+    assert legend["entries"] == []
+
+
+def test_tooltips_carry_attributes_and_measures(hostile_graph):
+    measures = pd.DataFrame({"betweenness": [0.5, 0.25, 0.0, 0.0, 0.0]}, index=list(hostile_graph))
+    data = _data(cn.show_html(hostile_graph, measures=measures, color_by="betweenness").html)
+    assert data["nodeColumns"] == ["id", "name", "type", "members", "betweenness"]
+    assert data["nodeValues"][0] == ["n0", HOSTILE_NAMES[0], "SPC", "0", "0.5"]
+    assert data["edgeColumns"] == ["weight", "note"]
+    assert data["filters"]["type"] == ["IBN", "other", "SPC"]
+
+
+def test_search_and_filter_controls_exist(page):
+    for element in ('id="search"', 'id="filter-attribute"', 'id="filter-value"', 'id="physics"', 'id="legend"'):
+        assert element in page.html
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"color_by": "sector"}, "no node has the attribute 'sector'"),
+        ({"layout": "nonsense"}, "unknown layout"),
+        ({"layout": {"n0": (0, 0)}}, "no position for 4 node"),
+        ({"size_by": "name"}, "no numeric value"),
+    ],
+    ids=["missing-attribute", "unknown-layout", "partial-positions", "text-size"],
+)
+def test_bad_options_raise_a_clear_error(hostile_graph, options, message):
+    with pytest.raises(StyleError, match=message) as caught:
+        cn.show_html(hostile_graph, **options)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, cn.ClusternetError)
+
+
+def test_notebook_display_is_a_sandboxed_srcdoc_iframe(page):
+    shown = page._repr_html_()
+    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" [^>]*></iframe>', shown)
+    assert match, shown[:200]
+    assert html.unescape(match.group(1)) == page.html
+    assert "allow-same-origin" not in shown
+
+
+def test_empty_graph_and_isolates():
+    assert _data(cn.show_html(nx.Graph()).html)["nodes"] == []
+    G = nx.empty_graph(3)
+    assert len(_data(cn.show_html(G).html)["nodes"]) == 3
+
+
+def test_flemish_intercluster_network(flanders):
+    G = cn.cluster_network(flanders, via="intercluster")
+    data = _data(cn.show_html(G, color_by="type", title="Intercluster projects").html)
+    assert len(data["nodes"]) == G.number_of_nodes() == 27
+    assert len(data["edges"]) == G.number_of_edges()
+    assert {e["label"] for e in data["legend"]["entries"]} == {"SPC", "IBN", "other"}

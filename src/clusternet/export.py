@@ -266,7 +266,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False, s
     """Write a table as CSV or Excel with formula injection neutralised.
 
     The format follows the extension: ``.csv`` (UTF-8 with a byte-order mark so that Excel
-    shows Dutch diacritics correctly), ``.tsv`` (the same, tab-separated) or ``.xlsx`` (needs
+    shows Dutch diacritics correctly, CRLF line ends as RFC 4180 has them), ``.tsv`` (the same, tab-separated) or ``.xlsx`` (needs
     openpyxl: the ``excel`` extra). Every text cell passes through :func:`neutralise_formulas`
     first, so a name such as ``=HYPERLINK("http://x")`` is shown as text and never runs. Control
     characters Excel cannot store become U+FFFD.
@@ -306,7 +306,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False, s
             sep="\t" if suffix == ".tsv" else ",",
             encoding="utf-8-sig",
             quoting=csv.QUOTE_MINIMAL,
-            lineterminator="\n",
+            # RFC 4180 line ends: a cell holding a carriage return is then quoted, not split.
+            lineterminator="\r\n",
         )
     elif suffix in (".xlsx", ".xlsm"):
         try:

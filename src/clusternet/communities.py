@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -49,9 +50,10 @@ def communities(
         An undirected graph; edges without the ``weight`` attribute count as 1.
     method : {"louvain", "leiden"}
         ``louvain``: python-louvain's ``best_partition`` [1]_ (pure Python). ``leiden``: the
-        Leiden algorithm of leidenalg on igraph [2]_ (the ``fast`` extra), iterated until no
-        move improves the partition; it guarantees connected communities and runs in compiled
-        code (two orders of magnitude faster on the Horizon 2020 network).
+        Leiden algorithm [2]_ optimising the same modularity, as python-igraph's
+        ``community_leiden`` (the ``fast`` extra) with two iterations; it guarantees connected
+        communities and runs in compiled code, over ten times faster than ``louvain`` on the
+        Horizon 2020 network with a higher modularity.
     resolution : float
         The resolution :math:`\\gamma` of modularity: above 1 gives more, smaller communities.
     seed : int, optional
@@ -74,7 +76,7 @@ def communities(
     InvalidGraphError
         If the graph is directed or a multigraph, or a weight is negative or not a number.
     OptionalDependencyError
-        If ``method="leiden"`` and leidenalg or python-igraph is not installed.
+        If ``method="leiden"`` and python-igraph is not installed.
 
     See Also
     --------
@@ -498,19 +500,21 @@ def community_profile(
     memberships = ecosystem.memberships[["organisation_id", "cluster_id"]].drop_duplicates()
     in_clusters = frame[["organisation_id", "community"]].merge(memberships, on="organisation_id")
 
-    grouped = frame.groupby("community", sort=True)
-    profile = pd.DataFrame({"size": grouped.size().astype("int64")})
-    profile["kinds"] = grouped["kind"].agg(lambda values: _counted(values, limit=None))
-    profile["sectors"] = grouped["sector"].agg(lambda values: _counted(values[values != "unknown"], limit=top))
-    profile["clusters"] = (
-        in_clusters.groupby("community")["cluster_id"].agg(lambda values: _counted(values, limit=top))
-        .reindex(profile.index).fillna("")
-    )
+    # One grouped count per column rather than a pandas sort per community: CORDIS has
+    # thousands of communities (every isolate is one).
+    profile = pd.DataFrame({"size": frame.groupby("community", sort=True).size().astype("int64")})
+    known_sector = frame["sector"].notna() & (frame["sector"] != "unknown")
+    profile["kinds"] = _counted(frame["community"], frame["kind"], limit=None).reindex(profile.index)
+    profile["sectors"] = _counted(frame.loc[known_sector, "community"], frame.loc[known_sector, "sector"],
+                                  limit=top).reindex(profile.index)
+    profile["clusters"] = _counted(in_clusters["community"], in_clusters["cluster_id"], limit=top).reindex(
+        profile.index)
+    profile[["kinds", "sectors", "clusters"]] = profile[["kinds", "sectors", "clusters"]].fillna("")
     ranked = frame.sort_values(["community", "score", "tie_break", "organisation_id"],
                                ascending=[True, False, False, True], kind="stable")
-    profile["top_organisations"] = ranked.groupby("community", sort=True)["name"].agg(
-        lambda values: "; ".join(map(str, values.head(top)))
-    )
+    leading = ranked.groupby("community", sort=True).head(top)
+    profile["top_organisations"] = leading.assign(name=leading["name"].astype(str)).groupby(
+        "community", sort=True)["name"].agg("; ".join)
     profile.index.name = "community"
     return profile
 
@@ -604,13 +608,17 @@ def _detect(graph: _Canonical, *, method: str, resolution: float, seed: int | No
         found = community_louvain.best_partition(graph.to_networkx(), weight="weight",
                                                  resolution=resolution, random_state=seed)
         return np.array([found[i] for i in range(graph.n)], dtype=np.int64)
-    ig, leidenalg = _leiden_modules()
-    g = ig.Graph(n=graph.n, edges=np.column_stack([graph.sources, graph.targets]).tolist(), directed=False)
-    partition = leidenalg.find_partition(
-        g, leidenalg.RBConfigurationVertexPartition, weights=graph.weights.tolist(),
-        resolution_parameter=resolution, n_iterations=-1, seed=seed,
-    )
-    return np.asarray(partition.membership, dtype=np.int64)
+    ig = _igraph()
+    g = ig.Graph(n=graph.n, edges=np.column_stack([graph.sources, graph.targets]), directed=False)
+    # igraph draws from the generator set with set_random_number_generator (Python's random module
+    # by default); a private seeded one makes the run reproducible, and the default is put back.
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        found = g.community_leiden(objective_function="modularity", weights=graph.weights.tolist(),
+                                   resolution=resolution, n_iterations=2)
+    finally:
+        ig.set_random_number_generator(random)
+    return np.asarray(found.membership, dtype=np.int64)
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
@@ -730,12 +738,16 @@ def _labels_for(graph: _Canonical, partition: pd.Series | Mapping) -> np.ndarray
     return labels
 
 
-def _counted(values: pd.Series, *, limit: int | None) -> str:
-    counts = values.dropna().astype(str).value_counts().rename("count").rename_axis("value").reset_index()
-    counts = counts.sort_values(["count", "value"], ascending=[False, True]).set_index("value")["count"]
+def _counted(groups: pd.Series, values: pd.Series, *, limit: int | None) -> pd.Series:
+    """Per group, ``"value (count); ..."`` most frequent first, ties by value."""
+    data = pd.DataFrame({"group": groups.to_numpy(), "value": values.to_numpy()}).dropna()
+    data["value"] = data["value"].astype(str)
+    counts = data.groupby(["group", "value"], sort=False).size().rename("count").reset_index()
+    counts = counts.sort_values(["group", "count", "value"], ascending=[True, False, True], kind="stable")
     if limit is not None:
-        counts = counts.head(limit)
-    return "; ".join(f"{value} ({count})" for value, count in counts.items())
+        counts = counts.groupby("group", sort=False).head(limit)
+    text = counts["value"] + " (" + counts["count"].astype(str) + ")"
+    return text.groupby(counts["group"], sort=True).agg("; ".join)
 
 
 # --------------------------------------------------------------------------------------------
@@ -756,12 +768,11 @@ def _check_resolution(resolution: float) -> None:
         raise OptionError(f"resolution must be a positive number; got {resolution!r}")
 
 
-def _leiden_modules():
+def _igraph():
     try:
         import igraph
-        import leidenalg
     except ImportError as err:
         raise OptionalDependencyError(
-            "method='leiden' needs leidenalg and python-igraph; install them with pip install 'clusternet[fast]'"
+            "method='leiden' needs python-igraph; install it with pip install 'clusternet[fast]'"
         ) from err
-    return igraph, leidenalg
+    return igraph

@@ -236,3 +236,49 @@ def test_save_figure_writes_three_formats_byte_stable(tmp_path, typed_graph):
     second = cn.save_figure(ax.figure, tmp_path / "two" / "net")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.suffix
+
+
+def _edge_to_pair_ratio(G, positions) -> float:
+    xy = {n: np.asarray(p) for n, p in positions.items()}
+    edges = np.mean([np.linalg.norm(xy[u] - xy[v]) for u, v in G.edges()])
+    nodes = list(G)
+    pairs = np.mean([np.linalg.norm(xy[a] - xy[b]) for i, a in enumerate(nodes) for b in nodes[i + 1:]])
+    return float(edges / pairs)
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [nx.karate_club_graph(), nx.connected_caveman_graph(8, 6), nx.barabasi_albert_graph(700, 2, seed=3)],
+    ids=["karate-exact", "caveman-exact", "barabasi-albert-grid"],
+)
+def test_force_layout_puts_neighbours_close(graph):
+    # A working force layout draws edges much shorter than the typical distance between nodes;
+    # a layout that assigned positions to the wrong nodes would give a ratio near 1.
+    assert _edge_to_pair_ratio(graph, cn.palette.layout_positions(graph, seed=0)) < 0.5
+
+
+def test_layout_with_isolates_keeps_each_node_at_its_own_position(flanders):
+    G = cn.cluster_network(flanders, via="intercluster")
+    positions = cn.palette.layout_positions(G, seed=0)
+    core = G.subgraph([n for n in G if G.degree(n)])
+    assert _edge_to_pair_ratio(core, {n: positions[n] for n in core}) < 0.6
+    lowest_connected = min(positions[n][1] for n in core)
+    assert all(positions[n][1] < lowest_connected for n in G if G.degree(n) == 0)
+
+
+def test_layout_does_not_depend_on_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import clusternet as cn, json;"
+        "G = cn.cluster_network(cn.datasets.load_flanders(), via='intercluster');"
+        "print(json.dumps(sorted((str(k), v) for k, v in cn.palette.layout_positions(G).items())))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1

@@ -315,6 +315,9 @@ def _text(value: object) -> str:
         return f"{float(value):.4g}" if math.isfinite(value) else str(float(value))
     if isinstance(value, np.integer):
         return str(int(value))
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
     return str(value)
 
 
@@ -560,7 +563,7 @@ _APP_SCRIPT = r"""
     var found = [];
     for (var i = 0; i < folded.length; i++) if (folded[i].indexOf(query) !== -1) found.push(i);
     network.selectNodes(found);
-    status.textContent = found.length + (found.length === 1 ? " match" : " matches");
+    status.textContent = found.length + (found.length === 1 ? " match" : " matches") + filterNote();
     if (found.length) {
       network.fit({nodes: found.slice(0, 200), animation: false});
       details.replaceChildren(nodeInfo(found[0]));
@@ -582,8 +585,12 @@ _APP_SCRIPT = r"""
       return {id: i, hidden: !!name && value !== "" && data.nodeValues[i][column] !== value};
     });
     nodes.update(updates);
-    var shown = updates.filter(function (u) { return !u.hidden; }).length;
-    status.textContent = name && value !== "" ? shown + " of " + data.nodes.length + " nodes shown" : "";
+    shown = updates.filter(function (u) { return !u.hidden; }).length;
+    status.textContent = filterNote().replace(/^; /, "");
+  }
+  var shown = data.nodes.length;
+  function filterNote() {
+    return shown < data.nodes.length ? "; " + shown + " of " + data.nodes.length + " nodes shown" : "";
   }
   attributeSelect.addEventListener("change", function () {
     valueSelect.replaceChildren(el("option", "all"));

@@ -183,7 +183,7 @@ def layout_positions(
         return dict(zip(nodes, map(tuple, xy.tolist()), strict=True))
     name = "force" if layout is None else layout
     if name == "force":
-        xy = _force_layout(G, seed=seed, weight=weight)
+        xy = _force_layout_with_isolates(G, seed=seed, weight=weight)
     elif name in _NETWORKX_LAYOUTS:
         xy = _networkx_layout(G, name, seed=seed, weight=weight)
     else:
@@ -327,6 +327,36 @@ def _fit(xy: np.ndarray) -> np.ndarray:
     xy = xy - (xy.max(axis=0) + xy.min(axis=0)) / 2
     extent = np.abs(xy).max()
     return np.round(xy / extent if extent > 0 else xy, 6)
+
+
+def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -> np.ndarray:
+    """Force layout of the connected part; isolated nodes in rows below it.
+
+    Left in the force layout, isolates form a ring that squeezes the connected part into the
+    middle of the picture, so they are set aside like a legend of unconnected nodes.
+    """
+    nodes = list(G)
+    isolated = [node for node in nodes if G.degree(node) == 0 or set(G.neighbors(node)) == {node}]
+    if not isolated or len(isolated) == len(nodes):
+        return _force_layout(G, seed=seed, weight=weight)
+    connected = [node for node in nodes if node not in set(isolated)]
+    # A subgraph view may iterate in set order (hash-seeded); an explicit copy keeps G's order.
+    part = nx.Graph()
+    part.add_nodes_from(connected)
+    part.add_edges_from((u, v, data) for u, v, data in G.edges(data=True) if u != v)
+    core = _fit(_force_layout(part, seed=seed, weight=weight))
+    # Few columns, every other one a little lower, so that long names do not run into each other.
+    columns = max(3, min(5, math.ceil(math.sqrt(2 * len(isolated)))))
+    rows = math.ceil(len(isolated) / columns)
+    step = 2.0 / max(columns - 1, 1)
+    spots = np.array(
+        [(-1.0 + step * (i % columns), -1.3 - 0.4 * (i // columns) - 0.12 * (i % 2)) for i in range(len(isolated))]
+    )
+    if rows == 1:  # centre a short row under the network
+        spots[:, 0] += 1.0 - step * (len(isolated) - 1) / 2
+    position = {node: xy for node, xy in zip(connected, core, strict=True)}
+    position.update({node: xy for node, xy in zip(isolated, spots, strict=True)})
+    return np.array([position[node] for node in nodes], dtype=float)
 
 
 def _force_layout(G: nx.Graph, *, seed: int, weight: str | None, iterations: int | None = None) -> np.ndarray:

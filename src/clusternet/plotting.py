@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,7 +183,8 @@ def plot_overlap(
     annotate : bool
         Write each value in its cell.
     fmt : str, optional
-        Format of the values; integers as ``"{:d}"``-like text, other numbers with 2 decimals.
+        Format of the values (``"{:.3f}"``); by default whole numbers without decimals, others
+        with 2 decimals, written ``.25`` and ``0`` in tables of more than 12 columns.
 
     Returns
     -------
@@ -229,6 +231,8 @@ def plot_overlap(
                       interpolation="nearest")
     integral = finite.size > 0 and bool(np.all(np.equal(np.mod(finite, 1), 0)))
     form = fmt or ("{:.0f}" if integral else "{:.2f}")
+    # At A4 width a cell of a wide table is about a quarter inch: smaller text, no leading zero.
+    crowded = len(column_ids) > 12
     if annotate:
         for i in range(len(row_ids)):
             for j in range(len(column_ids)):
@@ -237,7 +241,10 @@ def plot_overlap(
                     continue
                 shade = cmap((number - low) / (high - low))
                 luminance = 0.2126 * shade[0] + 0.7152 * shade[1] + 0.0722 * shade[2]
-                ax.text(j, i, form.format(number), ha="center", va="center", fontsize=_FONT_SIZE - 1,
+                text = form.format(number)
+                if crowded and fmt is None:
+                    text = "0" if number == 0 else re.sub(r"^(-?)0\.", r"\1.", text)
+                ax.text(j, i, text, ha="center", va="center", fontsize=_FONT_SIZE - (2 if crowded else 1),
                         color="black" if luminance > 0.5 else "white", parse_math=False)
     names = _names(labels)
     ax.set_xticks(range(len(column_ids)), [names.get(c, str(c)) for c in column_ids], rotation=45,

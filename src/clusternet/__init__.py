@@ -51,6 +51,7 @@ from .kpis import kpis, network_timeseries
 from .membership_overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
 from .plotting import plot_centrality, plot_communities, plot_network, plot_overlap, save_figure
 from .readers import read_ecosystem, read_table
+from .report import write_report
 
 __all__ = [
     "COMMUNITY_METHODS",
@@ -92,6 +93,7 @@ __all__ = [
     "read_cordis",
     "read_ecosystem",
     "read_table",
+    "write_report",
     "kpis",
     "network_timeseries",
     "IdCollisionError",

@@ -184,7 +184,8 @@ def _export(args) -> int:
         write_graphml(graph, out)
         written = [out]
     else:
-        written = write_vosviewer(graph, out)
+        written = list(write_vosviewer(graph, out.with_name(out.name + "_map.txt"),
+                                       out.with_name(out.name + "_network.txt")))
     if not args.quiet:
         for path in written if isinstance(written, list | tuple) else [written]:
             print(f"written: {path}")

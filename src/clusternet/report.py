@@ -1,0 +1,434 @@
+"""The evaluator's report: every analysis of an ecosystem in one offline folder."""
+
+from __future__ import annotations
+
+import base64
+import html
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .ecosystem import Ecosystem
+from .errors import MissingTableError
+
+__all__ = ["write_report", "ReportSection"]
+
+# The report opens from disk with no network: nothing may load from anywhere else.
+_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
+       max-width: 72rem; padding: 0 1rem; color: #222; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin-bottom: .2rem; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #ddd; }
+.provenance { background: #f5f7fa; border-left: 4px solid #4E79A7; padding: .6rem 1rem; }
+.skipped { color: #8a6d3b; background: #fcf8e3; padding: .5rem 1rem; }
+table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; }
+th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; }
+nav ul { columns: 2; } .files { font-size: .85rem; color: #555; }
+"""
+_MAX_HTML_ROWS = 40
+
+
+@dataclass
+class ReportSection:
+    """One section of the report: a title, its HTML body, the files it wrote."""
+
+    key: str
+    title: str
+    body: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def write_report(
+    ecosystem: Ecosystem,
+    out: str | Path,
+    *,
+    title: str = "clusternet report",
+    provenance: str | None = None,
+    seed: int = 0,
+    max_html_nodes: int = 2000,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the evaluator's report of an ecosystem into a folder.
+
+    The folder gets ``index.html`` (self-contained: it opens offline, with its figures embedded),
+    one interactive network page per network (``networks/*.html``), every figure as PNG and SVG
+    (``figures/``) and every table as CSV (``tables/``, formula injection neutralised). Each
+    analysis runs only where the tables it needs were given; the report says which were left
+    out and why.
+
+    Sections: the data (row counts, notes, provenance), the KPIs of the report's Tabel 4 and 12
+    (:func:`~clusternet.kpis`), the SPC-IBN membership overlap (:func:`~clusternet.overlap`,
+    :func:`~clusternet.niche_mapping`, :func:`~clusternet.multi_membership`), the centrality of
+    clusters (:func:`~clusternet.cluster_centrality`), cross-sector bridging
+    (:func:`~clusternet.group_mixing`, :func:`~clusternet.consortium_diversity`), communities
+    against the nominal clusters (:func:`~clusternet.communities`,
+    :func:`~clusternet.compare_partitions`, :func:`~clusternet.community_profile`), and the
+    interactive networks.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+    out : path
+        The folder to write; created if needed. Files of an earlier report are overwritten.
+    title : str
+        The report's title.
+    provenance : str, optional
+        A paragraph on where the data comes from, shown first (plain text; escaped).
+    seed : int
+        Seed of the community detection and of the network layouts.
+    max_html_nodes : int
+        Interactive organisation networks keep at most this many organisations (the most
+        central by degree), so the page stays responsive.
+    progress : callable, optional
+        Called with a line of text as each step starts and ends.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import clusternet as cn
+    >>> index = cn.write_report(cn.datasets.load_flanders(), tempfile.mkdtemp(), title="Flanders")
+    >>> index.name
+    'index.html'
+    >>> "Centrality of clusters" in index.read_text(encoding="utf-8")
+    True
+    """
+    out = Path(out)
+    for folder in ("figures", "tables", "networks"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    builder = _ReportBuilder(ecosystem, out, seed=seed, max_html_nodes=max_html_nodes, progress=progress)
+    sections = builder.run()
+    index = out / "index.html"
+    index.write_text(_page(title, provenance, sections), encoding="utf-8")
+    return index
+
+
+class _ReportBuilder:
+    """Runs the analyses one by one; a missing table skips a section, never the report."""
+
+    def __init__(self, ecosystem: Ecosystem, out: Path, *, seed: int, max_html_nodes: int, progress):
+        self.ecosystem = ecosystem
+        self.out = out
+        self.seed = seed
+        self.max_html_nodes = max_html_nodes
+        self.progress = progress or (lambda line: None)
+        self._organisation_network = None
+        self._communities = None
+
+    def run(self) -> list[ReportSection]:
+        steps = [
+            ("data", "The data", self.data),
+            ("kpis", "Programme KPIs", self.kpis),
+            ("overlap", "SPC-IBN membership overlap", self.overlap),
+            ("centrality", "Centrality of clusters", self.centrality),
+            ("bridging", "Cross-sector bridging", self.bridging),
+            ("communities", "Communities against the nominal clusters", self.communities),
+            ("networks", "Interactive networks", self.networks),
+        ]
+        sections = []
+        for number, (key, title, step) in enumerate(steps, start=1):
+            section = ReportSection(key, title)
+            self.progress(f"[{number}/{len(steps)}] {title} ...")
+            started = time.perf_counter()
+            try:
+                step(section)
+            except MissingTableError as error:
+                section.skipped = str(error)
+            self.progress(f"[{number}/{len(steps)}] {title}: "
+                          f"{'skipped' if section.skipped else 'done'} in {time.perf_counter() - started:.1f} s")
+            sections.append(section)
+        return sections
+
+    # -- the sections -------------------------------------------------------------------
+    def data(self, section: ReportSection) -> None:
+        summary = self.ecosystem.summary().reset_index()
+        section.body.append(_table_html(summary))
+        self._save_table(section, summary, "data_summary")
+        notes = self.ecosystem.notes
+        if len(notes):
+            section.body.append("<p>What validation filled in or merged (nothing is changed silently):</p>")
+            section.body.append(_table_html(notes))
+            self._save_table(section, notes, "data_notes")
+
+    def kpis(self, section: ReportSection) -> None:
+        from .kpis import kpis
+
+        eco = self.ecosystem
+        by = "cluster" if "clusters" in eco.provided and (
+            "memberships" in eco.provided or "project_clusters" in eco.provided) else None
+        table = kpis(eco, by=by)
+        self._save_table(section, table, "kpis")
+        section.body.append(
+            "<p>Per cluster and year, as the SPCs report them to the government (Tabel 4 and 12 of the "
+            "2020 evaluation). Members (memberships) and active companies (companies in the cluster's "
+            "projects) are counted apart. The full table is in <code>tables/kpis.csv</code>.</p>"
+            if by else "<p>Per year, for the whole ecosystem (no clusters given).</p>"
+        )
+        section.body.append(_table_html(table, limit=_MAX_HTML_ROWS))
+
+    def overlap(self, section: ReportSection) -> None:
+        from .membership_overlap import multi_membership, niche_mapping, overlap
+
+        eco = self.ecosystem
+        eco.require("clusters", "memberships", purpose="the membership overlap")
+        types = set(eco.clusters["type"])
+        if not {"SPC", "IBN"} <= types:
+            raise MissingTableError("the SPC-IBN overlap needs clusters of both types SPC and IBN")
+        member_types = set(eco.memberships.merge(eco.clusters, on="cluster_id")["type"])
+        if not {"SPC", "IBN"} <= member_types:
+            raise MissingTableError("the memberships list no members of both SPCs and IBNs, so there is "
+                                    "no overlap to measure")
+        table = overlap(eco, between=("SPC", "IBN"))
+        self._save_table(section, table, "overlap_spc_ibn")
+        section.body.append(
+            "<p>Shared members of every SPC and IBN, with the Jaccard index and the hypergeometric "
+            "probability of sharing at least that many members by chance.</p>"
+        )
+        names = eco.clusters.set_index("cluster_id")["name"]
+        self._figure(section, "overlap_spc_ibn",
+                     lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
+                     size=(10, 7))
+        niches = niche_mapping(eco)
+        self._save_table(section, niches, "niche_mapping")
+        section.body.append("<h3>Which SPC each IBN overlaps most, beside the relation the report names</h3>")
+        section.body.append(_table_html(niches))
+        multi = multi_membership(eco, types=("SPC",))
+        self._save_table(section, multi, "multi_membership_spc")
+        section.body.append("<h3>Organisations by number of SPCs they are a member of</h3>")
+        section.body.append(_table_html(multi))
+
+    def centrality(self, section: ReportSection) -> None:
+        from .centrality import cluster_centrality
+
+        eco = self.ecosystem
+        via = "intercluster" if "project_clusters" in eco.provided else "members"
+        table = cluster_centrality(eco, via=via)
+        self._save_table(section, table, "cluster_centrality")
+        section.body.append(
+            f"<p>Clusters in the cluster network <code>via=\"{via}\"</code>: degree is the number of "
+            "clusters it works with; reach the unique organisations in its memberships and projects.</p>"
+        )
+        self._figure(section, "cluster_centrality",
+                     lambda ax: _plot("plot_centrality", table, "degree", ax=ax, labels=table["name"],
+                                      color_by=table["type"]),
+                     size=(8, 7))
+        section.body.append(_table_html(table))
+
+    def bridging(self, section: ReportSection) -> None:
+        from .bridging import consortium_diversity, ei_index, group_mixing
+
+        eco = self.ecosystem
+        graph = self.organisation_network()
+        rows = []
+        for attribute in ("sector", "kind", "size_class", "country"):
+            values = eco.organisations[attribute]
+            if values.isna().all() or values.nunique() < 2:
+                continue
+            rows.append({"attribute": attribute, "groups": int(values.nunique()),
+                         "ei_index": ei_index(graph, attribute)})
+        if rows:
+            summary = pd.DataFrame(rows)
+            self._save_table(section, summary, "ei_index")
+            section.body.append(
+                "<p>Krackhardt and Stern's E-I index of the organisation network: -1 when every tie stays "
+                "inside a group, +1 when every tie crosses groups.</p>")
+            section.body.append(_table_html(summary))
+        attribute = "sector" if eco.organisations["sector"].nunique() > 1 else "kind"
+        mixing = group_mixing(graph, attribute)
+        self._save_table(section, mixing, f"group_mixing_{attribute}")
+        section.body.append(f"<h3>Ties within and across {attribute} groups</h3>")
+        section.body.append(_table_html(mixing))
+        diversity = consortium_diversity(eco, attribute)
+        self._save_table(section, diversity, f"consortium_diversity_{attribute}")
+        spanning = float(diversity["spans_groups"].mean()) if len(diversity) else float("nan")
+        section.body.append(
+            f"<p>{spanning:.0%} of {len(diversity):,} projects bring together organisations of two or more "
+            f"{attribute} groups (per-project Blau index and Shannon entropy in "
+            f"<code>tables/consortium_diversity_{attribute}.csv</code>).</p>")
+
+    def communities(self, section: ReportSection) -> None:
+        from .communities import community_profile, compare_partitions, misfits, nominal_partition
+
+        eco = self.ecosystem
+        graph = self.organisation_network()
+        found = self.detected_communities()
+        section.body.append(
+            f"<p>Louvain communities of the organisation network (seed {self.seed}): "
+            f"{found.nunique():,} communities over {len(found):,} organisations.</p>")
+        profile = community_profile(eco, found, graph=graph)
+        self._save_table(section, profile, "community_profile")
+        clustered = "memberships" in eco.provided or "project_clusters" in eco.provided
+        groups = nominal_partition(eco, by="cluster") if clustered else (
+            eco.organisations.set_index("organisation_id")["kind"])
+        self._figure(section, "communities",
+                     lambda ax: _plot("plot_communities", found, groups, ax=ax, top=15), size=(9, 6))
+        section.body.append(_table_html(profile, limit=15))
+        if clustered:
+            nominal = groups
+            comparison = compare_partitions(found, nominal, graph=graph)
+            table = pd.DataFrame([comparison])
+            self._save_table(section, table, "communities_vs_clusters")
+            section.body.append(
+                "<h3>Do the communities follow the cluster boundaries?</h3><p>Normalised mutual "
+                "information (0: unrelated, 1: identical) and adjusted Rand index between the detected "
+                "communities and cluster membership, and the modularity of each partition.</p>")
+            section.body.append(_table_html(table))
+            odd = misfits(found, nominal)
+            self._save_table(section, odd, "misfits")
+            section.body.append(f"<p>{len(odd):,} organisations sit in a community dominated by another "
+                                "cluster than their own (<code>tables/misfits.csv</code>).</p>")
+
+    def networks(self, section: ReportSection) -> None:
+        from .graphs import cluster_network
+
+        eco = self.ecosystem
+        links = []
+        if "clusters" in eco.provided:
+            for via, needs in (("intercluster", "project_clusters"), ("members", "memberships")):
+                if needs not in eco.provided:
+                    continue
+                graph = cluster_network(eco, via=via)
+                name = f"clusters_{via}"
+                self._network_page(graph, name, f"Clusters linked {_VIA_TEXT[via]}", color_by="type",
+                                   size_by=pd.Series(dict(graph.degree()), dtype=float))
+                links.append((name, f"Clusters linked {_VIA_TEXT[via]}", graph))
+        if "participations" in eco.provided and len(eco.participations):
+            graph = self.organisation_network()
+            if graph.number_of_nodes() > self.max_html_nodes:
+                degrees = pd.Series(dict(graph.degree())).sort_values(ascending=False, kind="stable")
+                graph = graph.subgraph(sorted(degrees.index[: self.max_html_nodes], key=str)).copy()
+            found = self.detected_communities()
+            for node in graph.nodes:
+                graph.nodes[node]["community"] = int(found.get(node, -1))
+            self._network_page(graph, "organisations", "Organisations linked by shared projects",
+                               color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float))
+            links.append(("organisations", "Organisations linked by shared projects", graph))
+        if not links:
+            raise MissingTableError("the networks need clusters with memberships or project_clusters, "
+                                    "or participations")
+        items = "".join(
+            f'<li><a href="networks/{name}.html">{html.escape(label)}</a> '
+            f"({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges)</li>"
+            for name, label, graph in links)
+        section.body.append(f"<p>Each opens offline in a browser: search, filter, hover for details.</p>"
+                            f"<ul>{items}</ul>")
+        section.files += [f"networks/{name}.html" for name, _, _ in links]
+
+    # -- shared pieces ------------------------------------------------------------------
+    def organisation_network(self):
+        if self._organisation_network is None:
+            from .graphs import organisation_network
+
+            self.ecosystem.require("projects", "participations", purpose="the organisation network")
+            if self.ecosystem.participations.empty:
+                raise MissingTableError("the participations table has no rows, so there is no "
+                                        "organisation network")
+            self._organisation_network = organisation_network(self.ecosystem, weight="newman")
+        return self._organisation_network
+
+    def detected_communities(self) -> pd.Series:
+        if self._communities is None:
+            from .communities import communities
+
+            self._communities = communities(self.organisation_network(), seed=self.seed)
+        return self._communities
+
+    def _save_table(self, section: ReportSection, table: pd.DataFrame, name: str) -> None:
+        from .export import write_table
+
+        path = self.out / "tables" / f"{name}.csv"
+        # tables indexed by cluster, community or (cluster, year) keep their index as columns
+        keep_index = not isinstance(table.index, pd.RangeIndex)
+        write_table(table.reset_index() if keep_index else table, path)
+        section.files.append(f"tables/{name}.csv")
+
+    def _figure(self, section: ReportSection, name: str, draw, *, size=(8, 6)) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=size)
+        try:
+            draw(ax)
+            figure.tight_layout()
+            png = self.out / "figures" / f"{name}.png"
+            figure.savefig(png, dpi=150, metadata={"Software": None})
+            figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None})
+        finally:
+            plt.close(figure)
+        encoded = base64.b64encode(png.read_bytes()).decode("ascii")
+        section.body.append(f'<p><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}"></p>')
+        section.files += [f"figures/{name}.png", f"figures/{name}.svg"]
+
+    def _network_page(self, graph, name: str, title: str, **options) -> None:
+        from .html import to_html
+
+        to_html(graph, self.out / "networks" / f"{name}.html", title=title, seed=self.seed, **options)
+
+
+_VIA_TEXT = {
+    "intercluster": "by the projects they carry together",
+    "members": "by shared members",
+    "projects": "by members meeting in projects",
+}
+
+
+def _plot(name: str, *args, **kwargs):
+    from . import plotting
+
+    return getattr(plotting, name)(*args, **kwargs)
+
+
+def _table_html(table: pd.DataFrame, *, limit: int | None = None) -> str:
+    shown = table if limit is None else table.head(limit)
+    text = shown.to_html(escape=True, na_rep="", float_format=lambda value: f"{value:,.3f}", border=0)
+    if limit is not None and len(table) > limit:
+        text += f"<p class=\"files\">First {limit} of {len(table):,} rows.</p>"
+    return text
+
+
+def _page(title: str, provenance: str | None, sections: list[ReportSection]) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        '<p class="files">Made with clusternet.</p>',
+    ]
+    if provenance:
+        parts.append(f'<p class="provenance">{html.escape(provenance)}</p>')
+    toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
+    parts.append(f"<nav><ul>{toc}</ul></nav>")
+    for section in sections:
+        parts.append(f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>')
+        if section.skipped:
+            parts.append(f'<p class="skipped">Not in this report: {html.escape(section.skipped)}.</p>')
+        parts.extend(section.body)
+        if section.files:
+            files = ", ".join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>' for f in section.files)
+            parts.append(f'<p class="files">Files: {files}</p>')
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def print_progress(line: str) -> None:
+    """Progress lines for the command line, on standard error."""
+    print(line, file=sys.stderr, flush=True)

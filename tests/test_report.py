@@ -1,0 +1,91 @@
+"""The evaluator's report: written from the CLI, complete, offline, deterministic."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import clusternet as cn
+from clusternet.cli import EXIT_OK, main
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//|ftp:)|@import|url\(\s*["']?(?:https?:|//)""", re.I)
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--dataset", "flanders", "--out", str(out), "--quiet"]) == EXIT_OK
+    return out
+
+
+def test_report_has_every_section_figure_and_table(synthetic_report):
+    page = (synthetic_report / "index.html").read_text(encoding="utf-8")
+    for title in ("The data", "Programme KPIs", "SPC-IBN membership overlap", "Centrality of clusters",
+                  "Cross-sector bridging", "Communities against the nominal clusters", "Interactive networks"):
+        assert f"<h2>{title}</h2>" in page
+    assert "Not in this report" not in page  # the synthetic ecosystem has every table
+    assert "SYNTHETIC" in page and "REAL" in page  # the first page says which parts are which
+    for name in ("overlap_spc_ibn", "cluster_centrality", "communities"):
+        assert (synthetic_report / "figures" / f"{name}.png").stat().st_size > 1000
+        assert (synthetic_report / "figures" / f"{name}.svg").read_text(encoding="utf-8").startswith("<?xml")
+    kpis = pd.read_csv(synthetic_report / "tables" / "kpis.csv")
+    # the report's 2019 figure: 1,611 paying member firms over all SPCs (line 1143); per SPC the
+    # members column sums to more, because about 5% of firms are in two SPCs
+    spc_2019 = kpis[(kpis["year"] == 2019) & kpis["cluster_id"].str.startswith("spc-")]
+    assert spc_2019["members"].sum() >= 1611
+    for link in re.findall(r'href="(networks/[^"]+)"', page):
+        assert (synthetic_report / link).exists()
+
+
+def test_report_makes_no_external_reference(synthetic_report):
+    for page in [synthetic_report / "index.html", *sorted((synthetic_report / "networks").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(text), (page.name, EXTERNAL.search(text).group(0))
+        assert "Content-Security-Policy" in text
+
+
+def test_report_on_the_real_data_skips_what_it_cannot_compute(tmp_path):
+    index = cn.write_report(cn.datasets.load_flanders(), tmp_path, title="Real")
+    page = index.read_text(encoding="utf-8")
+    # no member lists in the report: the overlap section says so instead of failing
+    assert "Not in this report" in page
+    assert (tmp_path / "tables" / "cluster_centrality.csv").exists()
+    centrality = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv", index_col="cluster_id")
+    # Tabel 10 and 11 by hand (datasets/flanders/README.md): SIM works with Catalisti, Flux50,
+    # VIL, Flanders' FOOD and IBN Offshore energy -> 5 neighbouring clusters
+    assert centrality.loc["spc-sim", "degree"] == 5
+
+
+def test_report_is_deterministic(tmp_path):
+    first = cn.write_report(cn.datasets.load_flanders(), tmp_path / "a", seed=3)
+    second = cn.write_report(cn.datasets.load_flanders(), tmp_path / "b", seed=3)
+    assert first.read_bytes() == second.read_bytes()
+    for table in sorted((tmp_path / "a" / "tables").glob("*.csv")):
+        assert table.read_bytes() == (tmp_path / "b" / "tables" / table.name).read_bytes(), table.name
+
+
+def test_report_opens_offline_in_chromium(synthetic_report, chromium):
+    blocked, errors = [], []
+    context = chromium.new_context()
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.goto((synthetic_report / "index.html").as_uri())
+    images = page.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    assert len(images) == 3
+    assert all(complete and width > 100 for complete, width in images), images
+    assert page.evaluate("() => document.querySelectorAll('section').length") == 7
+    context.close()
+    assert not errors and not blocked, (errors, blocked)

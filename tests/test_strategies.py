@@ -10,28 +10,30 @@ from hypothesis import strategies as st
 import clusternet as cn
 from clusternet import strategies
 
+VALIDATED = 40
+
 
 def _validated(eco: cn.Ecosystem) -> cn.Ecosystem:
     return cn.Ecosystem.from_tables({name: eco.table(name) for name in eco.provided})
 
 
-# Validation costs tens of milliseconds an example, hence fewer examples than elsewhere.
-@settings(max_examples=100, deadline=None)
-@given(eco=strategies.ecosystems(), distinct=st.booleans())
-def test_generated_ecosystems_pass_validation_unchanged(eco, distinct):
+# Validation costs tens to hundreds of milliseconds an example, hence fewer examples here.
+@settings(max_examples=VALIDATED, deadline=None)
+@given(eco=strategies.ecosystems())
+def test_generated_ecosystems_pass_validation_unchanged(eco):
     again = _validated(eco)
     assert again == eco
     assert again.notes.empty  # nothing defaulted, nothing merged
     assert again.provided == eco.provided
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=VALIDATED, deadline=None)
 @given(eco=strategies.ecosystems(distinct_ids=False, max_organisations=12, max_projects=12))
 def test_ecosystems_with_shared_ids_pass_validation_unchanged(eco):
     assert _validated(eco) == eco
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     low=st.integers(0, 4),
     extra=st.integers(0, 4),
@@ -66,7 +68,7 @@ def test_without_clusters_only_the_project_tables_are_given(eco):
     assert eco.provided == {"organisations", "projects", "participations"}
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=VALIDATED, deadline=None)
 @given(data=st.data())
 def test_participations_and_memberships_tables_validate(data):
     organisations = pd.DataFrame({"organisation_id": ["a", "b", "10", "9"]})
@@ -83,7 +85,8 @@ def test_participations_and_memberships_tables_validate(data):
                        clusters=clusters, memberships=memberships)
     pd.testing.assert_frame_equal(eco.participations, participations)
     pd.testing.assert_frame_equal(eco.memberships, memberships)
-    assert eco.notes.empty
+    # The id-only tables above get defaults (noted); the generated ones need nothing.
+    assert not eco.notes["table"].isin(["participations", "memberships"]).any()
 
 
 BAD_ARGUMENTS = [

@@ -205,11 +205,7 @@ def organisation_edges(
     1      a      c     0.5       1
     2      b      c     0.5       1
     """
-    ecosystem.require("organisations", "projects", "participations", purpose="the organisation network")
-    weight, years, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
-    incidence, keep = _organisation_incidence(ecosystem, years, kinds)
-    return _edge_frame(project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight),
-                       incidence.rows)
+    return _edge_frame(*_organisation_projection(ecosystem, weight, years, kinds, min_weight))
 
 
 def organisation_network(
@@ -316,12 +312,19 @@ def organisation_network(
     >>> sorted(cn.organisation_network(eco, kinds="company").nodes)
     ['a', 'b', 'd']
     """
-    edges = organisation_edges(ecosystem, weight=weight, years=years, kinds=kinds, min_weight=min_weight)
+    projection, ids = _organisation_projection(ecosystem, weight, years, kinds, min_weight)
     organisations = ecosystem.organisations
     if kinds is not None:
         organisations = organisations[organisations["kind"].isin(_check_kinds(kinds))]
-    return _graph(organisations, "organisation_id", edges, network="organisation", weight=weight,
+    return _graph(organisations, "organisation_id", projection, ids, network="organisation", weight=weight,
                   years=years, kinds=None if kinds is None else _check_kinds(kinds), min_weight=min_weight)
+
+
+def _organisation_projection(ecosystem: Ecosystem, weight, years, kinds, min_weight):
+    ecosystem.require("organisations", "projects", "participations", purpose="the organisation network")
+    weight, years, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
+    incidence, keep = _organisation_incidence(ecosystem, years, kinds)
+    return project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight), incidence.rows
 
 
 def _organisation_incidence(ecosystem: Ecosystem, years, kinds) -> tuple[Incidence, np.ndarray | None]:
@@ -369,10 +372,7 @@ def project_edges(
       source target  weight  shared
     0     p1     p2     1.0       2
     """
-    ecosystem.require("organisations", "projects", "participations", purpose="the project network")
-    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
-    incidence = _project_incidence(ecosystem, years)
-    return _edge_frame(project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows)
+    return _edge_frame(*_project_projection(ecosystem, weight, years, min_weight))
 
 
 def project_network(
@@ -427,10 +427,17 @@ def project_network(
     >>> G.nodes["p3"]["year"]
     2020
     """
-    edges = project_edges(ecosystem, weight=weight, years=years, min_weight=min_weight)
+    projection, ids = _project_projection(ecosystem, weight, years, min_weight)
     projects = _projects_in(ecosystem.projects, _check_years(years))
-    return _graph(projects, "project_id", edges, network="project", weight=weight, years=years,
+    return _graph(projects, "project_id", projection, ids, network="project", weight=weight, years=years,
                   min_weight=min_weight)
+
+
+def _project_projection(ecosystem: Ecosystem, weight, years, min_weight):
+    ecosystem.require("organisations", "projects", "participations", purpose="the project network")
+    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
+    incidence = _project_incidence(ecosystem, years)
+    return project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows
 
 
 def _project_incidence(ecosystem: Ecosystem, years) -> Incidence:
@@ -469,10 +476,7 @@ def cluster_edges(
     1        ibn-composieten      spc-catalisti     1.0       1
     2    ibn-offshore-energy            spc-sim     1.0       1
     """
-    via = _check_choice("via", via, CLUSTER_LINKS)
-    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
-    incidence = _cluster_incidence(ecosystem, via, years)
-    return _edge_frame(project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows)
+    return _edge_frame(*_cluster_projection(ecosystem, via, weight, years, min_weight))
 
 
 def cluster_network(
@@ -533,15 +537,22 @@ def cluster_network(
     >>> G.nodes["spc-sim"]["type"], G.nodes["moonshot"]["members"]
     ('SPC', 6)
     """
-    edges = cluster_edges(ecosystem, via=via, weight=weight, years=years, min_weight=min_weight)
+    projection, ids = _cluster_projection(ecosystem, via, weight, years, min_weight)
     clusters = ecosystem.clusters
     if "memberships" in ecosystem.provided:
         members = ecosystem.memberships.groupby("cluster_id")["organisation_id"].nunique()
         clusters = clusters.assign(
             members=clusters["cluster_id"].map(members).fillna(0).astype("int64")
         )
-    return _graph(clusters, "cluster_id", edges, network="cluster", via=via, weight=weight,
+    return _graph(clusters, "cluster_id", projection, ids, network="cluster", via=via, weight=weight,
                   years=years, min_weight=min_weight)
+
+
+def _cluster_projection(ecosystem: Ecosystem, via, weight, years, min_weight):
+    via = _check_choice("via", via, CLUSTER_LINKS)
+    weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
+    incidence = _cluster_incidence(ecosystem, via, years)
+    return project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows
 
 
 def _cluster_incidence(ecosystem: Ecosystem, via: str, years) -> Incidence:
@@ -617,14 +628,15 @@ def edge_table(graph: nx.Graph) -> pd.DataFrame:
             [u if s else v for u, v, s in zip(sources, targets, swap, strict=True)],
         )
     attributes = pd.DataFrame.from_records([data for _, _, data in edges], index=range(len(edges)))
-    frame = pd.DataFrame({"source": _object_array(sources), "target": _object_array(targets)})
+    ours = graph.graph.get("network") in _NETWORKS
+    frame = pd.DataFrame({"source": _id_column(sources, ours), "target": _id_column(targets, ours)})
     weights = attributes["weight"] if "weight" in attributes else pd.Series(np.nan, index=frame.index)
     frame["weight"] = pd.to_numeric(weights, errors="coerce").fillna(1.0).astype("float64")
     others = sorted(column for column in attributes.columns if column != "weight")
     if "shared" in others:
         others.remove("shared")
         others.insert(0, "shared")
-    elif graph.graph.get("network") in _NETWORKS:  # ours, even without edges
+    elif ours:  # even without edges
         others.insert(0, "shared")
         attributes["shared"] = pd.Series(0, index=attributes.index, dtype="int64")
     for column in others:
@@ -641,17 +653,20 @@ def edge_table(graph: nx.Graph) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _object_array(values: list) -> np.ndarray:
+def _id_column(values: list, strings: bool) -> pd.Series:
+    """Text ids as a string column (as the *_edges functions give), other node ids as objects."""
     array = np.empty(len(values), dtype=object)
     array[:] = values  # element by element: tuple node ids stay tuples
-    return array
+    if strings or (len(values) and all(isinstance(value, str) for value in values)):
+        return pd.Series(array, dtype="str")
+    return pd.Series(array, dtype=object)
 
 
 def _edge_frame(projection: Projection, ids: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "source": ids.take(projection.source).to_numpy(),
-            "target": ids.take(projection.target).to_numpy(),
+            "source": pd.Series(ids.take(projection.source).to_numpy(), dtype="str"),
+            "target": pd.Series(ids.take(projection.target).to_numpy(), dtype="str"),
             "weight": projection.weight.astype(np.float64),
             "shared": projection.shared.astype(np.int64),
         },
@@ -659,19 +674,21 @@ def _edge_frame(projection: Projection, ids: pd.Index) -> pd.DataFrame:
     )
 
 
-def _graph(nodes: pd.DataFrame, id_column: str, edges: pd.DataFrame, **options) -> nx.Graph:
+def _graph(nodes: pd.DataFrame, id_column: str, projection: Projection, ids: pd.Index,
+           **options) -> nx.Graph:
     """A graph built in bulk: sorted nodes with their attributes, then the sorted edges."""
     if isinstance(options.get("years"), list):
         options["years"] = tuple(options["years"])
     graph = nx.Graph(**{key: value for key, value in options.items() if value is not None})
-    ids, records = _node_records(nodes, id_column)
-    graph.add_nodes_from(zip(ids, records, strict=True))
-    weights = edges["weight"].tolist()
-    shared = edges["shared"].tolist()
+    node_ids, records = _node_records(nodes, id_column)
+    graph.add_nodes_from(zip(node_ids, records, strict=True))
+    weights = projection.weight.tolist()
+    shared = projection.shared.tolist()
+    labels = ids.to_numpy(dtype=object)
     graph.add_edges_from(
         zip(
-            edges["source"].tolist(),
-            edges["target"].tolist(),
+            labels[projection.source].tolist(),
+            labels[projection.target].tolist(),
             [{"weight": w, "shared": s} for w, s in zip(weights, shared, strict=True)],
             strict=True,
         )
@@ -680,16 +697,19 @@ def _graph(nodes: pd.DataFrame, id_column: str, edges: pd.DataFrame, **options) 
 
 
 def _node_records(table: pd.DataFrame, id_column: str) -> tuple[list, list[dict]]:
-    table = table.sort_values(id_column, kind="stable")
-    ids = table[id_column].tolist()
-    return ids, _records(table.drop(columns=[id_column]))[1]
+    ids = table[id_column].to_numpy(dtype=object)
+    order = np.argsort(ids, kind="stable")
+    others = table.drop(columns=[id_column])
+    return ids[order].tolist(), _records(others, order)[1]
 
 
-def _records(table: pd.DataFrame) -> tuple[list[str], list[dict]]:
+def _records(table: pd.DataFrame, order: np.ndarray | None = None) -> tuple[list[str], list[dict]]:
     """Row dicts of Python values, missing values left out (they trip up graph writers)."""
     columns = [str(column) for column in table.columns]
-    values = table.astype(object).to_numpy()
+    values = table.to_numpy(dtype=object)
     present = table.notna().to_numpy()
+    if order is not None:
+        values, present = values[order], present[order]
     records = [
         {column: value for column, value, here in zip(columns, row, mask, strict=True) if here}
         for row, mask in zip(values, present, strict=True)
@@ -747,10 +767,12 @@ def _check_years(years) -> tuple[int | None, int | None] | None:
 
 def _check_kinds(kinds) -> list[str]:
     chosen = [kinds] if isinstance(kinds, str) else list(kinds)
+    if not chosen:
+        raise OptionError(f"kinds={kinds!r} is empty; give at least one of {', '.join(KINDS)}")
     unknown = [kind for kind in chosen if kind not in KINDS]
-    if unknown or not chosen:
+    if unknown:
         raise OptionError(
-            f"kinds={kinds!r}: {', '.join(repr(k) for k in unknown) or 'empty'} "
+            f"kinds={kinds!r}: {', '.join(repr(k) for k in unknown)} "
             f"{'is' if len(unknown) == 1 else 'are'} not among the kinds {', '.join(KINDS)}"
         )
     return sorted(set(chosen))

@@ -36,8 +36,8 @@ class Projection:
 
 def sorted_ids(values: Sequence[object] | pd.Series | pd.Index) -> pd.Index:
     """Distinct ids as a sorted ``Index`` of Python strings' order (code point order)."""
-    index = pd.Index(pd.unique(np.asarray(values, dtype=object)), dtype=object)
-    return index.sort_values()
+    # np.unique sorts object arrays with Python's own comparison: code point order for str.
+    return pd.Index(np.unique(np.asarray(values, dtype=object)), dtype=object)
 
 
 def build_incidence(

@@ -1,0 +1,287 @@
+"""End-to-end benchmark: the whole clusternet pipeline on all of Horizon 2020, beside plain networkx.
+
+Run on demand from the repository root (not part of the tests)::
+
+    python benchmarks/bench_pipeline.py [--data DIR] [--no-networkx] [--nx-sources 10] [--timeout 900]
+
+The data lives outside the repository (``../shared/data/cordis-h2020``, see its SOURCE.txt; set
+CLUSTERNET_SHARED_DATA to move it). Every measured piece runs in its own fresh Python process,
+so that the peak memory of one does not hide in another's:
+
+``clusternet`` (one process, the steps in order)
+    read (:func:`clusternet.read_cordis` with programme parts; validation happens inside),
+    organisation network (``weight="newman"``), centrality (``weight="weight"``, 100 sampled
+    sources per component, igraph paths), communities (louvain and leiden), KPIs (``by=None``),
+    the HTML page of the 2,000 organisations with the highest betweenness. The peak memory of a
+    step is the process's ``ru_maxrss`` high-water mark after it (it only rises, so a step that
+    did not raise it shows the peak of an earlier one).
+``networkx`` (each in its own process, with a time limit)
+    the projection by ``bipartite.collaboration_weighted_projected_graph`` (Newman's weights,
+    the same as ``weight="newman"``); python-louvain's ``best_partition`` on the networkx graph;
+    ``networkx.betweenness_centrality`` with ``k`` sampled sources on the ``1 / weight``
+    distances. networkx betweenness on this graph takes several seconds per source, so it is
+    run with ``--nx-sources`` sources (10 by default) and the time per source is scaled to the
+    100 sources clusternet uses; the table says so.
+``fastest`` (one process)
+    the fastest library measured for each step on prebuilt inputs: a bare scipy
+    ``B @ diag(1/(n_p-1)) @ B.T`` on a prebuilt incidence matrix for the projection; igraph on a
+    prebuilt igraph Graph for centrality (betweenness from the same 100 sources, closeness from
+    them, eigenvector, PageRank), Louvain (``community_multilevel``) and Leiden; a bare
+    ``pandas.read_csv`` of the file for reading; pyvis ``from_nx`` + ``write_html`` for the page.
+
+Each row prints wall time, CPU time of the process (``time.process_time``: on a machine shared
+with other work the wall time is inflated by waiting for a core, the CPU time much less) and the
+1-minute load average at the end of the step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("CLUSTERNET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "cordis-h2020"
+SAMPLES = 100  # sampled sources per component for betweenness and closeness
+TOP = 2000  # organisations on the HTML page
+
+
+def _row(step: str, wall: float, cpu: float, **extra) -> dict:
+    return {"step": step, "wall": wall, "cpu": cpu,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "load": os.getloadavg()[0], **extra}
+
+
+def _timed(rows: list, step: str, function, *args, **kwargs):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function(*args, **kwargs)
+    rows.append(_row(step, time.perf_counter() - wall, time.process_time() - cpu))
+    print(json.dumps(rows[-1]), flush=True)
+    return result
+
+
+def _read(data: Path):
+    import clusternet as cn
+
+    return cn.read_cordis(data / "h2020.csv.gz", programme_parts=data / "programme_parts.csv.gz")
+
+
+# --- the processes --------------------------------------------------------------------------------
+
+
+def child_clusternet(data: Path, out: Path) -> None:
+    import warnings
+
+    import clusternet as cn
+
+    warnings.simplefilter("ignore")  # the yearly-figure warning about 6 projects without a year
+    rows: list[dict] = []
+    eco = _timed(rows, "read + validate", _read, data)
+    G = _timed(rows, "organisation network (newman)", cn.organisation_network, eco, weight="newman")
+    rows[-1]["size"] = f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
+    measures = _timed(rows, f"centrality (samples={SAMPLES})", cn.centrality, G, weight="weight",
+                      samples=SAMPLES)
+    leiden = _timed(rows, "communities (leiden)", cn.communities, G, method="leiden")
+    louvain = _timed(rows, "communities (louvain)", cn.communities, G, method="louvain")
+    rows[-1]["size"] = f"{louvain.nunique()} communities; leiden {leiden.nunique()}"
+    _timed(rows, "kpis (by=None)", cn.kpis, eco, by=None)
+
+    def page():
+        top = measures["betweenness"].nlargest(TOP).index
+        H = G.subgraph(top).copy()
+        return cn.to_html(H, out, measures=measures.loc[top], title="Horizon 2020: most central")
+
+    _timed(rows, f"html ({TOP} most central)", page)
+
+
+def child_networkx(data: Path, what: str, sources: int) -> None:
+    import networkx as nx
+    from networkx.algorithms import bipartite
+
+    import clusternet as cn
+
+    rows: list[dict] = []
+    eco = _read(data)
+    if what == "projection":
+        B = cn.bipartite_graph(eco)
+        organisations = [n for n, mode in B.nodes(data="bipartite") if mode == 0]
+        P = _timed(rows, "organisation network (newman)", bipartite.collaboration_weighted_projected_graph,
+                   B, organisations)
+        rows[-1]["size"] = f"{P.number_of_nodes()} nodes, {P.number_of_edges()} edges"
+        return
+    G = cn.organisation_network(eco, weight="newman")
+    if what == "louvain":
+        import community as community_louvain  # python-louvain
+
+        _timed(rows, "communities (louvain)", community_louvain.best_partition, G, weight="weight",
+               random_state=0)
+    elif what == "betweenness":
+        for u, v, w in G.edges(data="weight"):
+            G.edges[u, v]["distance"] = 1.0 / w
+        _timed(rows, f"centrality (samples={SAMPLES})", nx.betweenness_centrality, G, k=sources,
+               weight="distance", seed=0)
+        rows[-1]["scaled_from"] = sources
+
+
+def child_fastest(data: Path, out: Path) -> None:
+    import igraph as ig
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+    from pyvis.network import Network
+
+    import clusternet as cn
+
+    rows: list[dict] = []
+    _timed(rows, "read + validate", pd.read_csv, data / "h2020.csv.gz")
+    eco = _read(data)
+    part = eco.participations
+    organisations = pd.Categorical(part["organisation_id"])
+    projects = pd.Categorical(part["project_id"])
+    incidence = sp.csr_array((np.ones(len(part)), (organisations.codes, projects.codes)))
+    size = np.bincount(projects.codes)
+    inverse = np.divide(1.0, size - 1.0, out=np.zeros(len(size)), where=size > 1)
+
+    def product():
+        return sp.triu(incidence @ sp.diags_array(inverse) @ incidence.T, k=1).tocoo()
+
+    upper = _timed(rows, "organisation network (newman)", product)
+    rows[-1]["size"] = f"{incidence.shape[0]} nodes, {upper.nnz} edges"
+
+    G = cn.organisation_network(eco, weight="newman")
+    index = {node: i for i, node in enumerate(G)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    weights = [w for _, _, w in G.edges(data="weight")]
+    g = ig.Graph(n=len(index), edges=edges, directed=False)
+    distances = [1.0 / w for w in weights]
+    membership = np.asarray(g.connected_components().membership)
+    rng = np.random.default_rng(0)
+    sources = []
+    for component in np.unique(membership):
+        nodes = np.flatnonzero(membership == component)
+        sources.extend(rng.choice(nodes, size=SAMPLES, replace=False) if len(nodes) > SAMPLES else nodes)
+    sources = sorted(int(s) for s in sources)
+
+    def igraph_centrality():
+        g.betweenness(directed=False, weights=distances, sources=sources)
+        g.distances(source=sources, weights=distances)
+        g.eigenvector_centrality(weights=weights)
+        g.pagerank(weights=weights)
+
+    _timed(rows, f"centrality (samples={SAMPLES})", igraph_centrality)
+    _timed(rows, "communities (leiden)", g.community_leiden, objective_function="modularity",
+           weights=weights, n_iterations=2)
+    _timed(rows, "communities (louvain)", g.community_multilevel, weights=weights)
+
+    # A page of the same size; which 2,000 nodes matters little to pyvis.
+    top = [node for node, _ in sorted(G.degree, key=lambda item: -item[1])[:TOP]]
+    H = G.subgraph(top).copy()
+
+    def pyvis_page():
+        net = Network()
+        net.from_nx(H)
+        net.write_html(str(out))
+
+    _timed(rows, f"html ({TOP} most central)", pyvis_page)
+
+
+# --- the parent -----------------------------------------------------------------------------------
+
+
+def _run(arguments: list[str], timeout: float) -> tuple[list[dict], str]:
+    command = [sys.executable, __file__, *arguments]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as expired:
+        text = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        rows = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        return rows, f"timed out after {timeout:.0f} s"
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    note = "" if done.returncode == 0 else f"failed: {done.stderr.strip().splitlines()[-1:]}"
+    return rows, note
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--no-networkx", action="store_true", help="skip the networkx processes")
+    parser.add_argument("--nx-sources", type=int, default=10, help="networkx betweenness sources (default 10)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="time limit per networkx process (s)")
+    parser.add_argument("--json", type=Path, help="also write every row to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/clusternet_bench_pipeline.html"))
+    options = parser.parse_args(argv)
+    if not (options.data / "h2020.csv.gz").exists():
+        raise SystemExit(f"CORDIS data not found in {options.data}")
+    if options.child == "clusternet":
+        child_clusternet(options.data, options.out)
+        return 0
+    if options.child == "fastest":
+        child_fastest(options.data, options.out.with_suffix(".pyvis.html"))
+        return 0
+    if options.child:
+        child_networkx(options.data, options.child.removeprefix("networkx-"), options.nx_sources)
+        return 0
+
+    common = ["--data", str(options.data), "--nx-sources", str(options.nx_sources), "--out", str(options.out)]
+    print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores", flush=True)
+    ours, note = _run(["--child", "clusternet", *common], timeout=3600)
+    if note:
+        print("clusternet:", note)
+    fastest, note = _run(["--child", "fastest", *common], timeout=3600)
+    if note:
+        print("fastest:", note)
+    plain: list[dict] = []
+    if not options.no_networkx:
+        for what in ("projection", "louvain", "betweenness"):
+            rows, note = _run(["--child", f"networkx-{what}", *common], timeout=options.timeout)
+            plain += rows
+            if note:
+                plain.append({"step": {"projection": "organisation network (newman)",
+                                       "louvain": "communities (louvain)",
+                                       "betweenness": f"centrality (samples={SAMPLES})"}[what],
+                              "note": note})
+    _report(ours, fastest, plain)
+    if options.json:
+        options.json.write_text(json.dumps({"clusternet": ours, "fastest": fastest, "networkx": plain},
+                                           indent=1))
+    return 0
+
+
+def _report(ours: list[dict], fastest: list[dict], plain: list[dict]) -> None:
+    by_step = {row["step"]: row for row in fastest}
+    nx_step = {row["step"]: row for row in plain}
+    print()
+    print(f"{'step':<34}{'wall s':>8}{'cpu s':>8}{'peak MB':>9}{'load':>6}"
+          f"{'nx cpu s':>10}{'nx/ours':>9}{'fastest cpu':>12}{'ours/fastest':>13}")
+    for row in ours:
+        step = row["step"]
+        line = f"{step:<34}{row['wall']:8.2f}{row['cpu']:8.2f}{row['peak_mb']:9.0f}{row['load']:6.1f}"
+        other = nx_step.get(step)
+        if other and "cpu" in other:
+            scale = SAMPLES / other["scaled_from"] if "scaled_from" in other else 1.0
+            mark = "*" if scale != 1.0 else ""
+            line += f"{other['cpu'] * scale:9.1f}{mark:1}{other['cpu'] * scale / row['cpu']:9.1f}"
+        elif other:
+            line += f"{other['note']:>19}"
+        else:
+            line += f"{'-':>10}{'-':>9}"
+        best = by_step.get(step)
+        if best:
+            line += f"{best['cpu']:12.2f}{row['cpu'] / best['cpu']:13.1f}"
+        print(line)
+    pipeline = [row for row in ours if row["step"] != "communities (louvain)"]
+    print(f"{'pipeline (leiden), total':<34}{sum(r['wall'] for r in pipeline):8.2f}"
+          f"{sum(r['cpu'] for r in pipeline):8.2f}{max(r['peak_mb'] for r in ours):9.0f}")
+    print("ratios use CPU seconds; * = networkx betweenness timed on fewer sources and scaled to "
+          f"{SAMPLES} (cost per source is constant); sizes:", "; ".join(
+              f"{r['step']}: {r['size']}" for r in ours + fastest + plain if "size" in r))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

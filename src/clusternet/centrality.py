@@ -131,7 +131,10 @@ def centrality(
     -----
     *Distances.* With ``weight``, the length of an edge is ``1 / weight`` for betweenness and
     closeness, so two organisations that share five projects are five times closer than two
-    that share one [2]_.
+    that share one [2]_. Paths whose lengths are equal in exact arithmetic can differ by
+    rounding (1/3 + 1/6 against 1/2): igraph compares lengths with a small tolerance and counts
+    them as tied, as exact arithmetic would; networkx compares floats exactly and can miss such
+    a tie, so with weights like these the ``networkx`` backend can differ slightly.
 
     *Two modes.* In a two-mode graph with node sets :math:`U` (``bipartite=0``) and :math:`V`
     of sizes :math:`n` and :math:`m`, the normalisations are those of Borgatti and Everett
@@ -212,9 +215,9 @@ def centrality(
         frame["degree"] = np.divide(neighbours, other, out=np.zeros(n), where=other > 0)
 
     # Two-mode normalisations are defined on path lengths in steps, so paths ignore weights there.
-    lengths = graph.distances if graph.modes is None else None
+    weighted = weight is not None and graph.modes is None
     pair_betweenness, total_distance, reached = _shortest_path_measures(
-        graph, lengths, samples=samples, seed=seed, backend=backend
+        graph, weighted=weighted, samples=samples, seed=seed, backend=backend
     )
     frame["betweenness"] = _normalise_betweenness(pair_betweenness, graph)
     frame["closeness"] = _normalise_closeness(total_distance, reached, graph)
@@ -339,12 +342,13 @@ def cluster_centrality(
 @dataclass(frozen=True)
 class _Graph:
     nodes: list
-    adjacency: sp.csr_array  # weights (1 when unweighted), symmetric, no self-loops
+    sources: np.ndarray  # one row per edge, self-loops dropped
+    targets: np.ndarray
+    weights: np.ndarray  # 1 when unweighted
+    adjacency: sp.csr_array  # symmetric weights
     unit: sp.csr_array  # the same pattern with ones
-    distances: sp.csr_array  # 1 / weight
     modes: np.ndarray | None  # 0/1 per node for a two-mode graph
     mode_sizes: tuple[int, int]
-    weighted: bool
 
     @property
     def n(self) -> int:
@@ -359,43 +363,58 @@ class _Graph:
                 f"centrality needs an undirected simple graph, got a {type(G).__name__}; "
                 "convert it with nx.Graph(G) (summing parallel edge weights if they matter)"
             )
-        nodes = list(G)
-        position = {node: i for i, node in enumerate(nodes)}
+        nodes, rows, cols, raw = _edge_arrays(G, weight)
         n = len(nodes)
-        edges = [(u, v, d) for u, v, d in G.edges(data=True) if u != v]
-        rows = np.fromiter((position[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-        cols = np.fromiter((position[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
-        if weight is None:
-            values = np.ones(len(edges))
-        else:
-            values = _edge_weights(edges, weight)
+        values = np.ones(len(rows)) if weight is None else _edge_weights(nodes, rows, cols, raw, weight)
         both_rows = np.concatenate([rows, cols])
         both_cols = np.concatenate([cols, rows])
         adjacency = sp.csr_array((np.concatenate([values, values]), (both_rows, both_cols)), shape=(n, n))
         adjacency.sort_indices()
         unit = adjacency.copy()
         unit.data = np.ones_like(unit.data)
-        distances = adjacency.copy()
-        distances.data = 1.0 / distances.data
         modes, sizes = _modes(G, nodes, rows, cols, bipartite)
-        return cls(nodes, adjacency, unit, distances, modes, sizes, weight is not None)
+        return cls(nodes, rows, cols, values, adjacency, unit, modes, sizes)
+
+    def lengths(self, weighted: bool) -> np.ndarray | None:
+        return 1.0 / self.weights if weighted else None
 
 
-def _edge_weights(edges: list, weight: str) -> np.ndarray:
-    raw = [d.get(weight) for _, _, d in edges]
+def _edge_arrays(G: nx.Graph, weight: str | None, *, missing: float = np.nan) -> tuple[list, np.ndarray, np.ndarray, list]:
+    """Nodes in graph order, and each edge once as positions in that order, with its raw weight.
+
+    Self-loops are left out. A missing weight reads as ``missing`` (NaN is rejected by the checks).
+    """
+    nodes = list(G)
+    position = {node: i for i, node in enumerate(nodes)}
+    rows: list[int] = []
+    cols: list[int] = []
+    raw: list = []
+    # One walk over the adjacency is several times faster than G.edges(data=...) on large graphs.
+    for i, (_, neighbours) in enumerate(G.adjacency()):
+        for other, data in neighbours.items():
+            j = position[other]
+            if j > i:
+                rows.append(i)
+                cols.append(j)
+                raw.append(data.get(weight, missing) if weight is not None else 1.0)
+    return nodes, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), raw
+
+
+def _edge_weights(nodes: list, rows: np.ndarray, cols: np.ndarray, raw: list, weight: str, *,
+                  allow_zero: bool = False) -> np.ndarray:
     try:
         values = np.asarray(raw, dtype="float64")
-    except (TypeError, ValueError) as err:
-        bad = next((edge for edge, value in zip(edges, raw, strict=True) if not _is_number(value)), None)
+    except (TypeError, ValueError):
+        values = np.array([float(w) if _is_number(w) else np.nan for w in raw])
+    valid = np.isfinite(values) & ((values >= 0) if allow_zero else (values > 0))
+    if not valid.all():
+        i = int(np.flatnonzero(~valid)[0])
+        wanted = "non-negative" if allow_zero else "positive"
+        why = "" if allow_zero else " (it becomes the distance 1 / weight)"
+        shown = "no such attribute" if isinstance(raw[i], float) and np.isnan(raw[i]) else repr(raw[i])
         raise InvalidGraphError(
-            f"edge weight {weight!r} must be a positive number; edge {bad[:2]!r} has {bad[2].get(weight)!r}"
-        ) from err
-    invalid = ~(np.isfinite(values) & (values > 0))
-    if invalid.any():
-        u, v, d = edges[int(np.flatnonzero(invalid)[0])]
-        raise InvalidGraphError(
-            f"edge weight {weight!r} must be a positive number (it becomes the distance 1 / weight); "
-            f"edge ({u!r}, {v!r}) has {d.get(weight)!r}. Drop such edges or pass weight=None."
+            f"edge weight {weight!r} must be a {wanted} number{why}; edge ({nodes[rows[i]]!r}, "
+            f"{nodes[cols[i]]!r}) has {shown}. Drop such edges or pass weight=None."
         )
     return values
 
@@ -443,115 +462,110 @@ def _index_name(G: nx.Graph) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _shortest_path_measures(graph: _Graph, lengths: sp.csr_array | None, *, samples, seed, backend):
+def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, backend):
     """Pair betweenness (each unordered pair once), total distance to the reached nodes, reached count."""
-    n = graph.n
     count, component = csgraph.connected_components(graph.unit, directed=False)
     sizes = np.bincount(component, minlength=count)
     reached = sizes[component]  # including the node itself
-    sources = None
-    scale = np.ones(n)
-    if samples is not None:
-        sources, drawn = _draw_sources(component, sizes, samples, seed)
-        # Each source's dependencies stand for size / drawn sources of its component.
-        scale = (sizes / drawn)[component]
     use_igraph = backend == "igraph" or (backend == "auto" and _igraph() is not None)
-    if use_igraph:
-        betweenness, total = _paths_igraph(graph, lengths, sources)
-    else:
-        betweenness, total = _paths_networkx(graph, lengths, sources)
-    if sources is not None:
-        # Both libraries halve undirected subset sums, so all sources together give the pair count.
-        betweenness = betweenness * scale
-        total = _estimate_total_distance(graph, lengths, sources, component, reached)
+    paths = _IgraphPaths(graph, weighted) if use_igraph else _NetworkxPaths(graph, weighted)
+    if samples is None:
+        return paths.betweenness(None), paths.total_distance(None), reached
+
+    rng = _rng(seed)
+    large = np.flatnonzero(sizes > samples)
+    exact = ~np.isin(component, large)
+    drawn_large = [np.sort(rng.choice(np.flatnonzero(component == c), size=samples, replace=False))
+                   for c in large]
+    drawn = np.sort(np.concatenate([np.flatnonzero(exact), *drawn_large]).astype(np.int64))
+    # Each drawn source's dependencies stand for size / drawn sources of its component.
+    scale = (sizes / np.minimum(sizes, samples))[component]
+    betweenness = paths.betweenness(drawn) * scale
+    total = np.zeros(graph.n)
+    total[exact] = paths.total_distance(np.flatnonzero(exact))
+    if len(large):
+        total[~exact] = _sampled_total_distance(graph, weighted, np.concatenate(drawn_large),
+                                                component, reached, samples)[~exact]
     return betweenness, total, reached
 
 
-def _draw_sources(component: np.ndarray, sizes: np.ndarray, samples: int, seed):
-    rng = _rng(seed)
-    order = np.argsort(component, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    chosen = []
-    drawn = np.minimum(sizes, samples)
-    for c in np.flatnonzero(sizes > samples):
-        members = order[starts[c]: starts[c] + sizes[c]]
-        chosen.append(np.sort(rng.choice(members, size=samples, replace=False)))
-    small = np.isin(component, np.flatnonzero(sizes <= samples))
-    sources = np.sort(np.concatenate([np.flatnonzero(small), *chosen]).astype(np.int64))
-    return sources, drawn
-
-
-def _estimate_total_distance(graph, lengths, sources, component, reached):
-    # Eppstein-Wang: mean distance to the drawn sources of the component, times (reached - 1).
+def _sampled_total_distance(graph, weighted, sources, component, reached, samples):
+    # Eppstein-Wang: the mean distance to the drawn sources of the component, times (reached - 1).
     n = graph.n
-    if lengths is None:
-        matrix, unweighted = graph.unit, True
-    else:
-        matrix, unweighted = lengths, False
+    matrix = graph.unit
+    if weighted:
+        matrix = graph.unit.copy()
+        matrix.data = 1.0 / graph.adjacency.data
     total = np.zeros(n)
-    count = np.zeros(n)
-    for block in np.array_split(sources, max(1, len(sources) // 64)):
-        if len(block) == 0:
-            continue
-        d = csgraph.shortest_path(matrix, method="D", directed=False, unweighted=unweighted, indices=block)
-        finite = np.isfinite(d)
-        d[~finite] = 0.0
-        total += d.sum(axis=0)
-        # a source does not count as a sample of its own distance
-        count += finite.sum(axis=0) - np.isin(np.arange(n), block)
-    mean = np.divide(total, count, out=np.zeros(n), where=count > 0)
-    return mean * (reached - 1)
+    for block in np.array_split(sources, max(1, len(sources) // 100)):
+        # The matrix is symmetric, so directed search gives the undirected distances without a copy.
+        d = csgraph.shortest_path(matrix, method="D", directed=True, unweighted=not weighted, indices=block)
+        total += np.where(np.isfinite(d), d, 0.0).sum(axis=0)
+    is_source = np.zeros(n, dtype=bool)
+    is_source[sources] = True
+    count = samples - is_source  # a source is not a sample of its own distance
+    return total / count * (reached - 1)
 
 
-def _paths_igraph(graph: _Graph, lengths, sources):
-    ig = _igraph(required=True)
-    n = graph.n
-    upper = sp.triu(graph.unit, k=1).tocoo()
-    g = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist(), directed=False)
-    weights = None
-    if lengths is not None:
-        weights = np.asarray(lengths[upper.row, upper.col]).ravel().tolist()
-    if sources is None:
-        betweenness = np.asarray(g.betweenness(directed=False, weights=weights), dtype=float)
-        inverse = np.asarray(g.closeness(weights=weights, normalized=False), dtype=float)
-        total = np.divide(1.0, inverse, out=np.zeros(n), where=np.isfinite(inverse) & (inverse > 0))
-    else:
-        betweenness = np.asarray(
-            g.betweenness(directed=False, weights=weights, sources=sources.tolist(), targets=None),
+class _IgraphPaths:
+    def __init__(self, graph: _Graph, weighted: bool) -> None:
+        ig = _igraph(required=True)
+        self.n = graph.n
+        # A list of pairs is several times faster for igraph to read than a numpy array.
+        self.g = ig.Graph(n=graph.n, edges=list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)),
+                          directed=False)
+        lengths = graph.lengths(weighted)
+        self.weights = None if lengths is None else lengths.tolist()
+
+    def betweenness(self, sources: np.ndarray | None) -> np.ndarray:
+        if sources is None:
+            return np.asarray(self.g.betweenness(directed=False, weights=self.weights), dtype=float)
+        return np.asarray(self.g.betweenness(directed=False, weights=self.weights, sources=sources.tolist()),
+                          dtype=float)
+
+    def total_distance(self, vertices: np.ndarray | None) -> np.ndarray:
+        chosen = None if vertices is None else vertices.tolist()
+        if chosen == []:
+            return np.zeros(0)
+        # igraph's closeness is 1 / total distance to the reachable nodes (NaN when none).
+        inverse = np.asarray(self.g.closeness(vertices=chosen, weights=self.weights, normalized=False),
+                             dtype=float)
+        return np.divide(1.0, inverse, out=np.zeros(len(inverse)), where=np.isfinite(inverse) & (inverse > 0))
+
+
+class _NetworkxPaths:
+    def __init__(self, graph: _Graph, weighted: bool) -> None:
+        self.n = graph.n
+        self.H = nx.Graph()
+        self.H.add_nodes_from(range(graph.n))
+        lengths = graph.lengths(weighted)
+        if lengths is None:
+            self.H.add_edges_from(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True))
+            self.distance = None
+        else:
+            self.H.add_weighted_edges_from(
+                zip(graph.sources.tolist(), graph.targets.tolist(), lengths.tolist(), strict=True),
+                weight="distance",
+            )
+            self.distance = "distance"
+
+    def betweenness(self, sources: np.ndarray | None) -> np.ndarray:
+        if sources is None:
+            pairs = nx.betweenness_centrality(self.H, normalized=False, weight=self.distance)
+        else:
+            pairs = nx.betweenness_centrality_subset(self.H, sources.tolist(), list(range(self.n)),
+                                                     normalized=False, weight=self.distance)
+        return np.array([pairs[i] for i in range(self.n)], dtype=float)
+
+    def total_distance(self, vertices: np.ndarray | None) -> np.ndarray:
+        chosen = range(self.n) if vertices is None else vertices.tolist()
+        if self.distance is None:
+            return np.array([sum(nx.single_source_shortest_path_length(self.H, v).values()) for v in chosen],
+                            dtype=float)
+        return np.array(
+            [sum(nx.single_source_dijkstra_path_length(self.H, v, weight=self.distance).values()) for v in chosen],
             dtype=float,
         )
-        total = np.zeros(n)
-    return betweenness, total
-
-
-def _paths_networkx(graph: _Graph, lengths, sources):
-    n = graph.n
-    H = nx.Graph()
-    H.add_nodes_from(range(n))
-    upper = sp.triu(graph.unit, k=1).tocoo()
-    if lengths is None:
-        H.add_edges_from(zip(upper.row.tolist(), upper.col.tolist(), strict=True))
-        distance = None
-    else:
-        values = np.asarray(lengths[upper.row, upper.col]).ravel().tolist()
-        H.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), values, strict=True), weight="distance")
-        distance = "distance"
-    if sources is None:
-        pairs = nx.betweenness_centrality(H, normalized=False, weight=distance)
-        betweenness = np.array([pairs[i] for i in range(n)])
-        total = np.zeros(n)
-        for node in range(n):
-            if distance is None:
-                reach = nx.single_source_shortest_path_length(H, node)
-            else:
-                reach = nx.single_source_dijkstra_path_length(H, node, weight=distance)
-            total[node] = sum(reach.values())
-    else:
-        pairs = nx.betweenness_centrality_subset(H, sources.tolist(), list(range(n)), normalized=False,
-                                                 weight=distance)
-        betweenness = np.array([pairs[i] for i in range(n)])
-        total = np.zeros(n)
-    return betweenness, total
 
 
 def _normalise_betweenness(pairs: np.ndarray, graph: _Graph) -> np.ndarray:

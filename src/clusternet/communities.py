@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .centrality import ConvergenceWarning, InvalidGraphError
+from .centrality import ConvergenceWarning, InvalidGraphError, _edge_arrays, _edge_weights
 from .ecosystem import Ecosystem
 from .errors import OptionalDependencyError
 from .graphs import OptionError
@@ -47,7 +47,8 @@ def communities(
     Parameters
     ----------
     G : networkx.Graph
-        An undirected graph; edges without the ``weight`` attribute count as 1.
+        An undirected graph; edges without the ``weight`` attribute count as 1. Self-loops
+        are ignored (by every function of this module).
     method : {"louvain", "leiden"}
         ``louvain``: python-louvain's ``best_partition`` [1]_ (pure Python). ``leiden``: the
         Leiden algorithm [2]_ optimising the same modularity, as python-igraph's
@@ -310,6 +311,7 @@ def modularity(
     Parameters
     ----------
     G : networkx.Graph
+        Self-loops are ignored (networkx counts them; organisation networks have none).
     partition : pandas.Series or mapping
         Group label by node. Nodes of ``G`` without a label are each a group of their own;
         labelled nodes that are not in ``G`` are ignored.
@@ -546,27 +548,16 @@ class _Canonical:
                 f"communities need an undirected simple graph, got a {type(G).__name__}; "
                 "convert it with nx.Graph(G)"
             )
-        original = list(G)
+        original, rows, cols, raw = _edge_arrays(G, weight, missing=1.0)
         nodes = _sorted(original)
         position = {node: i for i, node in enumerate(nodes)}
-        edges = list(G.edges(data=weight, default=1.0)) if weight is not None else [
-            (u, v, 1.0) for u, v in G.edges()
-        ]
-        first = np.fromiter((position[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-        second = np.fromiter((position[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
-        try:
-            weights = np.asarray([w for _, _, w in edges], dtype="float64")
-        except (TypeError, ValueError) as err:
-            raise InvalidGraphError(f"edge weight {weight!r} must be a number on every edge") from err
-        if len(weights) and not (np.isfinite(weights).all() and (weights >= 0).all()):
-            u, v, w = edges[int(np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))[0])]
-            raise InvalidGraphError(
-                f"edge weight {weight!r} must be a non-negative number; edge ({u!r}, {v!r}) has {w!r}"
-            )
+        rank = np.array([position[node] for node in original], dtype=np.int64)
+        weights = np.ones(len(rows)) if weight is None else _edge_weights(original, rows, cols, raw, weight,
+                                                                          allow_zero=True)
+        first, second = rank[rows], rank[cols]
         sources, targets = np.minimum(first, second), np.maximum(first, second)
         ordering = np.lexsort((targets, sources))
-        return cls(nodes, np.array([position[node] for node in original], dtype=np.int64), original,
-                   sources[ordering], targets[ordering], weights[ordering])
+        return cls(nodes, rank, original, sources[ordering], targets[ordering], weights[ordering])
 
     def with_edges(self, keep: np.ndarray, weights: np.ndarray) -> _Canonical:
         return _Canonical(self.nodes, self.order, self.original, self.sources[keep], self.targets[keep],
@@ -609,7 +600,8 @@ def _detect(graph: _Canonical, *, method: str, resolution: float, seed: int | No
                                                  resolution=resolution, random_state=seed)
         return np.array([found[i] for i in range(graph.n)], dtype=np.int64)
     ig = _igraph()
-    g = ig.Graph(n=graph.n, edges=np.column_stack([graph.sources, graph.targets]), directed=False)
+    g = ig.Graph(n=graph.n, edges=list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)),
+                 directed=False)
     # igraph draws from the generator set with set_random_number_generator (Python's random module
     # by default); a private seeded one makes the run reproducible, and the default is put back.
     ig.set_random_number_generator(random.Random(seed))

@@ -1,0 +1,112 @@
+"""Centrality and communities of the full Horizon 2020 organisation network (36k organisations).
+
+Run from the repository root:
+
+    python benchmarks/bench_centrality_communities.py [--samples 100] [--louvain] [--check]
+
+It prints wall times of each step, and with ``--check`` the error of sampled betweenness and
+closeness against the exact values on a subnetwork small enough to compute them exactly, plus
+the agreement of two seeds on the full network. The data lives outside the repository
+(``../shared/data/cordis-h2020``, see its SOURCE.txt); set CLUSTERNET_SHARED_DATA to move it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+import clusternet as cn
+from clusternet.centrality import centrality
+from clusternet.communities import communities, modularity
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("CLUSTERNET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "cordis-h2020"
+
+
+def timed(label: str, function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    print(f"{label:<52}{time.perf_counter() - start:8.2f} s", flush=True)
+    return result
+
+
+def organisation_network(path: Path, *, years: tuple[int, int] | None = None):
+    """The organisation network: clusternet's builder, or a bare sparse projection without it."""
+    if hasattr(cn, "organisation_network") and hasattr(cn, "read_cordis"):
+        ecosystem = timed("read_cordis", cn.read_cordis, path)
+        return timed("organisation_network (count)", cn.organisation_network, ecosystem, years=years)
+    import networkx as nx
+
+    rows = pd.read_csv(path, usecols=["rcn", "pic", "start_year"], dtype={"rcn": str, "pic": str})
+    if years is not None:
+        rows = rows[rows["start_year"].between(*years)]
+    organisations = pd.Categorical(rows["pic"])
+    projects = pd.Categorical(rows["rcn"])
+    incidence = sp.csr_array((np.ones(len(rows)), (organisations.codes, projects.codes)))
+    upper = sp.triu(incidence @ incidence.T, k=1).tocoo()
+    G = nx.Graph()
+    G.add_nodes_from(organisations.categories)
+    names = organisations.categories
+    G.add_weighted_edges_from(zip(names[upper.row], names[upper.col], upper.data, strict=True))
+    return G
+
+
+def spearman(a: pd.Series, b: pd.Series) -> float:
+    return float(a.rank().corr(b.rank()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=100, help="sources per component (default 100)")
+    parser.add_argument("--louvain", action="store_true", help="also time python-louvain (slow)")
+    parser.add_argument("--check", action="store_true", help="measure the sampling error")
+    options = parser.parse_args()
+    path = DATA / "h2020.csv.gz"
+    if not path.exists():
+        raise SystemExit(f"CORDIS data not found at {path}")
+
+    G = organisation_network(path)
+    print(f"network: {G.number_of_nodes():,} organisations, {G.number_of_edges():,} ties")
+    start = time.perf_counter()
+    table = timed(f"centrality(weight='weight', samples={options.samples})", centrality, G,
+                  weight="weight", samples=options.samples)
+    found = timed("communities(method='leiden')", communities, G, method="leiden")
+    total = time.perf_counter() - start
+    print(f"{'centrality + leiden communities':<52}{total:8.2f} s")
+    print(f"  leiden: {found.nunique():,} communities, largest {found.value_counts().iloc[0]:,}, "
+          f"modularity {modularity(G, found):.4f}")
+    print("  top 5 by betweenness:", ", ".join(table["betweenness"].nlargest(5).index.astype(str)))
+
+    if options.louvain:
+        louvain = timed("communities(method='louvain')", communities, G, method="louvain")
+        print(f"  louvain: {louvain.nunique():,} communities, modularity {modularity(G, louvain):.4f}")
+
+    if options.check:
+        other = timed("centrality, another seed", centrality, G, weight="weight", samples=options.samples,
+                      seed=1)
+        for column in ("betweenness", "closeness"):
+            print(f"  seed 0 vs seed 1, {column}: Spearman {spearman(table[column], other[column]):.4f}")
+        small = organisation_network(path, years=(2020, 2021))
+        small = small.subgraph([n for n, d in small.degree() if d > 0]).copy()
+        print(f"subnetwork (projects starting 2020-2021): {small.number_of_nodes():,} organisations, "
+              f"{small.number_of_edges():,} ties")
+        exact = timed("  exact centrality", centrality, small, weight="weight")
+        sampled = timed(f"  sampled centrality (samples={options.samples})", centrality, small,
+                        weight="weight", samples=options.samples)
+        for column in ("betweenness", "closeness"):
+            error = (sampled[column] - exact[column]).abs()
+            relative = error / exact[column].where(exact[column] > 0)
+            top = exact[column].nlargest(100).index
+            print(f"  {column}: Spearman {spearman(sampled[column], exact[column]):.4f}, max abs error "
+                  f"{error.max():.2e}, median relative error of the top 100 "
+                  f"{relative.loc[top].median():.3f}")
+
+
+if __name__ == "__main__":
+    main()

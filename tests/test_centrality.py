@@ -1,0 +1,482 @@
+"""Tests of centrality and cluster_centrality against networkx, published values and hand counts."""
+
+from __future__ import annotations
+
+import random
+import warnings
+from fractions import Fraction
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from networkx.algorithms import bipartite
+
+import clusternet as cn
+from clusternet.centrality import (
+    CENTRALITY_COLUMNS,
+    CLUSTER_CENTRALITY_COLUMNS,
+    ConvergenceWarning,
+    InvalidGraphError,
+    centrality,
+    cluster_centrality,
+)
+
+# Weights whose reciprocals are exact binary fractions, so sums of distances 1 / weight along
+# different paths tie exactly in every library and the shortest-path counts cannot differ by
+# rounding.
+EXACT_WEIGHTS = [0.5, 1.0, 2.0, 4.0]
+
+
+@st.composite
+def graphs(draw, *, max_nodes: int = 14, weighted: bool = False) -> nx.Graph:
+    """Undirected graphs, often disconnected, with isolates and optionally weights."""
+    n = draw(st.integers(min_value=0, max_value=max_nodes))
+    pairs = [(u, v) for u in range(n) for v in range(u + 1, n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3 * n)) if pairs else []
+    G = nx.Graph()
+    G.add_nodes_from(f"n{i}" for i in draw(st.permutations(range(n))))
+    for u, v in chosen:
+        G.add_edge(f"n{u}", f"n{v}", weight=draw(st.sampled_from(EXACT_WEIGHTS)) if weighted else 1.0)
+    return G
+
+
+def reference(G: nx.Graph, weight: str | None) -> pd.DataFrame:
+    """The plain networkx computation of every column, distances 1 / weight where weighted.
+
+    Distances are exact fractions, so paths of equal length tie exactly (with floats,
+    1/3 + 1/6 and 1/2 may differ in the last bit and networkx would miss a shortest path).
+    """
+    H = G.copy()
+    for _, _, data in H.edges(data=True):
+        data["distance"] = 1 / Fraction(data[weight]) if weight else 1
+    distance = "distance" if weight else None
+    columns = {
+        "degree": nx.degree_centrality(G),
+        "neighbours": dict(G.degree()),
+        "strength": dict(G.degree(weight=weight)),
+        "betweenness": nx.betweenness_centrality(H, weight=distance),
+        "closeness": nx.closeness_centrality(H, distance=distance),
+        "eigenvector": nx.eigenvector_centrality(G, weight=weight, max_iter=100, tol=1e-6),
+        "pagerank": nx.pagerank(G, weight=weight),
+    }
+    return pd.DataFrame(columns).reindex(list(G))[CENTRALITY_COLUMNS].astype("float64")
+
+
+def assert_frames_close(actual: pd.DataFrame, expected: pd.DataFrame, columns=None) -> None:
+    columns = columns or list(expected.columns)
+    assert list(actual.index) == list(expected.index)
+    for column in columns:
+        np.testing.assert_allclose(actual[column].to_numpy(float), expected[column].to_numpy(float),
+                                   rtol=1e-9, atol=1e-12, err_msg=column)
+
+
+# --------------------------------------------------------------------------------------------
+# One-mode graphs: equal to networkx
+# --------------------------------------------------------------------------------------------
+
+
+def _connected_or_converging(G: nx.Graph, weight) -> bool:
+    try:
+        nx.eigenvector_centrality(G, weight=weight, max_iter=100, tol=1e-6)
+    except nx.PowerIterationFailedConvergence:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("backend", ["igraph", "networkx"], ids=["igraph", "networkx"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_equals_networkx_on_random_graphs(backend, weighted, data):
+    G = data.draw(graphs(weighted=weighted))
+    weight = "weight" if weighted else None
+    if G.number_of_nodes() == 0 or not _connected_or_converging(G, weight):
+        return  # the non-converging case has its own test below
+    actual = centrality(G, weight=weight, backend=backend)
+    assert_frames_close(actual, reference(G, weight))
+
+
+@pytest.mark.parametrize(
+    "G",
+    [nx.karate_club_graph(), nx.florentine_families_graph(), nx.les_miserables_graph()],
+    ids=["karate", "florentine", "les-miserables"],
+)
+def test_equals_networkx_on_classic_graphs(G):
+    # Integer weights: igraph compares path lengths with a tolerance, so it finds the exact ties.
+    weight = "weight" if nx.get_edge_attributes(G, "weight") else None
+    assert_frames_close(centrality(G, weight=weight), reference(G, weight))
+
+
+def test_path_graph_by_hand():
+    # P3 a-b-c: b lies on the only a-c path (betweenness 1 after normalisation by (n-1)(n-2)/2 = 1);
+    # closeness of a is 2 / (1 + 2).
+    table = centrality(nx.path_graph(["a", "b", "c"]))
+    assert table["betweenness"].tolist() == [0.0, 1.0, 0.0]
+    assert table["closeness"].tolist() == pytest.approx([2 / 3, 1.0, 2 / 3])
+    assert table["neighbours"].tolist() == [1, 2, 1]
+
+
+def test_weights_are_distances_one_over_weight():
+    # a-b-c strong (weight 2 each: length 0.5), a-c weak (weight 1: length 1): the path through
+    # b (0.5 + 0.5 = 1.0) ties with the direct edge, so b lies on half the a-c shortest paths.
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=2.0)
+    G.add_edge("b", "c", weight=2.0)
+    G.add_edge("a", "c", weight=1.0)
+    table = centrality(G, weight="weight")
+    assert table.loc["b", "betweenness"] == pytest.approx(0.5)
+    G["a"]["c"]["weight"] = 0.5  # now the direct edge is length 2: every a-c path runs through b
+    assert centrality(G, weight="weight").loc["b", "betweenness"] == pytest.approx(1.0)
+    assert centrality(G).loc["b", "betweenness"] == 0.0  # unweighted: the direct edge is shorter
+
+
+def test_row_order_and_index_name():
+    G = cn.cluster_network(cn.datasets.load_flanders(), via="intercluster")
+    table = centrality(G, weight="weight")
+    assert list(table.index) == list(G)
+    assert table.index.name == "cluster_id"
+    assert list(table.columns) == CENTRALITY_COLUMNS
+
+
+@settings(max_examples=40, deadline=None)
+@given(G=graphs(weighted=True), order=st.randoms(use_true_random=False))
+def test_insertion_order_changes_nothing_but_row_order(G, order):
+    nodes = list(G)
+    order.shuffle(nodes)
+    edges = list(G.edges(data=True))
+    order.shuffle(edges)
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_edges_from(edges)
+    pd.testing.assert_frame_equal(centrality(H, weight="weight").loc[list(G)], centrality(G, weight="weight"),
+                                  check_exact=False, rtol=1e-9, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# Two-mode graphs: Borgatti and Everett
+# --------------------------------------------------------------------------------------------
+
+# Davis's Southern Women: the two-mode centralities published by Borgatti and Everett (1997),
+# "Network analysis of 2-mode data", Social Networks 19, 243-269, as transcribed (to 2 decimals)
+# in networkx's test file networkx/algorithms/bipartite/tests/test_centrality.py.
+DAVIS_PUBLISHED = {
+    # node: (degree, betweenness, closeness)
+    "E8": (0.78, 0.24, 0.85), "E9": (0.67, 0.23, 0.79), "E7": (0.56, 0.13, 0.73),
+    "Nora Fayette": (0.57, 0.11, 0.80), "Evelyn Jefferson": (0.57, 0.10, 0.80),
+    "Theresa Anderson": (0.57, 0.09, 0.80), "E6": (0.44, 0.07, 0.69),
+    "Sylvia Avondale": (0.50, 0.07, 0.77), "Laura Mandeville": (0.50, 0.05, 0.73),
+    "Brenda Rogers": (0.50, 0.05, 0.73), "Katherina Rogers": (0.43, 0.05, 0.73),
+    "E5": (0.44, 0.04, 0.59), "Helen Lloyd": (0.36, 0.04, 0.73), "E3": (0.33, 0.02, 0.56),
+    "Ruth DeSand": (0.29, 0.02, 0.71), "Verne Sanderson": (0.29, 0.02, 0.71),
+    "E12": (0.33, 0.02, 0.56), "Myra Liddel": (0.29, 0.02, 0.69), "E11": (0.22, 0.02, 0.54),
+    "Eleanor Nye": (0.29, 0.01, 0.67), "Frances Anderson": (0.29, 0.01, 0.67),
+    "Pearl Oglethorpe": (0.21, 0.01, 0.67), "E4": (0.22, 0.01, 0.54),
+    "Charlotte McDowd": (0.29, 0.01, 0.60), "E10": (0.28, 0.01, 0.55),
+    "Olivia Carleton": (0.14, 0.01, 0.59), "Flora Price": (0.14, 0.01, 0.59),
+    "E2": (0.17, 0.00, 0.52), "E1": (0.17, 0.00, 0.52), "Dorothy Murchison": (0.14, 0.00, 0.65),
+    "E13": (0.17, 0.00, 0.52), "E14": (0.17, 0.00, 0.52),
+}
+
+
+@pytest.fixture(scope="module")
+def davis():
+    return nx.davis_southern_women_graph()
+
+
+@pytest.mark.parametrize("backend", ["igraph", "networkx"], ids=["igraph", "networkx"])
+def test_davis_published_values(davis, backend):
+    table = centrality(davis, backend=backend)
+    published = pd.DataFrame(DAVIS_PUBLISHED, index=["degree", "betweenness", "closeness"]).T
+    for column in published:
+        np.testing.assert_allclose(table.loc[published.index, column], published[column], atol=0.005,
+                                   err_msg=column)
+
+
+def test_davis_equals_networkx_bipartite(davis):
+    women = [n for n, d in davis.nodes(data=True) if d["bipartite"] == 0]
+    table = centrality(davis)
+    for column, function in (("degree", bipartite.degree_centrality),
+                             ("betweenness", bipartite.betweenness_centrality),
+                             ("closeness", bipartite.closeness_centrality)):
+        expected = function(davis, women)
+        np.testing.assert_allclose(table[column], [expected[n] for n in davis], rtol=1e-12, err_msg=column)
+
+
+@pytest.mark.parametrize(
+    ("G", "top", "expected"),
+    [
+        # networkx's hand-checked small cases (the same test file): P4, K3,3, C4.
+        (nx.path_graph(4), [1, 3], {"degree": [0.5, 1, 1, 0.5], "betweenness": [0, 1, 1, 0],
+                                    "closeness": [2 / 3, 1, 1, 2 / 3]}),
+        (nx.complete_bipartite_graph(3, 3), [0, 1, 2], {"degree": [1] * 6, "betweenness": [0.125] * 6,
+                                                         "closeness": [1] * 6}),
+        (nx.cycle_graph(4), [0, 2], {"degree": [1] * 4, "betweenness": [0.25] * 4, "closeness": [1] * 4}),
+    ],
+    ids=["P4", "K33", "C4"],
+)
+def test_two_mode_small_cases(G, top, expected):
+    nx.set_node_attributes(G, {n: int(n not in top) for n in G}, "bipartite")
+    table = centrality(G)
+    for column, values in expected.items():
+        assert table[column].tolist() == pytest.approx(values), column
+
+
+@settings(max_examples=40, deadline=None)
+@given(sizes=st.tuples(st.integers(2, 7), st.integers(2, 7)), p=st.floats(0.1, 0.9),
+       seed=st.integers(0, 10**6))
+def test_two_mode_equals_networkx_bipartite(sizes, p, seed):
+    G = bipartite.random_graph(*sizes, p, seed=seed)
+    top = [n for n, d in G.nodes(data=True) if d["bipartite"] == 0]
+    table = centrality(G)
+    for column, function in (("degree", bipartite.degree_centrality),
+                             ("betweenness", bipartite.betweenness_centrality),
+                             ("closeness", bipartite.closeness_centrality)):
+        expected = function(G, top)
+        np.testing.assert_allclose(table[column], [expected[n] for n in G], rtol=1e-9, atol=1e-12,
+                                   err_msg=column)
+
+
+def test_two_mode_with_a_single_node_mode():
+    # One project: no organisation can lie between two others (networkx divides by zero here).
+    G = nx.star_graph(3)
+    nx.set_node_attributes(G, {0: 1, 1: 0, 2: 0, 3: 0}, "bipartite")
+    table = centrality(G)
+    assert table["betweenness"].tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert table["degree"].tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_two_mode_detection_can_be_switched_off(davis):
+    one_mode = centrality(davis, bipartite=False)
+    assert_frames_close(one_mode, reference(davis, None), ["degree", "betweenness", "closeness"])
+
+
+# --------------------------------------------------------------------------------------------
+# Disconnected graphs, convergence, sampling
+# --------------------------------------------------------------------------------------------
+
+
+def test_disconnected_graph_with_isolate():
+    G = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
+    G.add_node("lonely")
+    table = centrality(G)
+    assert_frames_close(table, reference(G, None))
+    assert table.loc["lonely"].drop("pagerank").tolist() == pytest.approx([0, 0, 0, 0, 0, 0], abs=1e-6)
+
+
+def test_eigenvector_non_convergence_falls_back_to_arpack():
+    G = nx.karate_club_graph()
+    with pytest.warns(ConvergenceWarning, match="ARPACK"):
+        table = centrality(G, max_iter=2)
+    expected = nx.eigenvector_centrality_numpy(G)
+    np.testing.assert_allclose(table["eigenvector"], [expected[n] for n in G], rtol=1e-6)
+    # The other columns do not depend on the eigenvector iteration.
+    assert_frames_close(table, reference(G, None), ["betweenness", "closeness"])
+
+
+def test_two_equal_components_do_not_crash():
+    # Two identical triangles: the leading eigenvalue is degenerate; the power iteration from a
+    # uniform start still converges (to equal values), as networkx's does.
+    G = nx.disjoint_union(nx.complete_graph(3), nx.complete_graph(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = centrality(G)
+    assert table["eigenvector"].tolist() == pytest.approx([1 / np.sqrt(6)] * 6)
+
+
+@pytest.mark.parametrize("G", [nx.Graph(), nx.empty_graph(1), nx.empty_graph(3)], ids=["empty", "one", "three"])
+def test_degenerate_graphs(G):
+    table = centrality(G)
+    assert len(table) == G.number_of_nodes()
+    assert list(table.columns) == CENTRALITY_COLUMNS
+    if len(G):
+        assert table["pagerank"].sum() == pytest.approx(1.0)
+        assert (table["betweenness"] == 0).all() and (table["closeness"] == 0).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_sampling_every_source_is_exact(weighted):
+    G = nx.les_miserables_graph()
+    weight = "weight" if weighted else None
+    assert_frames_close(centrality(G, weight=weight, samples=len(G)), centrality(G, weight=weight))
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_sampling_same_sources_in_both_backends_and_seeded(weighted):
+    G = nx.disjoint_union(nx.les_miserables_graph(), nx.karate_club_graph())
+    G.add_node("isolate")
+    weight = "weight" if weighted else None
+    if weighted:
+        nx.set_edge_attributes(G, {e: float(2 ** (i % 3)) for i, e in enumerate(G.edges)}, "weight")
+    fast = centrality(G, weight=weight, samples=10, seed=7, backend="igraph")
+    plain = centrality(G, weight=weight, samples=10, seed=7, backend="networkx")
+    assert_frames_close(fast, plain, ["betweenness", "closeness"])
+    assert_frames_close(fast, centrality(G, weight=weight, samples=10, seed=7))
+    assert not np.allclose(fast["betweenness"], centrality(G, weight=weight, samples=10, seed=8)["betweenness"])
+
+
+def test_sampled_betweenness_is_unbiased():
+    # Brandes-Pich: the mean over seeds approaches the exact values.
+    G = nx.karate_club_graph()
+    exact = centrality(G)["betweenness"]
+    mean = np.mean([centrality(G, samples=5, seed=seed)["betweenness"] for seed in range(300)], axis=0)
+    assert np.abs(mean - exact).max() < 0.03
+    assert np.corrcoef(mean, exact)[0, 1] > 0.99
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------
+
+
+def _weighted(value) -> nx.Graph:
+    G = nx.path_graph(3)
+    G[0][1]["weight"] = value
+    G[1][2]["weight"] = 1.0
+    return G
+
+
+def _same_mode_edge() -> nx.Graph:
+    G = nx.path_graph(3)
+    nx.set_node_attributes(G, {0: 0, 1: 0, 2: 1}, "bipartite")
+    return G
+
+
+@pytest.mark.parametrize(
+    ("G", "options", "error", "match"),
+    [
+        (nx.DiGraph([(0, 1)]), {}, InvalidGraphError, "undirected simple graph"),
+        (nx.MultiGraph([(0, 1)]), {}, InvalidGraphError, "undirected simple graph"),
+        ({"a": "b"}, {}, InvalidGraphError, "networkx Graph"),
+        (_weighted(0.0), {"weight": "weight"}, InvalidGraphError, "positive number"),
+        (_weighted(-1.0), {"weight": "weight"}, InvalidGraphError, "positive number"),
+        (_weighted("strong"), {"weight": "weight"}, InvalidGraphError, "'strong'"),
+        (nx.path_graph(3), {"weight": "missing"}, InvalidGraphError, "positive number"),
+        (nx.path_graph(3), {"bipartite": True}, InvalidGraphError, "bipartite"),
+        (_same_mode_edge(), {}, InvalidGraphError, "two nodes of mode 0"),
+        (nx.path_graph(3), {"backend": "gpu"}, cn.OptionError, "backend"),
+        (nx.path_graph(3), {"samples": 0}, cn.OptionError, "samples"),
+        (nx.path_graph(3), {"samples": 2.5}, cn.OptionError, "samples"),
+        (nx.path_graph(3), {"alpha": 1.0}, cn.OptionError, "alpha"),
+        (nx.path_graph(3), {"max_iter": 0}, cn.OptionError, "max_iter"),
+    ],
+    ids=["directed", "multigraph", "not-a-graph", "zero-weight", "negative-weight", "text-weight",
+         "missing-weight", "bipartite-without-modes", "same-mode-edge", "backend", "samples-zero",
+         "samples-float", "alpha", "max-iter"],
+)
+def test_bad_input(G, options, error, match):
+    with pytest.raises(error, match=match) as info:
+        centrality(G, **options)
+    assert isinstance(info.value, cn.ClusternetError) and isinstance(info.value, ValueError)
+
+
+def test_self_loops_are_ignored():
+    G = nx.karate_club_graph()
+    H = G.copy()
+    H.add_edge(0, 0, weight=5.0)
+    assert_frames_close(centrality(H, weight="weight"), centrality(G, weight="weight"))
+
+
+# --------------------------------------------------------------------------------------------
+# Clusters: Tabel 10 and 11 of the Flemish evaluation report
+# --------------------------------------------------------------------------------------------
+
+# The 14 distinct approved pairs and their multiplicities, as counted by hand in
+# src/clusternet/datasets/flanders/README.md ("Intercluster edges"), CORSET's withdrawn
+# Catalisti left out.
+TABEL_10_11_PAIRS = [
+    ("spc-catalisti", "spc-sim", 3), ("spc-catalisti", "spc-flanders-food", 3), ("spc-sim", "spc-vil", 2),
+    ("spc-flux50", "spc-sim", 2), ("spc-flux50", "spc-vil", 2), ("spc-flanders-food", "spc-vil", 1),
+    ("spc-flanders-food", "spc-sim", 1), ("spc-catalisti", "spc-vil", 1),
+    ("ibn-power-to-gas", "spc-flux50", 1), ("ibn-offshore-energy", "spc-sim", 1),
+    ("ibn-composieten", "spc-catalisti", 1), ("ibn-air-cargo-belgium", "spc-vil", 1),
+    ("ibn-smart-digital-farming", "spc-flanders-food", 1), ("spc-blauwe-cluster", "spc-flanders-food", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def flanders_table(flanders):
+    return cluster_centrality(flanders)
+
+
+def test_flanders_degrees_and_strengths_by_hand(flanders, flanders_table):
+    degree: dict[str, int] = {}
+    strength: dict[str, float] = {}
+    for u, v, count in TABEL_10_11_PAIRS:
+        for node in (u, v):
+            degree[node] = degree.get(node, 0) + 1
+            strength[node] = strength.get(node, 0) + count
+    ids = flanders.clusters["cluster_id"]
+    assert list(flanders_table.index) == ids.tolist()
+    assert flanders_table["degree"].to_dict() == {c: degree.get(c, 0) for c in ids}
+    assert flanders_table["strength"].to_dict() == {c: float(strength.get(c, 0)) for c in ids}
+    # What the tables imply: SIM, VIL and Flanders' FOOD each work with five other clusters,
+    # Catalisti with four; by joint-project ties SIM (9) and Catalisti (8) lead.
+    assert sorted(degree, key=lambda c: -degree[c])[:4] == ["spc-sim", "spc-flanders-food", "spc-vil",
+                                                            "spc-catalisti"]
+    assert flanders_table["strength"].nlargest(2).index.tolist() == ["spc-sim", "spc-catalisti"]
+    assert flanders_table.loc["spc-sim", "rank"] == 1
+
+
+def test_flanders_centralities_equal_networkx(flanders, flanders_table):
+    G = nx.Graph()
+    G.add_nodes_from(flanders.clusters["cluster_id"])
+    G.add_weighted_edges_from(TABEL_10_11_PAIRS)
+    expected = reference(G, "weight")
+    for column in ("betweenness", "closeness", "eigenvector", "pagerank"):
+        np.testing.assert_allclose(flanders_table[column], expected[column], rtol=1e-9, err_msg=column)
+
+
+def test_flanders_projects_and_domains_by_hand(flanders_table):
+    # Projects carried (README table, approved only): SIM is in ic2017-01..04, -06, -09 (CORSET,
+    # the only approved partner) and ic2019-03: 7. Catalisti: ic2017-01, -02, -03, -07, ic2019-01,
+    # -04: 6 (withdrawn from CORSET). Blauwe Cluster: ic2019-02 only.
+    assert flanders_table.loc[["spc-sim", "spc-catalisti", "spc-blauwe-cluster", "ibn-b-hive"],
+                              "projects"].tolist() == [7, 6, 1, 0]
+    # Domain shares: Power to Gas is a niche of Flux50 (its one tie stays in the domain);
+    # Composieten is a niche of SIM, so its tie to Catalisti crosses domains. Flux50's ties:
+    # SIM 2 + VIL 2 cross, Power to Gas 1 within: 4 / 5.
+    share = flanders_table["other_domain_share"]
+    assert share["ibn-power-to-gas"] == 0.0
+    assert share["ibn-composieten"] == 1.0
+    assert share["spc-flux50"] == pytest.approx(4 / 5)
+    assert np.isnan(share["ibn-b-hive"])
+    # Memberships: only the Moonshot board, the six SPC organisations; no participations.
+    assert flanders_table.loc["moonshot", ["members", "reach"]].tolist() == [6, 6]
+    assert (flanders_table["project_organisations"] == 0).all()
+    assert list(flanders_table.columns) == CLUSTER_CENTRALITY_COLUMNS
+
+
+def test_cluster_reach_by_hand():
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"]}),
+        clusters=pd.DataFrame({"cluster_id": ["k1", "k2"], "domain": ["food", "food"]}),
+        memberships=pd.DataFrame({"organisation_id": ["a", "b", "c"], "cluster_id": ["k1", "k1", "k2"]}),
+        projects=pd.DataFrame({"project_id": ["p", "q"]}),
+        participations=pd.DataFrame({"project_id": ["p", "p", "q"], "organisation_id": ["b", "d", "c"]}),
+        project_clusters=pd.DataFrame({"project_id": ["p", "p", "q"], "cluster_id": ["k1", "k2", "k2"],
+                                       "status": ["approved", "approved", "withdrawn"]}),
+    )
+    table = cluster_centrality(eco)
+    # k1: members {a, b}, project p brings {b, d}: reach {a, b, d} = 3.
+    # k2: members {c}, carries p ({b, d}; q is withdrawn): reach {b, c, d} = 3.
+    assert table[["members", "project_organisations", "reach", "projects"]].to_dict("index") == {
+        "k1": {"members": 2, "project_organisations": 2, "reach": 3, "projects": 1},
+        "k2": {"members": 1, "project_organisations": 2, "reach": 3, "projects": 1},
+    }
+    assert table["other_domain_share"].tolist() == [0.0, 0.0]
+    assert table["rank"].tolist() == [1, 1]
+
+
+def test_cluster_centrality_via_members_needs_memberships():
+    eco = cn.Ecosystem(clusters=pd.DataFrame({"cluster_id": ["k"]}))
+    with pytest.raises(cn.MissingTableError):
+        cluster_centrality(eco, via="members")
+
+
+def test_random_module_state_untouched():
+    state = random.getstate()
+    centrality(nx.karate_club_graph(), samples=3)
+    assert random.getstate() == state

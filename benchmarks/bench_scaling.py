@@ -140,6 +140,43 @@ def child(data: Path, participations: int, bounded: bool) -> None:
     print(json.dumps(row), flush=True)
 
 
+def child_duckdb(data: Path, participations: int) -> None:
+    """The Newman projection as a DuckDB self-join on participations, beside organisation_edges."""
+    import duckdb
+    import numpy as np
+
+    import clusternet as cn
+
+    warnings.simplefilter("ignore")
+    given = tables(data, participations)
+    eco = cn.Ecosystem(**given)
+    row: dict = {"participations": len(eco.participations), "load_start": os.getloadavg()[0]}
+    ours = _timed(row, "clusternet", cn.organisation_edges, eco, weight="newman")
+    connection = duckdb.connect()
+    connection.execute("SET threads = 2")
+    part = eco.participations[["project_id", "organisation_id"]]
+    connection.register("participations", part)
+    query = """
+        WITH sized AS (
+            SELECT project_id, organisation_id,
+                   count(*) OVER (PARTITION BY project_id) AS size
+            FROM participations)
+        SELECT a.organisation_id AS source, b.organisation_id AS target,
+               sum(1.0 / (a.size - 1)) AS weight, count(*) AS shared
+        FROM sized a JOIN sized b
+          ON a.project_id = b.project_id AND a.organisation_id < b.organisation_id
+        GROUP BY ALL ORDER BY source, target"""
+    theirs = _timed(row, "duckdb", lambda: connection.execute(query).df())
+    row["edges"] = len(ours)
+    row["same"] = bool(len(ours) == len(theirs)
+                       and (ours["source"].to_numpy() == theirs["source"].to_numpy()).all()
+                       and (ours["target"].to_numpy() == theirs["target"].to_numpy()).all()
+                       and np.allclose(ours["weight"].to_numpy(), theirs["weight"].to_numpy()))
+    row["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    row["load_end"] = os.getloadavg()[0]
+    print(json.dumps(row), flush=True)
+
+
 STEPS = ("validate", "projection", "graph", "centrality", "leiden", "kpis")
 
 
@@ -149,10 +186,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--bounded", action="store_true", help="bounded projections at the largest size")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--duckdb", action="store_true",
+                        help="only the projection: clusternet against a DuckDB self-join")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.child and options.duckdb:
+        child_duckdb(options.data, options.child)
+        return 0
     if options.child:
         child(options.data, options.child, options.bounded)
+        return 0
+    if options.duckdb:
+        for size in options.sizes:
+            command = [sys.executable, __file__, "--data", str(options.data), "--duckdb", "--child", str(size)]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=options.timeout, check=False)
+            lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+            print(lines[-1] if lines else done.stderr.strip().splitlines()[-1:], flush=True)
         return 0
     print(f"{'participations':>14}{'orgs':>8}{'pairs':>11}{'edges':>10}"
           + "".join(f"{step + ' s':>17}" for step in STEPS) + f"{'peak MB':>9}{'load':>6}")

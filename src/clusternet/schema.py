@@ -877,10 +877,12 @@ def _note_memberships_outside_period(tables, provided, files, out: _Collector) -
         return
     members = tables["memberships"]
     clusters = tables["clusters"].drop_duplicates("cluster_id").set_index("cluster_id")
-    start = members["cluster_id"].map(clusters["start"].dt.year)
-    end = members["cluster_id"].map(clusters["end"].dt.year)
-    year = members["year"].astype("float64")
-    outside = ((year < start) | (year > end)).fillna(False).to_numpy(dtype=bool)
+    if members.empty:
+        return
+    start = members["cluster_id"].map(clusters["start"].dt.year.astype("float64")).to_numpy(dtype=float)
+    end = members["cluster_id"].map(clusters["end"].dt.year.astype("float64")).to_numpy(dtype=float)
+    year = members["year"].astype("float64").to_numpy(dtype=float, na_value=np.nan)
+    outside = (year < start) | (year > end)  # NaN compares false: no year or no period, no note
     if outside.any():
         rows = ", ".join(str(row) for row in members.index[outside][:10])
         out.note("memberships", files.get("memberships"), "year", int(outside.sum()),

@@ -1,0 +1,375 @@
+"""Fuzzing the readers: any input gives a valid Ecosystem or a ClusternetError, and no row is lost.
+
+Valid ecosystems come from :mod:`clusternet.strategies`; they are then mutated (cells replaced by
+junk, columns dropped, repeated or renamed, rows repeated, tables dropped; for files also
+encodings, separators and line endings switched, blank lines inserted, bytes flipped) and read
+back. Two properties hold for every reader:
+
+- it returns an :class:`~clusternet.Ecosystem` that satisfies the data model (checked here
+  directly, not through clusternet's validation) or raises a :class:`~clusternet.ClusternetError`;
+  any other exception is a bug;
+- nothing is lost: for every table read, input rows = table rows + the ``rows`` of the table's
+  notes marked ``removed`` (merged, skipped, left out).
+
+``CLUSTERNET_FUZZ_EXAMPLES`` sets the number of examples of the in-memory properties (2,000 by
+default, as in CI); the file-based ones, 10-50 times slower per example, run a tenth of that.
+``scripts/fuzz-nightly`` runs 100,000.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import gzip
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import clusternet as cn
+from clusternet import strategies
+from clusternet.schema import SCHEMAS
+
+EXAMPLES = int(os.environ.get("CLUSTERNET_FUZZ_EXAMPLES", "2000"))
+FILE_EXAMPLES = max(50, EXAMPLES // 10)
+NIGHTLY = "CLUSTERNET_FUZZ_EXAMPLES" in os.environ
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not NIGHTLY,  # CI is reproducible; the nightly run explores new seeds
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+FUZZ_FILES = settings(FUZZ, max_examples=FILE_EXAMPLES)
+
+JUNK = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(["", "  ", "NA", "nan", "NaN", "null", "-", "#N/A", "1.234,5", "12,5", "2019.0", "1e400",
+                     "inf", "ja", "nee", "x", "\ufeff", "\u200b", "a\x00b", "=HYPERLINK(1)", "007", "Coöp",
+                     "Coo\u0308p", "PRC", "HES", "coordinator", "SPC"]),
+    st.none(),
+    st.floats(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.booleans(),
+    st.binary(max_size=4),
+    st.datetimes(min_value=datetime.datetime(1800, 1, 1), max_value=datetime.datetime(2200, 1, 1)),
+    st.just([1, 2]),
+    st.just({"a": 1}),
+)
+COLUMN_NAMES = st.one_of(
+    st.sampled_from(sorted({alias for schema in SCHEMAS.values() for column in schema.columns
+                            for alias in (column.name, *column.aliases)})),
+    st.text(max_size=6),
+    st.integers(0, 3),
+)
+
+
+def _ecosystems() -> st.SearchStrategy[cn.Ecosystem]:
+    return strategies.ecosystems(max_organisations=6, max_projects=4, max_clusters=3,
+                                 distinct_ids=True) | strategies.ecosystems(max_organisations=4, max_projects=3,
+                                                                            max_clusters=2, distinct_ids=False)
+
+
+@st.composite
+def mutated_tables(draw, *, max_mutations: int = 4) -> dict[str, pd.DataFrame]:
+    """The tables of a valid ecosystem, each mutation breaking or bending one of them."""
+    eco = draw(_ecosystems())
+    tables = {name: eco.table(name) for name in sorted(eco.provided)}
+    for _ in range(draw(st.integers(0, max_mutations))):
+        if not tables:
+            break
+        name = draw(st.sampled_from(sorted(tables)))
+        frame = tables[name]
+        operation = draw(st.sampled_from(
+            ["junk-cell", "junk-cell", "drop-column", "repeat-column", "rename-column", "repeat-rows",
+             "shuffle-rows", "drop-table", "as-text", "empty-table", "pad-ids", "repeat-index"]))
+        columns = list(frame.columns)
+        if operation == "junk-cell" and len(frame) and columns:
+            frame = frame.astype(object)
+            frame.iat[draw(st.integers(0, len(frame) - 1)), draw(st.integers(0, len(columns) - 1))] = draw(JUNK)
+        elif operation == "drop-column" and columns:
+            frame = frame.drop(columns=[draw(st.sampled_from(columns))])
+        elif operation == "repeat-column" and columns:
+            frame = pd.concat([frame, frame[[draw(st.sampled_from(columns))]]], axis=1)
+        elif operation == "rename-column" and columns:
+            old = draw(st.sampled_from(columns))
+            frame = frame.rename(columns={old: draw(COLUMN_NAMES)})
+        elif operation == "repeat-rows" and len(frame):
+            positions = draw(st.lists(st.integers(0, len(frame) - 1), min_size=1, max_size=3))
+            frame = pd.concat([frame, frame.iloc[positions]])
+        elif operation == "shuffle-rows" and len(frame):
+            frame = frame.iloc[draw(st.permutations(range(len(frame))))]
+        elif operation == "drop-table":
+            del tables[name]
+            continue
+        elif operation == "as-text":
+            frame = frame.astype(str)
+        elif operation == "empty-table":
+            frame = frame.iloc[0:0]
+        elif operation == "pad-ids" and columns:
+            column = columns[0]
+            frame = frame.assign(**{column: frame[column].astype(object).map(lambda v: f" {v}\u00a0")})
+        elif operation == "repeat-index":
+            frame = frame.set_axis([0] * len(frame), axis=0)
+        tables[name] = frame
+    return tables
+
+
+def assert_valid(eco: cn.Ecosystem) -> None:
+    """The data model, checked from its definition rather than through clusternet's validation."""
+    tables = eco.tables()
+    for name, schema in SCHEMAS.items():
+        frame = tables[name]
+        assert list(frame.columns[: len(schema.columns)]) == schema.column_names, (name, list(frame.columns))
+        for column in schema.columns:
+            values = frame[column.name]
+            if column.kind == "id":
+                assert values.notna().all(), (name, column.name)
+                assert all(isinstance(v, str) and v == v.strip() and v for v in values), (name, column.name)
+            if column.vocabulary is not None:
+                assert set(values) <= set(column.vocabulary), (name, column.name, set(values))
+            if column.kind == "year":
+                present = values.dropna()
+                assert ((present >= 1900) & (present <= 2100)).all(), (name, column.name)
+            if column.kind == "number":
+                assert not np.isinf(values.to_numpy(dtype=float)).any(), (name, column.name)
+        if schema.key_unique:
+            assert not frame[schema.key[0]].duplicated().any(), name
+        else:
+            assert not frame.duplicated(list(schema.key)).any(), name
+        for column in schema.columns:
+            if column.references and column.references in eco.provided and name in eco.provided:
+                known = set(tables[column.references][SCHEMAS[column.references].key[0]])
+                assert set(frame[column.name]) <= known, (name, column.name)
+
+
+def removed_rows(eco: cn.Ecosystem, table: str) -> int:
+    notes = eco.notes
+    return int(notes.loc[(notes["table"] == table) & notes["removed"], "rows"].sum())
+
+
+def assert_nothing_lost(eco: cn.Ecosystem, input_rows: dict[str, int]) -> None:
+    for table, count in input_rows.items():
+        kept = len(eco.table(table))
+        assert count == kept + removed_rows(eco, table), (table, count, kept, eco.notes.to_string())
+        summary = eco.summary().loc[table]
+        assert count == summary["rows"] + summary["merged"] + summary["skipped"], (table, summary)
+
+
+# ---------------------------------------------------------------------------------------------
+# In memory: mutated DataFrames
+# ---------------------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(tables=mutated_tables())
+def test_mutated_tables_give_a_valid_ecosystem_or_a_clusternet_error(tables):
+    try:
+        eco = cn.Ecosystem.from_tables(tables)
+    except cn.ClusternetError:
+        return
+    assert_valid(eco)
+    assert_nothing_lost(eco, {name: len(frame) for name, frame in tables.items()})
+
+
+@FUZZ
+@given(eco=_ecosystems(), repeats=st.data())
+def test_repeated_rows_are_merged_and_counted(eco, repeats):
+    """Valid tables with repeated rows of the non-unique tables: accepted, every repeat counted."""
+    tables = {name: eco.table(name) for name in eco.provided}
+    for name in ("participations", "memberships", "project_clusters"):
+        frame = tables.get(name)
+        if frame is not None and len(frame):
+            positions = repeats.draw(st.lists(st.integers(0, len(frame) - 1), max_size=4))
+            tables[name] = pd.concat([frame, frame.iloc[positions]], ignore_index=True)
+    back = cn.Ecosystem.from_tables(tables)
+    assert_valid(back)
+    assert_nothing_lost(back, {name: len(frame) for name, frame in tables.items()})
+    for name in eco.provided:
+        assert len(back.table(name)) == len(eco.table(name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: CSV text written from valid tables, then mutated
+# ---------------------------------------------------------------------------------------------
+
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
+SEPARATORS = [",", ";", "\t", "|"]
+
+
+@st.composite
+def csv_folders(draw, *, damage: bool) -> tuple[dict[str, bytes], dict[str, int]]:
+    """CSV files of a valid ecosystem (random encoding, separator, line ending, blank lines and
+    repeated rows), with the number of data rows each holds; with ``damage`` also junk lines and
+    flipped or cut bytes (then the row count is meaningless)."""
+    eco = draw(_ecosystems())
+    files, rows = {}, {}
+    for name in sorted(eco.provided):
+        frame = eco.table(name)
+        if name in ("participations", "memberships", "project_clusters") and len(frame):
+            positions = draw(st.lists(st.integers(0, len(frame) - 1), max_size=2))
+            frame = pd.concat([frame, frame.iloc[positions]], ignore_index=True)
+        separator = draw(st.sampled_from(SEPARATORS))
+        text = frame.to_csv(sep=separator, index=False, lineterminator="\n")
+        lines = text.split("\n")[:-1]  # the header, then one line per row (no cell holds a newline)
+        for _ in range(draw(st.integers(0, 2))):  # blank lines anywhere below the header
+            lines.insert(draw(st.integers(1, len(lines))), "")
+        if damage:
+            for _ in range(draw(st.integers(0, 2))):
+                lines.insert(draw(st.integers(0, len(lines))), draw(st.text(max_size=12)))
+        eol = draw(st.sampled_from(["\n", "\r\n"]))
+        encoding = draw(st.sampled_from(ENCODINGS))
+        data = (eol.join(lines) + eol).encode(encoding, errors="replace")
+        if damage and data:
+            data = bytearray(data)
+            for _ in range(draw(st.integers(0, 3))):
+                data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+            data = bytes(data[: draw(st.integers(0, len(data)))]) if draw(st.booleans()) else bytes(data)
+        files[f"{name}.csv"] = data
+        rows[name] = len(lines) - 1
+    return files, rows
+
+
+def _read_folder(files: dict[str, bytes]) -> cn.Ecosystem:
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        return cn.read_ecosystem(folder)
+
+
+@FUZZ_FILES
+@given(folder=csv_folders(damage=False))
+def test_csv_files_in_any_encoding_and_separator_lose_nothing(folder):
+    files, rows = folder
+    eco = _read_folder(files)
+    assert_valid(eco)
+    assert_nothing_lost(eco, rows)
+
+
+@FUZZ_FILES
+@given(folder=csv_folders(damage=True))
+def test_damaged_csv_files_give_a_valid_ecosystem_or_a_clusternet_error(folder):
+    files, _ = folder
+    try:
+        eco = _read_folder(files)
+    except cn.ClusternetError:
+        return
+    assert_valid(eco)
+
+
+@FUZZ_FILES
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".csv.gz", ".xlsx", ".parquet", ".txt"]),
+       gzipped=st.booleans())
+def test_random_bytes_never_escape_as_another_exception(data, suffix, gzipped):
+    if suffix == ".csv.gz" and gzipped:
+        data = gzip.compress(data)
+    try:
+        eco = _read_folder({f"organisations{suffix}": data})
+    except cn.ClusternetError:
+        return
+    assert_valid(eco)
+
+
+@settings(FUZZ_FILES, max_examples=max(20, FILE_EXAMPLES // 4))
+@given(eco=_ecosystems(), form=st.sampled_from(["excel", "parquet"]), blank=st.integers(0, 2))
+def test_excel_and_parquet_lose_nothing(eco, form, blank):
+    pytest.importorskip("openpyxl" if form == "excel" else "pyarrow")
+    rows = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in sorted(eco.provided):
+            frame = eco.table(name)
+            if form == "excel":
+                # empty rows between header and data are skipped and counted (trailing ones are
+                # not stored in a workbook at all, so only tables with data get them)
+                empty_rows = blank if len(frame) else 0
+                frame = pd.concat([frame.astype(object), pd.DataFrame([[None] * frame.shape[1]] * empty_rows,
+                                                                      columns=frame.columns)],
+                                  ignore_index=True).iloc[::-1].reset_index(drop=True)
+                frame.to_excel(Path(folder) / f"{name}.xlsx", index=False)
+            else:
+                frame.to_parquet(Path(folder) / f"{name}.parquet")
+            rows[name] = len(frame)
+        back = cn.read_ecosystem(folder)
+    assert_valid(back)
+    assert_nothing_lost(back, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# read_cordis on each layout
+# ---------------------------------------------------------------------------------------------
+
+LAYOUT_COLUMNS = {  # project, organisation, activity type, role; as each layout names them
+    "compact": ("rcn", "pic", "type", "role"),
+    "official": ("projectID", "organisationID", "activityType", "role"),
+    "official-2020": ("projectRcn", "id", "activityType", "role"),
+    "dashboard": ("project_id", "pic", "legal_entity_type", "partner_role"),
+}
+
+
+@st.composite
+def cordis_files(draw) -> tuple[str, bytes, int, pd.DataFrame | None, int]:
+    layout = draw(st.sampled_from(sorted(LAYOUT_COLUMNS)))
+    project, organisation, activity, role = LAYOUT_COLUMNS[layout]
+    pairs = draw(st.lists(st.tuples(st.integers(1, 5), st.integers(100, 108)), min_size=1, max_size=12))
+    n = len(pairs)
+    frame = pd.DataFrame({
+        project: [p for p, _ in pairs],
+        organisation: [o for _, o in pairs],
+        activity: draw(st.lists(st.sampled_from(["PRC", "HES", "REC", "PUB", "OTH", "prc", " HES "]),
+                                min_size=n, max_size=n)),
+        role: draw(st.lists(st.sampled_from(["coordinator", "participant", "partner", "thirdParty", ""]),
+                            min_size=n, max_size=n)),
+        "ecContribution" if layout != "compact" else "contribution":
+            draw(st.lists(st.sampled_from(["100", "1.234,5", "", "NA", "12.5"]), min_size=n, max_size=n)),
+    })
+    separator = ";" if layout.startswith("official") else ","
+    lines = frame.to_csv(sep=separator, index=False, lineterminator="\n").split("\n")[:-1]
+    for _ in range(draw(st.integers(0, 2))):
+        lines.insert(draw(st.integers(1, len(lines))), "")
+    text = "\n".join(lines) + "\n"
+    data = (codecs.BOM_UTF8 if draw(st.booleans()) else b"") + text.encode("utf-8")
+    parts = None
+    part_rows = 0
+    if draw(st.booleans()):
+        keys = draw(st.lists(st.one_of(st.integers(1, 7).map(str), st.just(None)), max_size=8))
+        parts = pd.DataFrame({"rcn": keys, "programme_part": draw(st.lists(
+            st.sampled_from(["ERC", "LEIT", "SC5", None]), min_size=len(keys), max_size=len(keys)))})
+        part_rows = len(parts)
+    return layout, data, len(lines) - 1, parts, part_rows
+
+
+@FUZZ_FILES
+@given(case=cordis_files())
+def test_read_cordis_loses_nothing_in_any_layout(case):
+    layout, data, rows, parts, part_rows = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("organization.csv" if layout.startswith("official") else "h2020.csv")
+        path.write_bytes(data)
+        eco = cn.read_cordis(path, programme_parts=parts)
+    assert_valid(eco)
+    counts = {"participations": rows}
+    if parts is not None:
+        counts["project_clusters"] = part_rows
+    assert_nothing_lost(eco, counts)
+
+
+@FUZZ_FILES
+@given(case=cordis_files(), junk=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)), max_size=4))
+def test_damaged_cordis_files_give_an_ecosystem_or_a_clusternet_error(case, junk):
+    layout, data, _, parts, _ = case
+    data = bytearray(data)
+    for position, byte in junk:
+        if position < len(data):
+            data[position] = byte
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h2020.csv"
+        path.write_bytes(bytes(data))
+        try:
+            eco = cn.read_cordis(path, programme_parts=parts)
+        except cn.ClusternetError:
+            return
+    assert_valid(eco)

@@ -72,4 +72,6 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("flanders-pictures"))
+    # The folder may also be given as --out FOLDER, as the other examples take it.
+    arguments = [argument for argument in sys.argv[1:] if argument != "--out"]
+    main(Path(arguments[0]) if arguments else Path("flanders-pictures"))

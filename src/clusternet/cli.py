@@ -145,7 +145,7 @@ def _report(args) -> int:
     index = write_report(ecosystem, args.out, title=title, provenance=provenance, seed=args.seed,
                          progress=None if args.quiet else print_progress)
     if not args.quiet:
-        print(f"Report written: {index.resolve()}")
+        print(_plain(f"Report written: {index.resolve()}"))
         print("Open it in a browser; it works offline.")
     return EXIT_OK
 
@@ -188,7 +188,7 @@ def _export(args) -> int:
                                        out.with_name(out.name + "_network.txt")))
     if not args.quiet:
         for path in written if isinstance(written, list | tuple) else [written]:
-            print(f"written: {path}")
+            print(_plain(f"written: {path}"))
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ _MAX_FILTER_VALUES = 60
 # Tooltips show at most this many attributes.
 _MAX_TOOLTIP_ROWS = 24
 # Above this many nodes, edges are hidden while dragging or zooming so the page stays fluid.
+_MAX_LABEL = 120  # characters of a label drawn on the canvas
 _LARGE = 2000
 
 
@@ -212,7 +213,7 @@ def _page_data(
         row = style.table.iloc[i]
         entry = {
             "id": i,
-            "label": row["label"],
+            "label": _short_label(row["label"]),
             "color": row["color"],
             "size": round(radius + 22.0 * float(row["size"]), 2),
             "group": row["group"],
@@ -301,6 +302,14 @@ def _page_data(
         "filters": filters,
         "legend": legend,
     }
+
+
+def _short_label(label: str) -> str:
+    """The label drawn on the canvas; the tooltip keeps the full name.
+
+    vis-network fits the view to the labels, so a 100 kB name would shrink every node to a dot.
+    """
+    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "\u2026"
 
 
 def _text(value: object) -> str:

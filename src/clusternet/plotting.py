@@ -454,11 +454,27 @@ def save_figure(
         for extension in formats:
             target = stem.parent / f"{stem.name}.{extension.lower().lstrip('.')}"
             fig.savefig(target, dpi=dpi, metadata=metadata.get(target.suffix[1:], {}), bbox_inches="tight")
+            if target.suffix == ".svg":
+                clean_svg(target)
             written.append(target)
     return written
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_svg(path: Path) -> None:
+    """Make an SVG valid XML: matplotlib copies each text into a comment, control characters too.
+
+    A name with an ANSI escape or a bell would otherwise give a file no XML parser reads; the
+    glyphs themselves are paths, so only the comments change (characters become U+FFFD).
+    """
+    text = path.read_text(encoding="utf-8")
+    cleaned = _XML_INVALID.sub("\ufffd", text)
+    if cleaned != text:
+        path.write_text(cleaned, encoding="utf-8")
 
 
 def _plain_text(*groups: Iterable) -> None:

@@ -369,6 +369,9 @@ class _ReportBuilder:
             png = self.out / "figures" / f"{name}.png"
             figure.savefig(png, dpi=150, metadata={"Software": None})
             figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None})
+            from .plotting import clean_svg
+
+            clean_svg(self.out / "figures" / f"{name}.svg")
         finally:
             plt.close(figure)
         encoded = base64.b64encode(png.read_bytes()).decode("ascii")

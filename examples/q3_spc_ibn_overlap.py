@@ -31,10 +31,11 @@ def main() -> None:
     heading("Overlap between the SPCs (overlap, between=('SPC', 'SPC'))")
     spc = cn.overlap(eco, between=("SPC", "SPC"))
     columns = ["source", "target", "shared", "jaccard", "association", "p_value"]
+    below = int((spc["association"] < 1).sum())
     show(spc.sort_values("p_value")[columns],
          "association is shared members over the number expected by chance (1: as by chance); a small "
-         "p_value means more shared members than chance. Between SPCs, few firms are shared: the six "
-         "spearhead clusters recruit from distinct pools.")
+         f"p_value means more shared members than chance. {below} of {len(spc)} SPC pairs share fewer "
+         "members than chance: the spearhead clusters recruit from distinct pools.")
     save(spc, out, "q3_overlap_spc_spc")
 
     heading("SPC x IBN pairs that share more members than chance (overlap)")

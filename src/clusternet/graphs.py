@@ -10,7 +10,7 @@ import pandas as pd
 
 from .ecosystem import Ecosystem
 from .errors import ClusternetError
-from .incidence import WEIGHTS, Incidence, Projection, build_incidence, project_rows, sorted_ids
+from .incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
 from .schema import KINDS
 
 __all__ = [
@@ -329,14 +329,14 @@ def _organisation_projection(ecosystem: Ecosystem, weight, years, kinds, min_wei
 
 def _organisation_incidence(ecosystem: Ecosystem, years, kinds) -> tuple[Incidence, np.ndarray | None]:
     organisations = ecosystem.organisations
-    rows = sorted_ids(organisations["organisation_id"])
-    columns = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    rows = node_ids(organisations["organisation_id"])
+    columns = node_ids(_projects_in(ecosystem.projects, years)["project_id"])
     participations = ecosystem.participations
     incidence = build_incidence(participations["organisation_id"], participations["project_id"],
                                 rows=rows, columns=columns)
     keep = None
     if kinds is not None:
-        kind = organisations.set_index("organisation_id")["kind"].reindex(rows)
+        kind = organisations.set_index("organisation_id")["kind"].reindex(incidence.rows)
         keep = kind.isin(kinds).to_numpy()
     return incidence, keep
 
@@ -441,8 +441,8 @@ def _project_projection(ecosystem: Ecosystem, weight, years, min_weight):
 
 
 def _project_incidence(ecosystem: Ecosystem, years) -> Incidence:
-    rows = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"])
-    columns = sorted_ids(ecosystem.organisations["organisation_id"])
+    rows = node_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    columns = node_ids(ecosystem.organisations["organisation_id"])
     participations = ecosystem.participations
     return build_incidence(participations["project_id"], participations["organisation_id"],
                            rows=rows, columns=columns)
@@ -556,27 +556,27 @@ def _cluster_projection(ecosystem: Ecosystem, via, weight, years, min_weight):
 
 
 def _cluster_incidence(ecosystem: Ecosystem, via: str, years) -> Incidence:
-    rows = sorted_ids(ecosystem.clusters["cluster_id"]) if "clusters" in ecosystem.provided else None
+    rows = node_ids(ecosystem.clusters["cluster_id"]) if "clusters" in ecosystem.provided else None
     if via == "members":
         ecosystem.require("clusters", "memberships", purpose="the cluster network via members")
         memberships = _in_years(ecosystem.memberships, years)
         return build_incidence(memberships["cluster_id"], memberships["organisation_id"], rows=rows,
-                               columns=sorted_ids(ecosystem.organisations["organisation_id"]))
+                               columns=node_ids(ecosystem.organisations["organisation_id"]))
     if via == "projects":
         ecosystem.require("clusters", "memberships", "projects", "participations",
                           purpose="the cluster network via projects")
-        organisations = sorted_ids(ecosystem.organisations["organisation_id"])
+        organisations = node_ids(ecosystem.organisations["organisation_id"])
         memberships = ecosystem.memberships
         member_of = build_incidence(memberships["cluster_id"], memberships["organisation_id"],
                                     rows=rows, columns=organisations)
         projects = _organisation_incidence(ecosystem, years, None)[0]
         carried = (member_of.matrix @ projects.matrix).tocsr()
         carried.data[:] = 1.0
-        return Incidence(matrix=carried, rows=rows, columns=projects.columns)
+        return Incidence(matrix=carried, rows=member_of.rows, columns=projects.columns)
     ecosystem.require("clusters", "project_clusters", purpose="the intercluster network")
     links = ecosystem.project_clusters
     links = links[~links["status"].str.strip().str.lower().isin(WITHDRAWN)]
-    columns = sorted_ids(_projects_in(ecosystem.projects, years)["project_id"]) if years else sorted_ids(
+    columns = node_ids(_projects_in(ecosystem.projects, years)["project_id"]) if years else node_ids(
         links["project_id"]
     )
     return build_incidence(links["cluster_id"], links["project_id"], rows=rows, columns=columns)
@@ -662,11 +662,17 @@ def _id_column(values: list, strings: bool) -> pd.Series:
     return pd.Series(array, dtype=object)
 
 
+def _as_str(ids: pd.Index) -> pd.Series:
+    if ids.dtype == object:
+        return pd.Series(ids.to_numpy(), dtype="str")
+    return pd.Series(ids.array).astype("str")  # already text: an Arrow take, no Python strings
+
+
 def _edge_frame(projection: Projection, ids: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "source": pd.Series(ids.take(projection.source).to_numpy(), dtype="str"),
-            "target": pd.Series(ids.take(projection.target).to_numpy(), dtype="str"),
+            "source": _as_str(ids.take(projection.source)),
+            "target": _as_str(ids.take(projection.target)),
             "weight": projection.weight.astype(np.float64),
             "shared": projection.shared.astype(np.int64),
         },

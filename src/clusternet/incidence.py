@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["WEIGHTS", "Incidence", "Projection", "build_incidence", "project_rows"]
+__all__ = ["WEIGHTS", "Incidence", "Projection", "build_incidence", "node_ids", "project_rows"]
 
 #: The weightings of a projection, see :func:`clusternet.organisation_network`.
 WEIGHTS = ("count", "newman", "jaccard", "overlap", "cosine", "association")
@@ -34,36 +34,59 @@ class Projection:
     shared: np.ndarray
 
 
-def sorted_ids(values: Sequence[object] | pd.Series | pd.Index) -> pd.Index:
-    """Distinct ids as a sorted ``Index`` of Python strings' order (code point order)."""
-    # np.unique sorts object arrays with Python's own comparison: code point order for str.
-    return pd.Index(np.unique(np.asarray(values, dtype=object)), dtype=object)
+def node_ids(values: Sequence[object] | pd.Series | pd.Index) -> pd.Series:
+    """The ids of one side of an incidence matrix, in any order (:func:`build_incidence` sorts)."""
+    return pd.Series(values).reset_index(drop=True)
 
 
 def build_incidence(
-    row_ids: pd.Series | np.ndarray,
-    column_ids: pd.Series | np.ndarray,
+    row_ids: pd.Series,
+    column_ids: pd.Series,
     *,
-    rows: pd.Index,
-    columns: pd.Index,
+    rows: pd.Series,
+    columns: pd.Series,
 ) -> Incidence:
-    """Binary incidence matrix of (row id, column id) pairs over the given sorted id sets.
+    """Binary incidence matrix of (row id, column id) pairs over the given id sets.
 
-    Pairs whose row or column is not in ``rows`` / ``columns`` are left out (that is how a cut
-    on years or kinds is applied); repeated pairs count once.
+    ``rows`` and ``columns`` are the nodes of each side; the matrix has them in sorted order
+    (code point order of the ids). Pairs whose row or column is not among them are left out
+    (that is how a cut on years is applied); repeated pairs count once.
     """
-    row_codes = rows.get_indexer(np.asarray(row_ids, dtype=object))
-    column_codes = columns.get_indexer(np.asarray(column_ids, dtype=object))
+    row_codes, row_index = _codes(rows, row_ids)
+    column_codes, column_index = _codes(columns, column_ids)
     inside = (row_codes >= 0) & (column_codes >= 0)
     row_codes = row_codes[inside]
     column_codes = column_codes[inside]
     matrix = sp.csr_matrix(
         (np.ones(len(row_codes), dtype=np.float64), (row_codes, column_codes)),
-        shape=(len(rows), len(columns)),
+        shape=(len(row_index), len(column_index)),
     )
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
-    return Incidence(matrix=matrix, rows=rows, columns=columns)
+    return Incidence(matrix=matrix, rows=row_index, columns=column_index)
+
+
+def _codes(nodes: pd.Series, links: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Sorted distinct node ids and the code of each link's id in them (-1: not a node).
+
+    One ``factorize(sort=True)`` of nodes and links together: pandas hashes and sorts the
+    strings in C (Arrow for the ``str`` dtype), far faster than a lookup of Python strings.
+    """
+    nodes = pd.Series(nodes).reset_index(drop=True)
+    links = pd.Series(links).reset_index(drop=True)
+    if len(nodes) == 0:
+        return np.full(len(links), -1, dtype=np.int64), pd.Index([], dtype=object)
+    combined = pd.concat([nodes, links], ignore_index=True) if len(links) else nodes
+    codes, uniques = pd.factorize(combined, sort=True)
+    codes = codes.astype(np.int64)
+    is_node = np.zeros(len(uniques), dtype=bool)
+    is_node[codes[: len(nodes)]] = True
+    link_codes = codes[len(nodes):]
+    if is_node.all():
+        return link_codes, pd.Index(uniques)
+    renumbered = np.cumsum(is_node) - 1
+    renumbered[~is_node] = -1
+    return renumbered[link_codes], pd.Index(uniques)[is_node]
 
 
 def project_rows(

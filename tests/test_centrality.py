@@ -88,7 +88,7 @@ def _connected_or_converging(G: nx.Graph, weight) -> bool:
 
 @pytest.mark.parametrize("backend", ["igraph", "networkx"], ids=["igraph", "networkx"])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_equals_networkx_on_random_graphs(backend, weighted, data):
     G = data.draw(graphs(weighted=weighted))
@@ -268,7 +268,7 @@ def test_disconnected_graph_with_isolate():
 
 def test_eigenvector_non_convergence_falls_back_to_arpack():
     G = nx.karate_club_graph()
-    with pytest.warns(ConvergenceWarning, match="ARPACK"):
+    with pytest.warns(ConvergenceWarning, match="ARPACK"), pytest.warns(ConvergenceWarning, match="PageRank"):
         table = centrality(G, max_iter=2)
     expected = nx.eigenvector_centrality_numpy(G)
     np.testing.assert_allclose(table["eigenvector"], [expected[n] for n in G], rtol=1e-6)
@@ -321,8 +321,8 @@ def test_sampled_betweenness_is_unbiased():
     # Brandes-Pich: the mean over seeds approaches the exact values.
     G = nx.karate_club_graph()
     exact = centrality(G)["betweenness"]
-    mean = np.mean([centrality(G, samples=5, seed=seed)["betweenness"] for seed in range(300)], axis=0)
-    assert np.abs(mean - exact).max() < 0.03
+    mean = np.mean([centrality(G, samples=5, seed=seed)["betweenness"] for seed in range(150)], axis=0)
+    assert np.abs(mean - exact).max() < 0.04
     assert np.corrcoef(mean, exact)[0, 1] > 0.99
 
 

@@ -446,7 +446,8 @@ def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
     pairs = pairs.assign(group=pairs["organisation_id"].map(groups))
     participants = pairs.groupby("project_id", sort=True).size()
     known = pairs.dropna(subset=["group"])
-    counts = known.groupby(["project_id", "group"], sort=False).size().rename("count").reset_index()
+    # sorted groups: the float sums below then add in the same order whatever the input row order
+    counts = known.groupby(["project_id", "group"], sort=True).size().rename("count").reset_index()
     counts["share"] = counts["count"] / counts.groupby("project_id")["count"].transform("sum")
     counts["square"] = counts["share"] ** 2
     counts["entropy"] = -counts["share"] * np.log(counts["share"])

@@ -8,7 +8,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import hypergeom
 
 from .ecosystem import Ecosystem
 from .errors import ClusternetError
@@ -349,6 +348,8 @@ def _similarities(rows: pd.DataFrame, size: int) -> pd.DataFrame:
         rows["overlap"] = shared / np.minimum(a, b)
         rows["cosine"] = shared / np.sqrt(a * b)
         rows["association"] = shared * size / (a * b)
+    from scipy.stats import hypergeom  # scipy.stats takes a second to import: only when needed
+
     rows["p_value"] = hypergeom.sf(shared - 1, size, a, b) if len(rows) else np.zeros(0)
     columns = ["source", "target", "shared", "jaccard", "overlap", "cosine", "association", "p_value"]
     return rows[columns + ["source_members", "target_members"]].reset_index(drop=True)

@@ -233,24 +233,40 @@ class _ReportBuilder:
 
         eco = self.ecosystem
         graph = self.organisation_network()
+        # Sector and size describe companies; on the full network every university and cluster
+        # organisation would form an "unknown" group whose ties all count as crossing.
+        companies = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind == "company")
         rows = []
-        for attribute in ("sector", "kind", "size_class", "country"):
-            values = eco.organisations[attribute]
-            if values.isna().all() or values.nunique() < 2:
+        for attribute, network, scope in (("sector", companies, "companies"),
+                                          ("size_class", companies, "companies"),
+                                          ("kind", graph, "all organisations"),
+                                          ("country", graph, "all organisations")):
+            values = pd.Series(dict(network.nodes(data=attribute)), dtype=object)
+            values = values[values.notna() & (values != "unknown")]
+            if values.nunique() < 2 or network.number_of_edges() == 0:
                 continue
-            rows.append({"attribute": attribute, "groups": int(values.nunique()),
-                         "ei_index": ei_index(graph, attribute)})
+            known = network.subgraph(values.index)
+            if known.number_of_edges() == 0:
+                continue
+            rows.append({"attribute": attribute, "among": scope, "groups": int(values.nunique()),
+                         "organisations": known.number_of_nodes(), "ties": known.number_of_edges(),
+                         "ei_index": ei_index(known, attribute)})
         if rows:
             summary = pd.DataFrame(rows)
             self._save_table(section, summary, "ei_index")
             section.body.append(
                 "<p>Krackhardt and Stern's E-I index of the organisation network: -1 when every tie stays "
-                "inside a group, +1 when every tie crosses groups.</p>")
+                "inside a group, +1 when every tie crosses groups. Sector and size are compared among "
+                "companies only, and organisations whose value is unknown are left out.</p>")
             section.body.append(_table_html(summary))
-        attribute = "sector" if eco.organisations["sector"].nunique() > 1 else "kind"
-        mixing = group_mixing(graph, attribute)
+        sectors = eco.organisations.loc[eco.organisations["kind"] == "company", "sector"]
+        by_sector = sectors[sectors != "unknown"].nunique() > 1
+        attribute = "sector" if by_sector else "kind"
+        network = companies if by_sector else graph
+        mixing = group_mixing(network, attribute)
         self._save_table(section, mixing, f"group_mixing_{attribute}")
-        section.body.append(f"<h3>Ties within and across {attribute} groups</h3>")
+        section.body.append(f"<h3>Ties within and across {attribute} groups"
+                            f"{' (companies)' if by_sector else ''}</h3>")
         section.body.append(_table_html(mixing))
         diversity = consortium_diversity(eco, attribute)
         self._save_table(section, diversity, f"consortium_diversity_{attribute}")
@@ -278,14 +294,20 @@ class _ReportBuilder:
                      lambda ax: _plot("plot_communities", found, groups, ax=ax, top=15), size=(9, 6))
         section.body.append(_table_html(profile, limit=15))
         if clustered:
+            # Organisations without a tie are each a community of one; they would make the
+            # partitions look more alike than the collaboration does.
+            tied = [node for node, degree in graph.degree() if degree > 0]
             nominal = groups
-            comparison = compare_partitions(found, nominal, graph=graph)
+            comparison = compare_partitions(found.reindex(tied).dropna(), nominal,
+                                            graph=graph.subgraph(tied))
             table = pd.DataFrame([comparison])
             self._save_table(section, table, "communities_vs_clusters")
             section.body.append(
                 "<h3>Do the communities follow the cluster boundaries?</h3><p>Normalised mutual "
                 "information (0: unrelated, 1: identical) and adjusted Rand index between the detected "
-                "communities and cluster membership, and the modularity of each partition.</p>")
+                "communities and cluster membership (an organisation in several clusters counts as "
+                "'several'), and the modularity of each partition, over the organisations with at "
+                "least one collaboration tie.</p>")
             section.body.append(_table_html(table))
             odd = misfits(found, nominal)
             self._save_table(section, odd, "misfits")

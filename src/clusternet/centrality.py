@@ -159,9 +159,13 @@ def centrality(
     component size / k; it is unbiased. Closeness uses the estimator of Eppstein and Wang [4]_:
     a node's mean distance to the other nodes of its component is estimated by its mean
     distance to the drawn sources, within a small multiple of the component's diameter times
-    :math:`\\sqrt{\\log n / k}` with high probability. On the Horizon 2020 organisation network
-    (36k nodes) ``k=500`` gives betweenness and closeness rank correlations above 0.99 with
-    the exact values (see ``benchmarks/bench_centrality_communities.py``).
+    :math:`\\sqrt{\\log n / k}` with high probability. Measured on the Horizon 2020
+    organisations in projects starting 2020-2021 (10,384 nodes, weighted, ``k=100``): closeness
+    rank correlation 0.997 with the exact values (median relative error of the top 100: 0.1%),
+    but betweenness only 0.67 (median relative error of the top 100: 48%). Weighted
+    betweenness has a heavy-tailed dependency distribution, so it needs far more sources than
+    closeness: use a large ``samples`` or the exact computation when betweenness ranks matter
+    (see ``benchmarks/bench_centrality_communities.py --check``).
 
     References
     ----------

@@ -67,7 +67,7 @@ OUTPUTS = {
 # edited by another engineer, the fix (rows sorted by cluster_id) is reported to the lead.
 # consortium_diversity differs in its values or order too (found here, not yet diagnosed).
 _ROW_ORDER_BUG = pytest.mark.xfail(strict=True, reason="result follows input row order")
-_UNSTABLE = ("cluster_centrality",)
+_UNSTABLE: tuple[str, ...] = ()
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=_ROW_ORDER_BUG) if n in _UNSTABLE else n

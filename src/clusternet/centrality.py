@@ -253,7 +253,7 @@ def cluster_centrality(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``cluster_id`` (every cluster, in the clusters table's order), with the
+        Indexed by ``cluster_id`` (every cluster, sorted by id), with the
         columns of :data:`CLUSTER_CENTRALITY_COLUMNS`:
 
         ``name, type, domain``
@@ -308,7 +308,8 @@ def cluster_centrality(
     spc-flux50                 Flux50       3       5.0         4     5
     """
     network = cluster_network(ecosystem, via=via, weight="count")
-    clusters = ecosystem.clusters
+    # sorted by id, so the result does not depend on the order of the clusters table's rows
+    clusters = ecosystem.clusters.sort_values("cluster_id", kind="stable").reset_index(drop=True)
     ids = clusters["cluster_id"].tolist()
     # Every cluster counts in the normalisations, whether or not the network builder kept isolates.
     network.add_nodes_from(ids)

@@ -166,10 +166,13 @@ def child_fastest(data: Path, out: Path) -> None:
         nodes = np.flatnonzero(membership == component)
         sources.extend(rng.choice(nodes, size=SAMPLES, replace=False) if len(nodes) > SAMPLES else nodes)
     sources = sorted(int(s) for s in sources)
+    # Closeness as clusternet estimates it: distances from the drawn sources of the large
+    # components only (small components are measured exactly, at a negligible cost).
+    large = [int(s) for s in sources if np.sum(membership == membership[s]) > SAMPLES]
 
     def igraph_centrality():
         g.betweenness(directed=False, weights=distances, sources=sources)
-        g.distances(source=sources, weights=distances)
+        g.distances(source=large, weights=distances)
         g.eigenvector_centrality(weights=weights)
         g.pagerank(weights=weights)
 

@@ -61,8 +61,13 @@ def _timed(rows: list, step: str, function, *args, **kwargs):
     wall, cpu = time.perf_counter(), time.process_time()
     result = function(*args, **kwargs)
     rows.append(_row(step, time.perf_counter() - wall, time.process_time() - cpu))
-    print(json.dumps(rows[-1]), flush=True)
     return result
+
+
+def _emit(rows: list) -> None:
+    # Printed at the end of a process, once sizes and scales are added to the rows.
+    for row in rows:
+        print(json.dumps(row), flush=True)
 
 
 def _read(data: Path):
@@ -74,13 +79,12 @@ def _read(data: Path):
 # --- the processes --------------------------------------------------------------------------------
 
 
-def child_clusternet(data: Path, out: Path) -> None:
+def _child_clusternet(rows: list, data: Path, out: Path) -> None:
     import warnings
 
     import clusternet as cn
 
     warnings.simplefilter("ignore")  # the yearly-figure warning about 6 projects without a year
-    rows: list[dict] = []
     eco = _timed(rows, "read + validate", _read, data)
     G = _timed(rows, "organisation network (newman)", cn.organisation_network, eco, weight="newman")
     rows[-1]["size"] = f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
@@ -99,13 +103,12 @@ def child_clusternet(data: Path, out: Path) -> None:
     _timed(rows, f"html ({TOP} most central)", page)
 
 
-def child_networkx(data: Path, what: str, sources: int) -> None:
+def _child_networkx(rows: list, data: Path, what: str, sources: int) -> None:
     import networkx as nx
     from networkx.algorithms import bipartite
 
     import clusternet as cn
 
-    rows: list[dict] = []
     eco = _read(data)
     if what == "projection":
         B = cn.bipartite_graph(eco)
@@ -128,7 +131,7 @@ def child_networkx(data: Path, what: str, sources: int) -> None:
         rows[-1]["scaled_from"] = sources
 
 
-def child_fastest(data: Path, out: Path) -> None:
+def _child_fastest(rows: list, data: Path, out: Path) -> None:
     import igraph as ig
     import numpy as np
     import pandas as pd
@@ -137,7 +140,6 @@ def child_fastest(data: Path, out: Path) -> None:
 
     import clusternet as cn
 
-    rows: list[dict] = []
     _timed(rows, "read + validate", pd.read_csv, data / "h2020.csv.gz")
     eco = _read(data)
     part = eco.participations
@@ -191,6 +193,30 @@ def child_fastest(data: Path, out: Path) -> None:
         net.write_html(str(out))
 
     _timed(rows, f"html ({TOP} most central)", pyvis_page)
+
+
+def child_clusternet(data: Path, out: Path) -> None:
+    rows: list[dict] = []
+    try:
+        _child_clusternet(rows, data, out)
+    finally:
+        _emit(rows)
+
+
+def child_networkx(data: Path, what: str, sources: int) -> None:
+    rows: list[dict] = []
+    try:
+        _child_networkx(rows, data, what, sources)
+    finally:
+        _emit(rows)
+
+
+def child_fastest(data: Path, out: Path) -> None:
+    rows: list[dict] = []
+    try:
+        _child_fastest(rows, data, out)
+    finally:
+        _emit(rows)
 
 
 # --- the parent -----------------------------------------------------------------------------------

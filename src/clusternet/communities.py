@@ -387,8 +387,12 @@ def misfits(communities: pd.Series | Mapping, nominal: pd.Series | Mapping) -> p
     """
     left, right = _aligned(communities, nominal)
     frame = pd.DataFrame({"community": left, "nominal": right})
-    counts = frame.groupby(["community", "nominal"], sort=True).size().rename("count").reset_index()
-    counts = counts.sort_values(["community", "count", "nominal"], ascending=[True, False, True], kind="stable")
+    try:  # ties are broken by label order, so labels of types that do not compare cannot be used
+        counts = frame.groupby(["community", "nominal"], sort=True).size().rename("count").reset_index()
+        counts = counts.sort_values(["community", "count", "nominal"], ascending=[True, False, True],
+                                    kind="stable")
+    except TypeError as err:
+        raise OptionError(f"misfits needs labels of one comparable type in each partition: {err}") from err
     top = counts.drop_duplicates("community").set_index("community")
     sizes = frame.groupby("community").size()
     frame["community_nominal"] = frame["community"].map(top["nominal"])

@@ -1,0 +1,291 @@
+"""Fuzzing the measures: any input gives a valid result or a ClusternetError, never another exception.
+
+Ecosystems come from :mod:`clusternet.strategies` and are then bent within what the data model
+allows: tables emptied, a single organisation, projects with one participant, all-NaN
+attributes, budgets of 0 or huge/tiny floats (``test_mutated_ecosystems_stay_valid`` checks that
+these ecosystems pass clusternet's validation unchanged, so a failure elsewhere is the measure's
+fault, not the fuzzer's). Graphs built from them are bent the way a user's own graph may be:
+isolated nodes, edge weights of 0 and huge/tiny floats, self-loops, group attributes of mixed
+types or missing, and DiGraph/MultiGraph/MultiDiGraph instead of Graph.
+
+Each property combines several measures on tiny inputs (2-8 organisations), so that 2,000
+examples per property stay within about a minute of CPU for the whole file.
+``CLUSTERNET_FUZZ_EXAMPLES`` sets the number of examples (2,000 by default; properties that are
+slower per example run a fraction of it, the comment at each says why); with the variable set,
+Hypothesis also explores new seeds instead of the fixed CI ones.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import networkx as nx
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import clusternet as cn
+from clusternet import strategies
+from clusternet.graphs import CLUSTER_LINKS, WEIGHTS
+from clusternet.strategies import _assemble
+
+EXAMPLES = int(os.environ.get("CLUSTERNET_FUZZ_EXAMPLES", "2000"))
+NIGHTLY = "CLUSTERNET_FUZZ_EXAMPLES" in os.environ
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not NIGHTLY,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def fuzz(divisor: int = 1) -> settings:
+    return settings(FUZZ, max_examples=max(10, EXAMPLES // divisor))
+
+
+ODD_FLOATS = st.sampled_from([0.0, 1e300, 1e-300, 5e-324, 1.7976931348623157e308, 1.0, 3.5])
+
+
+def _base() -> st.SearchStrategy[cn.Ecosystem]:
+    return st.one_of(
+        strategies.ecosystems(min_organisations=2, max_organisations=8, max_projects=5, max_clusters=3),
+        strategies.ecosystems(min_organisations=1, max_organisations=1, max_projects=2, max_clusters=2),
+        strategies.ecosystems(min_organisations=2, max_organisations=6, max_projects=4, max_partners=1),
+        strategies.ecosystems(min_organisations=2, max_organisations=5, max_projects=4, max_clusters=2,
+                              distinct_ids=False),
+        strategies.ecosystems(min_organisations=2, max_organisations=6, max_projects=4, with_clusters=False),
+        strategies.ecosystems(min_organisations=2, max_organisations=6, max_clusters=3, with_projects=False),
+    )
+
+
+MUTATIONS = ("empty_table", "nan_attribute", "odd_budget", "zero_budget", "nan_budget", "drop_table")
+# Only columns without a default may stay empty: validation fills the others (sector "unknown"...).
+ATTRIBUTES = ("region", "country", "name")
+EMPTIABLE = ("participations", "memberships", "project_clusters", "projects", "clusters")
+
+
+@st.composite
+def ecosystems(draw) -> cn.Ecosystem:
+    """An ecosystem from the strategies, bent by 0-3 mutations that keep it valid."""
+    eco = draw(_base())
+    tables = {name: eco.table(name) for name in eco.provided}
+    for mutation in draw(st.lists(st.sampled_from(MUTATIONS), max_size=3)):
+        if mutation in ("empty_table", "drop_table"):
+            name = draw(st.sampled_from(EMPTIABLE))
+            if name not in tables:
+                continue
+            # Emptying a parent table empties its children, so that every reference still resolves.
+            children = {"projects": ("participations", "project_clusters"),
+                        "clusters": ("memberships", "project_clusters")}.get(name, ())
+            for table in (name, *children):
+                if table in tables:
+                    if mutation == "drop_table" and table == name:
+                        del tables[table]
+                    else:
+                        tables[table] = tables[table].iloc[0:0]
+        elif mutation == "nan_attribute":
+            column = draw(st.sampled_from(ATTRIBUTES))
+            frame = tables["organisations"].copy()
+            frame[column] = pd.Series([pd.NA] * len(frame), dtype=frame[column].dtype)
+            tables["organisations"] = frame
+        else:
+            name = draw(st.sampled_from(["projects", "participations"]))
+            if name not in tables or tables[name].empty:
+                continue
+            frame = tables[name].copy()
+            if mutation == "odd_budget":
+                values = draw(st.lists(ODD_FLOATS, min_size=len(frame), max_size=len(frame)))
+            else:
+                values = [0.0 if mutation == "zero_budget" else float("nan")] * len(frame)
+            frame["budget"] = pd.Series(values, dtype="float64")
+            if name == "projects":
+                frame["funding"] = frame["budget"] / 2
+            tables[name] = frame
+    if "projects" not in tables:  # participations need their projects
+        tables.pop("participations", None)
+        tables.pop("project_clusters", None)
+    if "clusters" not in tables:
+        tables.pop("memberships", None)
+        tables.pop("project_clusters", None)
+    return _assemble(tables)
+
+
+MIXED_VALUES = st.one_of(st.sampled_from(["a", "b", "10", "9", "é"]), st.integers(-2, 2), st.none(),
+                         st.just(float("nan")), st.booleans(), st.just(("t", 1)))
+
+
+@st.composite
+def graphs(draw) -> tuple[nx.Graph, cn.Ecosystem]:
+    """A user's graph: an organisation network bent by isolated nodes, odd weights, self-loops,
+    group labels of mixed types and another graph class."""
+    eco = draw(ecosystems())
+    weight = draw(st.sampled_from(WEIGHTS))
+    try:
+        G = cn.organisation_network(eco, weight=weight)
+    except cn.ClusternetError:
+        G = nx.Graph()
+        G.add_nodes_from(eco.organisations["organisation_id"], sector="unknown")
+    G = nx.Graph(G)
+    nodes = list(G.nodes)
+    for _ in range(draw(st.integers(0, 2))):
+        G.add_node(f"iso{len(G)}", sector=draw(MIXED_VALUES))
+    if nodes and draw(st.booleans()):
+        G.add_edge(nodes[0], nodes[0], weight=draw(ODD_FLOATS))
+    if draw(st.booleans()):
+        for u, v in G.edges:
+            G.edges[u, v]["weight"] = draw(ODD_FLOATS)
+    group = draw(st.sampled_from(["ordinary", "mixed", "missing", "one"]))
+    for node in G.nodes:
+        if group == "mixed":
+            G.nodes[node]["sector"] = draw(MIXED_VALUES)
+        elif group == "missing" and draw(st.booleans()):
+            G.nodes[node].pop("sector", None)
+        elif group == "one":
+            G.nodes[node]["sector"] = "x"
+        else:
+            G.nodes[node].setdefault("sector", "unknown")
+    kind = draw(st.sampled_from([nx.Graph, nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph]))
+    if kind is not nx.Graph:
+        G = kind(G)
+        if G.is_multigraph() and G.number_of_edges() and draw(st.booleans()):
+            u, v = next(iter(G.edges()))
+            G.add_edge(u, v, weight=draw(ODD_FLOATS))  # a parallel edge
+    return G, eco
+
+
+def _is_node_table(result, G) -> None:
+    assert isinstance(result, pd.DataFrame | pd.Series)
+    assert set(result.index) <= set(G.nodes)
+
+
+def _check_edge_table(graph: nx.Graph) -> None:
+    assert isinstance(graph, nx.Graph)
+    table = cn.edge_table(graph)
+    assert isinstance(table, pd.DataFrame)
+    assert {"source", "target"} <= set(table.columns)
+    assert len(table) == graph.number_of_edges()
+
+
+def _tolerated(call, *args, **kwargs):
+    """The result of ``call`` or None when it raised a ClusternetError (any other exception fails)."""
+    try:
+        return call(*args, **kwargs)
+    except cn.ClusternetError:
+        return None
+
+
+@settings(max_examples=max(20, EXAMPLES // 100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(eco=ecosystems())
+def test_mutated_ecosystems_stay_valid(eco):
+    # Validation costs tens of milliseconds an example, hence 20 examples (a hundredth in the
+    # nightly run): enough to show the mutations stay within the data model.
+    again = cn.Ecosystem.from_tables({name: eco.table(name) for name in eco.provided})
+    assert again == eco
+
+
+# Eleven graph builds an example, tens of milliseconds each: a tenth (200).
+@fuzz(10)
+@given(eco=ecosystems())
+def test_graph_builders(eco):
+    for weight in WEIGHTS:
+        graph = _tolerated(cn.organisation_network, eco, weight=weight)
+        if graph is not None:
+            assert set(graph.nodes) <= set(eco.organisations["organisation_id"])
+            _check_edge_table(graph)
+            assert all(math.isfinite(w) and w >= 0 for *_, w in graph.edges(data="weight"))
+    for via in CLUSTER_LINKS:
+        graph = _tolerated(cn.cluster_network, eco, via=via)
+        if graph is not None:
+            assert set(graph.nodes) <= set(eco.clusters["cluster_id"])
+            _check_edge_table(graph)
+    for call, kwargs in ((cn.project_network, {}), (cn.bipartite_graph, {"between": "organisation-project"}),
+                         (cn.bipartite_graph, {"between": "organisation-cluster"})):
+        graph = _tolerated(call, eco, **kwargs)
+        if graph is not None:
+            _check_edge_table(graph)
+
+
+# Each example runs seventeen measures, several of them building graphs: on the loaded CI machine
+# an example costs about a second of CPU, so CI runs a fortieth (50) and the nightly run more.
+@fuzz(40)
+@given(eco=ecosystems(), attribute=st.sampled_from(["kind", "sector", "region"]))
+def test_ecosystem_measures(eco, attribute):
+    organisations = set(eco.organisations["organisation_id"])
+    for count in ("pairs", "paths"):
+        result = _tolerated(cn.brokerage, eco, attribute, count=count)
+        assert result is None or isinstance(result, pd.DataFrame)
+    result = _tolerated(cn.consortium_diversity, eco, attribute)
+    assert result is None or isinstance(result, pd.DataFrame)
+    for via in ("memberships", "projects"):
+        result = _tolerated(cn.overlap, eco, via=via)
+        assert result is None or isinstance(result, pd.DataFrame)
+        result = _tolerated(cn.niche_mapping, eco, via=via)
+        assert result is None or isinstance(result, pd.DataFrame)
+    result = _tolerated(cn.multi_membership, eco, include_non_members=True)
+    assert result is None or result["organisations"].sum() <= len(organisations)
+    for via in CLUSTER_LINKS:
+        result = _tolerated(cn.cluster_centrality, eco, via=via)
+        assert result is None or set(result.index) <= set(eco.clusters["cluster_id"])
+    for by in ("cluster", None):
+        result = _tolerated(cn.kpis, eco, by=by)
+        assert result is None or isinstance(result, pd.DataFrame)
+    result = _tolerated(cn.network_timeseries, eco)
+    assert result is None or isinstance(result, pd.DataFrame)
+
+
+# Eleven measures on a user's graph, gefura and the permutation test (n=3) among them: about half
+# a second of CPU an example here, so CI runs a fortieth (50).
+@fuzz(40)
+@given(case=graphs(), weighted=st.booleans())
+def test_graph_measures(case, weighted):
+    G, _ = case
+    weight = "weight" if weighted else None
+    ei = _tolerated(cn.ei_index, G, "sector", weight=weight)
+    assert ei is None or (isinstance(ei, float) and (math.isnan(ei) or -1 - 1e-9 <= ei <= 1 + 1e-9))
+    for level in ("group", "node", "graph"):
+        result = _tolerated(cn.group_mixing, G, "sector", weight=weight, level=level)
+        assert result is None or isinstance(result, pd.DataFrame)
+    result = _tolerated(cn.participation_coefficient, G, "sector", weight=weight)
+    if result is not None:
+        _is_node_table(result, G)
+    for call, kwargs in ((cn.module_roles, {"weight": weight}), (cn.gefura, {}),
+                         (cn.structural_holes, {"weight": weight}), (cn.centrality, {"weight": weight})):
+        result = _tolerated(call, G, *(() if call in (cn.structural_holes, cn.centrality) else ("sector",)),
+                            **kwargs)
+        if result is not None:
+            _is_node_table(result, G)
+    result = _tolerated(cn.permutation_test, G, cn.ei_index, "sector", n=3)
+    assert result is None or (math.isnan(result.p) or 0 <= result.p <= 1)
+
+
+# Louvain three times (once, then two seeds of the consensus) an example: a fortieth (50).
+@fuzz(40)
+@given(case=graphs(), weighted=st.booleans())
+def test_community_measures(case, weighted):
+    G, eco = case
+    weight = "weight" if weighted else None
+    found = _tolerated(cn.communities, G, weight=weight)
+    if found is not None:
+        _is_node_table(found, G)
+    consensus = _tolerated(cn.consensus_communities, G, seeds=(0, 1), weight=weight)
+    if consensus is not None:
+        _is_node_table(consensus, G)
+    nominal = pd.Series({node: data.get("sector") for node, data in G.nodes(data=True)}, dtype=object)
+    if found is not None:
+        scores = _tolerated(cn.compare_partitions, found, nominal, graph=G, weight=weight)
+        assert scores is None or isinstance(scores, dict)
+        result = _tolerated(cn.misfits, found, nominal)
+        assert result is None or isinstance(result, pd.DataFrame)
+        result = _tolerated(cn.community_profile, eco, found, graph=G, weight=weight)
+        assert result is None or isinstance(result, pd.DataFrame)
+
+
+# Found by test_community_measures: labels of types that do not compare (a tuple and an int)
+# made misfits raise a bare TypeError from pandas' sort.
+@pytest.mark.parametrize("nominal", [{"a": ("t", 1), "b": 0}, {"a": ("t", 1), "b": 0, "c": "x"}],
+                         ids=["tuple-int", "tuple-int-str"])
+def test_misfits_with_incomparable_labels_raise_a_clusternet_error(nominal):
+    with pytest.raises(cn.ClusternetError):
+        cn.misfits({"a": 0, "b": 0, "c": 0}, nominal)

@@ -289,3 +289,14 @@ def test_community_measures(case, weighted):
 def test_misfits_with_incomparable_labels_raise_a_clusternet_error(nominal):
     with pytest.raises(cn.ClusternetError):
         cn.misfits({"a": 0, "b": 0, "c": 0}, nominal)
+
+
+# Found by test_graph_measures: a graph with one labelled node divided a Python float by zero in
+# the graph-level expected E-I index; the other levels already gave NaN.
+@pytest.mark.parametrize("level", ["graph", "group", "node"], ids=["graph", "group", "node"])
+def test_group_mixing_of_a_single_node_gives_nan_not_zero_division(level):
+    G = nx.Graph()
+    G.add_node("a", sector="x")
+    table = cn.group_mixing(G, "sector", level=level)
+    assert isinstance(table, pd.DataFrame)
+    assert math.isnan(cn.ei_index(G, "sector"))

@@ -220,7 +220,8 @@ def group_mixing(
         )
         return _ei_columns(table, expected)
     pairs_inside = float((sizes * (sizes - 1)).sum() / 2)
-    pairs_all = total_nodes * (total_nodes - 1) / 2
+    # a numpy float, so that a single labelled node gives NaN (as the other levels do), not ZeroDivisionError
+    pairs_all = np.float64(total_nodes * (total_nodes - 1) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         expected = np.array([(pairs_all - 2 * pairs_inside) / pairs_all])
     table = pd.DataFrame(

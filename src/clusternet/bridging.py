@@ -384,7 +384,8 @@ def module_roles(G: nx.Graph, attribute: Groups, *, weight: str | None = None) -
             "participation": participation,
             "hub": hub,
             "role": role,
-            "role_name": [names[r] for r in role],
+            # weights whose sum overflows leave participation NaN: no role, rather than a KeyError
+            "role_name": [names.get(r) for r in role],
         },
         index=pd.Index(nodes, name="node"),
     )

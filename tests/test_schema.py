@@ -193,3 +193,18 @@ def test_decimal_comma_and_year_as_text():
     )
     assert eco.projects["budget"].tolist() == [1250.5, 3.5]
     assert eco.projects["year"].tolist() == [2018, 2019]
+
+
+def test_dutch_status_words_mean_withdrawn_and_approved():
+    # Tabel 10 of the report marks a withdrawn partner "teruggetrokken"; a Flemish file says so too
+    eco = cn.Ecosystem(
+        clusters=_clusters(),
+        projects=_projects(),
+        organisations=_orgs(),
+        participations=_participations(),
+        project_clusters=pd.DataFrame({"project_id": ["p1", "p1", "p2"], "cluster_id": ["k1", "k2", "k1"],
+                                       "status": ["Goedgekeurd", " Teruggetrokken ", "pending review"]}),
+    )
+    assert eco.project_clusters["status"].tolist() == ["approved", "withdrawn", "pending review"]
+    # the withdrawn cluster does not carry p1, so k1 and k2 share no project
+    assert cn.cluster_network(eco, via="intercluster").number_of_edges() == 0

@@ -217,7 +217,10 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 Column("project_id", "id", required=True, references="projects", aliases=("project",)),
                 Column("cluster_id", "id", required=True, references="clusters", aliases=("cluster",)),
-                Column("status", "text", default="approved"),
+                Column("status", "text", default="approved",
+                       value_aliases={"teruggetrokken": "withdrawn", "ingetrokken": "withdrawn",
+                                      "withdrawn": "withdrawn", "goedgekeurd": "approved",
+                                      "approved": "approved"}),
             ),
             key=("project_id", "cluster_id"),
             key_unique=False,
@@ -584,6 +587,14 @@ def _take(texts: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(texts.array.take(codes, allow_fill=True), index=index, dtype="str")
 
 
+def _text_aliases(values: pd.Series, column: Column) -> pd.Series:
+    """Free text with a few known spellings of one value (a Dutch "teruggetrokken" is "withdrawn")."""
+    if not column.value_aliases or values.empty:
+        return values
+    canonical = values.str.strip().str.lower().map(dict(column.value_aliases))
+    return values.where(canonical.isna(), canonical).astype("str")
+
+
 def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _Collector) -> pd.Series:
     kind = column.kind
     if kind in ("year", "number") and (pd.api.types.is_float_dtype(values.dtype)
@@ -616,12 +627,12 @@ def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _C
             fail(empty & ~unreadable, "empty id", missing_cells=True)
         if (raw is None and not empty.any() and (codes >= 0).all()
                 and texts.equals(pd.Series(pd.unique(values), dtype="str"))):
-            return values.astype("str")  # the common case: clean text already, no conversion
+            return _text_aliases(values.astype("str"), column)  # clean text already, no conversion
         result = _take(texts, codes, values.index)
         if kind == "text" and column.default is not None:
             note_defaults(empty)
-            return result.fillna(column.default)
-        return result
+            return _text_aliases(result.fillna(column.default), column)
+        return _text_aliases(result, column)
     lowered = texts.str.lower()
     if kind == "category":
         missing = empty | lowered.isin(_MISSING_TEXT).to_numpy(dtype=bool)

@@ -55,3 +55,36 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def open_offline(chromium):
+    """Open a local page with every request that is not file: or data: aborted and recorded.
+
+    Returns a function ``path -> (context, page, errors, blocked)``; contexts close after the test.
+    """
+    contexts = []
+
+    def visit(path: Path, *, viewport: dict | None = None):
+        errors: list[str] = []
+        blocked: list[str] = []
+        context = chromium.new_context(viewport=viewport or {"width": 1200, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(("file:", "data:")):
+                request_route.continue_()
+            else:
+                blocked.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.goto(path.as_uri())
+        return context, page, errors, blocked
+
+    yield visit
+    for context in contexts:
+        context.close()

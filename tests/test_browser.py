@@ -5,7 +5,6 @@ Every request that is not file: or data: is aborted and recorded; the page must 
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -13,10 +12,6 @@ import networkx as nx
 import pytest
 
 import clusternet as cn
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
-               "--disable-component-update", "--no-first-run"]
 
 HOSTILE_NAMES = [
     '<img src=x onerror="window.__pwned=1">',
@@ -28,18 +23,10 @@ HOSTILE_NAMES = [
 
 
 @pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the Python package playwright is not installed (pip install playwright)")
-    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not executable:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
+def browser(chromium):
+    # One playwright per process: a second sync_playwright beside the session's fails with
+    # "using Playwright Sync API inside the asyncio loop" when pytest-xdist puts them together.
+    return chromium
 
 
 class Visit:

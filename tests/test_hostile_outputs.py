@@ -161,25 +161,6 @@ def test_report_index_shows_names_as_text(report, names):
         assert shown in text
 
 
-def _visit(browser, path: Path):
-    errors, blocked = [], []
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(("file:", "data:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    return context, page, errors, blocked
-
-
 def _wait_drawn(page, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not page.evaluate("() => !!(window.clusternet && window.clusternet.drawn)"):
@@ -187,8 +168,8 @@ def _wait_drawn(page, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_report_index_in_chromium_runs_nothing(report, chromium, names):
-    context, page, errors, blocked = _visit(chromium, report / "index.html")
+def test_report_index_in_chromium_runs_nothing(report, open_offline, names):
+    context, page, errors, blocked = open_offline(report / "index.html")
     try:
         page.wait_for_load_state("load")
         assert page.evaluate("() => window.__pwned") is None
@@ -203,10 +184,10 @@ def test_report_index_in_chromium_runs_nothing(report, chromium, names):
         context.close()
 
 
-def test_network_pages_in_chromium_show_names_as_typed(report, network_page, chromium, graph, names):
+def test_network_pages_in_chromium_show_names_as_typed(report, network_page, open_offline, graph, names):
     pages = [*sorted((report / "networks").glob("*.html")), network_page]
     for path in pages:
-        context, page, errors, blocked = _visit(chromium, path)
+        context, page, errors, blocked = open_offline(path)
         try:
             _wait_drawn(page)
             assert page.evaluate("() => window.__pwned") is None, path.name
@@ -216,7 +197,7 @@ def test_network_pages_in_chromium_show_names_as_typed(report, network_page, chr
             context.close()
     # The page made here: every label is the name, every sector is in the legend, a tooltip shows
     # the node's name and sector as text.
-    context, page, errors, blocked = _visit(chromium, network_page)
+    context, page, errors, blocked = open_offline(network_page)
     try:
         _wait_drawn(page)
         labels = page.evaluate("() => clusternet.nodes.get().map(n => n.label)")

@@ -67,25 +67,10 @@ def test_report_is_deterministic(tmp_path):
         assert table.read_bytes() == (tmp_path / "b" / "tables" / table.name).read_bytes(), table.name
 
 
-def test_report_opens_offline_in_chromium(synthetic_report, chromium):
-    blocked, errors = [], []
-    context = chromium.new_context()
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(("file:", "data:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.goto((synthetic_report / "index.html").as_uri())
+def test_report_opens_offline_in_chromium(synthetic_report, open_offline):
+    _, page, errors, blocked = open_offline(synthetic_report / "index.html")
     images = page.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
     assert len(images) == 3
     assert all(complete and width > 100 for complete, width in images), images
     assert page.evaluate("() => document.querySelectorAll('section').length") == 7
-    context.close()
     assert not errors and not blocked, (errors, blocked)

@@ -208,3 +208,17 @@ def test_dutch_status_words_mean_withdrawn_and_approved():
     assert eco.project_clusters["status"].tolist() == ["approved", "withdrawn", "pending review"]
     # the withdrawn cluster does not carry p1, so k1 and k2 share no project
     assert cn.cluster_network(eco, via="intercluster").number_of_edges() == 0
+
+
+def test_an_ecosystem_survives_pickle_and_deepcopy(flanders):
+    # multiprocessing and joblib pickle their arguments; the immutable class once refused to unpickle.
+    import copy
+    import pickle
+
+    for clone in (pickle.loads(pickle.dumps(flanders)), copy.deepcopy(flanders), copy.copy(flanders)):
+        assert clone == flanders
+        assert clone.provided == flanders.provided
+        assert clone.files == flanders.files
+        pd.testing.assert_frame_equal(clone.notes, flanders.notes)
+        with pytest.raises(AttributeError, match="immutable"):
+            clone.organisations = None

@@ -125,6 +125,11 @@ class Ecosystem:
     def __setattr__(self, name, value):
         raise AttributeError("an Ecosystem is immutable; build a new one with replace()")
 
+    def __reduce__(self):
+        # pickle (multiprocessing, joblib, notebook caches) and copy.deepcopy would otherwise
+        # call the closed __setattr__; the tables are valid already, so nothing is re-validated.
+        return (_restore, (self._tables, self._provided, self._notes, self._files))
+
     # The tables. pandas copy-on-write makes these shallow copies cheap and safe: changing
     # a returned frame never changes the ecosystem.
     @property
@@ -326,6 +331,12 @@ class Ecosystem:
         if kinds is not None:
             organisations = organisations[organisations["kind"].isin(list(kinds))]
         return pd.Index(organisations["organisation_id"])
+
+
+def _restore(tables, provided, notes, files) -> Ecosystem:
+    ecosystem = Ecosystem.__new__(Ecosystem)
+    ecosystem._set(tables, provided, notes, files)
+    return ecosystem
 
 
 def _conform_notes(notes: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,10 @@ def test_generated_ecosystems_pass_validation_unchanged(eco):
     assert again.notes["action"].str.contains("differ only in case").all(), again.notes.to_string()
     assert not again.notes["removed"].any()
     assert again.provided == eco.provided
+    # the generated ecosystem skips validation and shares the notes of an empty one: no notes,
+    # in the dtypes validation gives them, and no files
+    pd.testing.assert_frame_equal(eco.notes, cn.Ecosystem().notes)
+    assert eco.files == {}
 
 
 @settings(max_examples=VALIDATED, deadline=None)

@@ -4,8 +4,9 @@ Every strategy is keyword-only, checks its arguments before drawing anything (th
 the bad argument), and builds valid data directly: ids are unique and every reference points at
 a row that exists, so no example is ever filtered away. Each generated ecosystem is one that
 :class:`clusternet.Ecosystem` validation accepts unchanged (``tests/test_strategies.py`` checks
-this); the strategies assemble it without running the validation again, which keeps an example
-at a few milliseconds instead of tens.
+this); the strategies assemble it without running the validation again, and build each table
+as one DataFrame from plain lists, which keeps an example of ``ecosystems()`` at about 10 ms
+of CPU (validating it would cost several times that).
 
 Requires Hypothesis (the ``test`` extra).
 
@@ -27,6 +28,7 @@ of projects it shares.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,8 +54,6 @@ _STATUSES = ("approved", "withdrawn")
 _SECTORS = ("chemistry", "food", "logistics", "energy", "unknown")
 _REGIONS = ("Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen")
 _TIERS = ("member", "board", "partner")
-_DTYPES = {"id": "str", "text": "str", "category": "str", "year": "Int64", "number": "float64",
-           "boolean": "bool", "date": "datetime64[ns]"}
 
 
 def ecosystems(
@@ -207,84 +207,24 @@ def memberships(
 
 
 # --------------------------------------------------------------------------------------------
-# The other tables (building blocks of ecosystems())
+# The tables (building blocks of ecosystems())
 # --------------------------------------------------------------------------------------------
-
-
-def _organisations(ids: list[str], kinds: tuple[str, ...]) -> st.SearchStrategy[pd.DataFrame]:
-    n = len(ids)
-
-    def column(values):
-        return st.lists(st.sampled_from(values), min_size=n, max_size=n)
-
-    return st.builds(
-        lambda kind, sector, size, ownership, region: _table("organisations", {
-            "organisation_id": ids,
-            "name": [f"Organisation {i}" for i in ids],
-            "kind": kind,
-            "sector": sector,
-            "size_class": size,
-            "ownership": ownership,
-            "region": region,
-            "country": ["BE"] * n,
-        }),
-        column(kinds), column(_SECTORS), column(SIZE_CLASSES), column(OWNERSHIPS), column(_REGIONS),
-    )
-
-
-def _projects(ids: list[str], years: tuple[int, int]) -> st.SearchStrategy[pd.DataFrame]:
-    n = len(ids)
-    return st.builds(
-        lambda year, budget: _table("projects", {
-            "project_id": ids,
-            "title": [f"Project {i}" for i in ids],
-            "instrument": ["ICON"] * n,
-            "year": year,
-            "budget": budget,
-            "funding": [b / 2 for b in budget],
-        }),
-        st.lists(st.integers(*years), min_size=n, max_size=n),
-        st.lists(_money(), min_size=n, max_size=n),
-    )
-
-
-def _clusters(ids: list[str]) -> st.SearchStrategy[pd.DataFrame]:
-    n = len(ids)
-    return st.builds(
-        lambda types: _table("clusters", {
-            "cluster_id": ids,
-            "name": [f"Cluster {i}" for i in ids],
-            "type": types,
-            "domain": ["unknown"] * n,
-            "call": ["1"] * n,
-            "start": [pd.NaT] * n,
-            "end": [pd.NaT] * n,
-        }),
-        st.lists(st.sampled_from(CLUSTER_TYPES), min_size=n, max_size=n),
-    )
-
-
-@st.composite
-def _project_clusters(draw, project_ids: list[str], cluster_ids: list[str]) -> pd.DataFrame:
-    rows = []
-    if cluster_ids:
-        carriers = st.lists(st.sampled_from(cluster_ids), max_size=len(cluster_ids), unique=True)
-        for project in project_ids:
-            rows.extend((project, cluster) for cluster in draw(carriers))
-    n = len(rows)
-    return _table("project_clusters", {
-        "project_id": [r[0] for r in rows],
-        "cluster_id": [r[1] for r in rows],
-        "status": draw(st.lists(st.sampled_from(_STATUSES), min_size=n, max_size=n)),
-    })
+#
+# Generation is on the hot path of every property test, so an example costs a few pandas
+# constructor calls and no more: each column is drawn as a plain list, turned into an array of
+# its canonical dtype once, and each table is one DataFrame built from those arrays. Strategies
+# are built once per size and cached instead of per example (Hypothesis validates every new
+# strategy object), and references are drawn as positions into the id lists, which draws the
+# very same choices as sampling the ids themselves. The order of the draws is the order of the
+# tables, so a choice sequence gives the same ecosystem as before these speed-ups.
 
 
 @st.composite
 def _ecosystems(draw, min_organisations, max_organisations, max_projects, max_partners, max_clusters,
                 kinds, years, with_projects, with_clusters, distinct_ids) -> Ecosystem:
-    n_organisations = draw(st.integers(min_organisations, max_organisations))
-    n_projects = draw(st.integers(0, max_projects)) if with_projects else 0
-    n_clusters = draw(st.integers(0, max_clusters)) if with_clusters else 0
+    n_organisations = draw(_integers(min_organisations, max_organisations))
+    n_projects = draw(_integers(0, max_projects)) if with_projects else 0
+    n_clusters = draw(_integers(0, max_clusters)) if with_clusters else 0
     if distinct_ids:
         ids = draw(_unique_ids(n_organisations + n_projects + n_clusters))
         organisation_ids = ids[:n_organisations]
@@ -294,89 +234,221 @@ def _ecosystems(draw, min_organisations, max_organisations, max_projects, max_pa
         organisation_ids = draw(_unique_ids(n_organisations, pool=True))
         project_ids = draw(_unique_ids(n_projects, pool=True))
         cluster_ids = draw(_unique_ids(n_clusters, pool=True))
-    tables = {"organisations": draw(_organisations(organisation_ids, kinds))}
+    tables = {"organisations": _draw_organisations(draw, organisation_ids, kinds)}
     if with_projects:
-        tables["projects"] = draw(_projects(project_ids, years))
+        tables["projects"] = _draw_projects(draw, project_ids, years)
         limit = n_organisations if max_partners is None else min(max_partners, n_organisations)
-        tables["participations"] = draw(_participations(organisation_ids, project_ids, limit))
+        tables["participations"] = _draw_participations(draw, organisation_ids, project_ids, limit)
     if with_clusters:
-        tables["clusters"] = draw(_clusters(cluster_ids))
-        tables["memberships"] = draw(_memberships(organisation_ids, cluster_ids, years, len(cluster_ids)))
+        tables["clusters"] = _draw_clusters(draw, cluster_ids)
+        tables["memberships"] = _draw_memberships(draw, organisation_ids, cluster_ids, years, len(cluster_ids))
         if with_projects:
-            tables["project_clusters"] = draw(_project_clusters(project_ids, cluster_ids))
+            tables["project_clusters"] = _draw_project_clusters(draw, project_ids, cluster_ids)
     return _assemble(tables)
 
 
 @st.composite
 def _participations(draw, organisation_ids: list[str], project_ids: list[str], limit: int) -> pd.DataFrame:
-    pairs = []
-    if limit:
-        partners = st.lists(st.sampled_from(organisation_ids), max_size=limit, unique=True)
-        for project in project_ids:
-            pairs.extend((project, organisation) for organisation in draw(partners))
-    n = len(pairs)
-    return _table("participations", {
-        "project_id": [p for p, _ in pairs],
-        "organisation_id": [o for _, o in pairs],
-        "role": draw(st.lists(st.sampled_from(ROLES), min_size=n, max_size=n)),
-        "budget": draw(st.lists(_money(), min_size=n, max_size=n)),
-    })
+    return _draw_participations(draw, organisation_ids, project_ids, limit)
 
 
 @st.composite
 def _memberships(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
                  limit: int) -> pd.DataFrame:
-    start, end = years
-    rows = []
-    if limit:
-        joined = st.lists(st.sampled_from(cluster_ids), max_size=limit, unique=True)
-        member_years = st.lists(st.integers(start, end), min_size=1, max_size=min(3, end - start + 1),
-                                unique=True)
-        for organisation in organisation_ids:
-            for cluster in draw(joined):
-                rows.extend((organisation, cluster, year) for year in draw(member_years))
-    n = len(rows)
-    return _table("memberships", {
-        "organisation_id": [r[0] for r in rows],
-        "cluster_id": [r[1] for r in rows],
-        "year": [r[2] for r in rows],
-        "tier": draw(st.lists(st.sampled_from(_TIERS), min_size=n, max_size=n)),
-        "board": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+    return _draw_memberships(draw, organisation_ids, cluster_ids, years, limit)
+
+
+def _draw_organisations(draw, ids: list[str], kinds: tuple[str, ...]) -> pd.DataFrame:
+    n = len(ids)
+    return _table("organisations", {
+        "organisation_id": ids,
+        "name": [f"Organisation {i}" for i in ids],
+        "kind": draw(_samples(kinds, n)),
+        "sector": draw(_samples(_SECTORS, n)),
+        "size_class": draw(_samples(SIZE_CLASSES, n)),
+        "ownership": draw(_samples(OWNERSHIPS, n)),
+        "region": draw(_samples(_REGIONS, n)),
+        "country": ["BE"] * n,
     })
 
 
+def _draw_projects(draw, ids: list[str], years: tuple[int, int]) -> pd.DataFrame:
+    n = len(ids)
+    year = draw(_integer_lists(years[0], years[1], n))
+    budget = [float(b) for b in draw(_money(n))]
+    return _table("projects", {
+        "project_id": ids,
+        "title": [f"Project {i}" for i in ids],
+        "instrument": ["ICON"] * n,
+        "year": year,
+        "budget": budget,
+        "funding": [b / 2 for b in budget],
+    })
+
+
+def _draw_clusters(draw, ids: list[str]) -> pd.DataFrame:
+    n = len(ids)
+    return _table("clusters", {
+        "cluster_id": ids,
+        "name": [f"Cluster {i}" for i in ids],
+        "type": draw(_samples(CLUSTER_TYPES, n)),
+        "domain": ["unknown"] * n,
+        "call": ["1"] * n,
+        "start": None,  # all NaT
+        "end": None,
+    })
+
+
+def _draw_participations(draw, organisation_ids: list[str], project_ids: list[str], limit: int) -> pd.DataFrame:
+    projects, organisations = [], []
+    if limit:
+        partners = _positions(len(organisation_ids), limit)
+        for project in project_ids:
+            for position in draw(partners):
+                projects.append(project)
+                organisations.append(organisation_ids[position])
+    n = len(projects)
+    return _table("participations", {
+        "project_id": projects,
+        "organisation_id": organisations,
+        "role": draw(_samples(ROLES, n)),
+        "budget": [float(b) for b in draw(_money(n))],
+    })
+
+
+def _draw_memberships(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
+                      limit: int) -> pd.DataFrame:
+    start, end = years
+    organisations, clusters, member_years = [], [], []
+    if limit:
+        joined = _positions(len(cluster_ids), limit)
+        span = _distinct_integers(start, end, min(3, end - start + 1))
+        for organisation in organisation_ids:
+            for position in draw(joined):
+                for year in draw(span):
+                    organisations.append(organisation)
+                    clusters.append(cluster_ids[position])
+                    member_years.append(year)
+    n = len(organisations)
+    return _table("memberships", {
+        "organisation_id": organisations,
+        "cluster_id": clusters,
+        "year": member_years,
+        "tier": draw(_samples(_TIERS, n)),
+        "board": draw(_booleans(n)),
+    })
+
+
+def _draw_project_clusters(draw, project_ids: list[str], cluster_ids: list[str]) -> pd.DataFrame:
+    projects, clusters = [], []
+    if cluster_ids:
+        carriers = _positions(len(cluster_ids), len(cluster_ids))
+        for project in project_ids:
+            for position in draw(carriers):
+                projects.append(project)
+                clusters.append(cluster_ids[position])
+    return _table("project_clusters", {
+        "project_id": projects,
+        "cluster_id": clusters,
+        "status": draw(_samples(_STATUSES, len(projects))),
+    })
+
+
+# Strategies of lists, one per shape, built on first use.
+
+
+@functools.cache
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@functools.cache
+def _samples(values: tuple[str, ...], n: int) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(values), min_size=n, max_size=n)
+
+
+@functools.cache
+def _positions(n: int, limit: int) -> st.SearchStrategy[list[int]]:
+    """0 to ``limit`` distinct positions in a list of ``n`` ids (the draws of sampling the ids)."""
+    return st.lists(st.sampled_from(range(n)), max_size=limit, unique=True)
+
+
+@functools.cache
+def _integer_lists(low: int, high: int, n: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(low, high), min_size=n, max_size=n)
+
+
+@functools.cache
+def _distinct_integers(low: int, high: int, limit: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(low, high), min_size=1, max_size=limit, unique=True)
+
+
+@functools.cache
+def _money(n: int) -> st.SearchStrategy[list[int]]:
+    """Whole amounts of 0 to 10 million (made floats by the caller)."""
+    return st.lists(st.integers(0, 10_000_000), min_size=n, max_size=n)
+
+
+@functools.cache
+def _booleans(n: int) -> st.SearchStrategy[list[bool]]:
+    return st.lists(st.booleans(), min_size=n, max_size=n)
+
+
+_POOL = tuple(str(k) for k in range(1, 13))
+
+
+@functools.cache
 def _unique_ids(count: int, *, pool: bool = False) -> st.SearchStrategy[list[str]]:
     if pool:  # a small pool, so that independently drawn tables share ids
-        return st.lists(st.sampled_from([str(k) for k in range(1, 13)]), min_size=count, max_size=count,
-                        unique=True)
+        return st.lists(st.sampled_from(_POOL), min_size=count, max_size=count, unique=True)
     return st.lists(st.text(ID_ALPHABET, min_size=1, max_size=4), min_size=count, max_size=count,
                     unique=True)
 
 
-def _money() -> st.SearchStrategy[float]:
-    return st.integers(0, 10_000_000).map(float)
+_STRING = pd.StringDtype(na_value=np.nan)  # what dtype "str" means in pandas 3
 
 
-def _table(name: str, columns: dict[str, list]) -> pd.DataFrame:
+def _array(kind: str, values: list | None, n: int):
+    """One column of a canonical dtype, converted once (``None`` for an all-missing date)."""
+    if kind == "date":
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if kind == "number":
+        return np.array(values, dtype="float64")
+    if kind == "boolean":
+        return np.array(values, dtype=bool)
+    if kind == "year":
+        return pd.array(values, dtype="Int64")
+    return pd.array(values, dtype=_STRING)
+
+
+def _table(name: str, columns: dict[str, list | None]) -> pd.DataFrame:
     """A table exactly as validation returns it: canonical columns, dtypes and a RangeIndex."""
     schema = SCHEMAS[name]
+    n = len(columns[schema.columns[0].name])
     return pd.DataFrame(
-        {column.name: pd.Series(columns[column.name], dtype=_DTYPES[column.kind]) for column in schema.columns}
+        {column.name: _array(column.kind, columns[column.name], n) for column in schema.columns}, copy=False
     )
 
 
-_EMPTY: dict[str, pd.DataFrame] = {}
+_TEMPLATE: list[Ecosystem] = []
 
 
 def _assemble(tables: dict[str, pd.DataFrame]) -> Ecosystem:
-    """An Ecosystem of already canonical tables, without validating them a second time."""
-    if not _EMPTY:  # built once: an Ecosystem hands out copies, so sharing them is safe
-        _EMPTY.update({name: _table(name, {c: [] for c in SCHEMAS[name].column_names}) for name in TABLES})
-        _EMPTY["notes"] = pd.DataFrame(columns=["table", "file", "column", "rows", "action"])
-    cleaned = {name: tables[name] if name in tables else _EMPTY[name] for name in TABLES}
+    """An Ecosystem of already canonical tables, without validating them a second time.
+
+    Every example shares the notes and files of one empty template Ecosystem (built once through
+    the normal constructor): an Ecosystem never changes them and hands out copies, and conforming
+    empty notes again for each example cost more than building its tables.
+    """
+    if not _TEMPLATE:
+        _TEMPLATE.append(Ecosystem())
+    template = _TEMPLATE[0]
+    empty = template._tables
     ecosystem = Ecosystem.__new__(Ecosystem)
-    notes = _EMPTY["notes"]
-    ecosystem._set(cleaned, frozenset(tables), notes, {})
+    for slot in Ecosystem.__slots__:
+        object.__setattr__(ecosystem, slot, getattr(template, slot))
+    object.__setattr__(ecosystem, "_tables", {name: tables.get(name, empty[name]) for name in TABLES})
+    object.__setattr__(ecosystem, "_provided", frozenset(tables))
     return ecosystem
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as _html
+import importlib.util
 import json
 import math
 from collections.abc import Hashable, Mapping
@@ -203,75 +204,79 @@ def _page_data(
     title: str,
     physics: bool,
 ) -> dict:
-    nodes = list(G)
+    # Built column by column: a 2,000-node page of the CORDIS network has 130,000 edges, and
+    # per-row pandas look-ups or per-value type checks took seconds.
+    node_items = list(G.nodes(data=True))
+    nodes = [node for node, _ in node_items]
     n = len(nodes)
     index = {node: i for i, node in enumerate(nodes)}
     spread = max(500.0, 45.0 * math.sqrt(n))  # page pixels from centre to edge of the layout
     radius = 5.0 if n > _LARGE else 8.0
+    table = style.table
     node_rows = []
-    for i, node in enumerate(nodes):
-        row = style.table.iloc[i]
+    for i, (label, color, size, group) in enumerate(
+        zip(table["label"].tolist(), table["color"].tolist(), table["size"].tolist(), table["group"].tolist(), strict=True)
+    ):
         entry = {
             "id": i,
-            "label": _short_label(row["label"]),
-            "color": row["color"],
-            "size": round(radius + 22.0 * float(row["size"]), 2),
-            "group": row["group"],
+            "label": _short_label(label),
+            "color": color,
+            "size": round(radius + 22.0 * float(size), 2),
+            "group": group,
         }
         if positions is not None:
-            x, y = positions[node]
+            x, y = positions[nodes[i]]
             # Screen y grows downwards; flip so the page matches the figure.
             entry["x"], entry["y"] = round(x * spread, 2), round(-y * spread, 2)
         node_rows.append(entry)
 
     attribute_names: list[str] = []
-    for _, attributes in G.nodes(data=True):
+    for _, attributes in node_items:
         for key in attributes:
             if key not in attribute_names:
                 attribute_names.append(str(key))
     measure_columns = [str(column) for column in measures.columns] if measures is not None else []
     columns = ["id", *attribute_names, *[c for c in measure_columns if c not in attribute_names]]
     columns = columns[:_MAX_TOOLTIP_ROWS]
-    rows = []
-    for node, attributes in G.nodes(data=True):
-        values = []
-        for column in columns:
-            if column == "id":
-                value = node
-            elif column in attributes:
-                value = attributes[column]
-            elif measures is not None and column in measures.columns and node in measures.index:
-                value = measures.at[node, column]
-            else:
-                value = None
-            values.append(_text(value))
-        rows.append(values)
+    lookup = _measure_lookup(measures, nodes)
+    node_texts = []
+    for column in columns:
+        if column == "id":
+            values = nodes
+        else:
+            from_measures = lookup(column)
+            values = [
+                attributes[column] if column in attributes else from_measures[i]
+                for i, (_, attributes) in enumerate(node_items)
+            ]
+        node_texts.append(_texts(values))
+    rows = [list(values) for values in zip(*node_texts, strict=True)] if columns else [[] for _ in nodes]
 
     filters = {}
-    for position, column in enumerate(columns):
+    for column, texts in zip(columns, node_texts, strict=True):
         if column == "id":
             continue
-        distinct = {row[position] for row in rows if row[position] != ""}
+        distinct = set(texts)
+        distinct.discard("")
         if 2 <= len(distinct) <= _MAX_FILTER_VALUES and len(distinct) < max(n, 3):
             filters[column] = sorted(distinct, key=str.casefold)
 
-    weights = [data.get("weight") for _, _, data in G.edges(data=True)]
-    numeric = [float(w) for w in weights if isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w))]
-    top = max((abs(w) for w in numeric), default=0.0)
-    edge_rows = []
+    edge_items = list(G.edges(data=True))
+    edge_data = [attributes for _, _, attributes in edge_items]
+    widths = _widths([attributes.get("weight") for attributes in edge_data])
+    edge_rows = [{"from": index[u], "to": index[v]} for u, v, _ in edge_items]
+    for entry, width in zip(edge_rows, widths, strict=True):
+        if width is not None:
+            entry["width"] = width
     edge_columns: list[str] = []
-    for _, _, attributes in G.edges(data=True):
-        for key in attributes:
+    # Edges mostly share one set of attribute names: look at each distinct set once, in order.
+    for keys in dict.fromkeys(tuple(attributes) for attributes in edge_data):
+        for key in keys:
             if str(key) not in edge_columns:
                 edge_columns.append(str(key))
     edge_columns = edge_columns[:_MAX_TOOLTIP_ROWS]
-    edge_values = []
-    for (u, v, attributes), w in zip(G.edges(data=True), weights, strict=True):
-        entry = {"from": index[u], "to": index[v]}
-        if top > 0 and isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w)):
-            entry["width"] = round(1.0 + 5.0 * abs(float(w)) / top, 2)
-        edge_rows.append(entry)
-        edge_values.append([_text(attributes.get(column)) for column in edge_columns])
+    edge_texts = [_texts([attributes.get(column) for attributes in edge_data]) for column in edge_columns]
+    edge_values = [list(values) for values in zip(*edge_texts, strict=True)] if edge_columns else [[] for _ in edge_data]
 
     legend = {
         "title": style.legend_title,
@@ -302,6 +307,61 @@ def _page_data(
         "filters": filters,
         "legend": legend,
     }
+
+
+def _measure_lookup(measures: pd.DataFrame | None, nodes: list):
+    """A function giving, for a column name, the column's value of every node (``None`` where
+    the column or the node is absent), as ``measures.at[node, column]`` would."""
+    if measures is None:
+        return lambda column: [None] * len(nodes)
+    found = [node in measures.index for node in nodes]
+    where = None
+    if measures.index.is_unique and measures.columns.is_unique:
+        where = [measures.index.get_loc(node) if present else None for node, present in zip(nodes, found, strict=True)]
+        if not all(i is None or isinstance(i, int) for i in where):  # e.g. part of a MultiIndex key
+            where = None
+
+    def lookup(column: str) -> list:
+        if column not in measures.columns:
+            return [None] * len(nodes)
+        if where is None:  # duplicate labels: keep pandas' own answer, whatever it is
+            return [measures.at[node, column] if present else None for node, present in zip(nodes, found, strict=True)]
+        values = measures[column].to_numpy(dtype=object)
+        return [None if i is None else values[i] for i in where]
+
+    return lookup
+
+
+def _widths(weights: list) -> list[float | None]:
+    """Drawn edge width: 1 to 6 by |weight| (``None`` where the weight is not a finite number)."""
+    kinds = set(map(type, weights))
+    if kinds <= {float, int}:
+        numbers = np.array(weights, dtype=float).reshape(len(weights))
+        finite = np.isfinite(numbers)
+    else:
+        finite = np.array(
+            [isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w)) for w in weights],
+            dtype=bool,
+        )
+        numbers = np.array([float(w) if ok else 0.0 for w, ok in zip(weights, finite.tolist(), strict=True)])
+    top = float(np.abs(numbers[finite]).max()) if finite.any() else 0.0
+    if top <= 0:
+        return [None] * len(weights)
+    # The same floating-point steps as 1.0 + 5.0 * abs(w) / top, rounded by Python's round.
+    scaled = (1.0 + 5.0 * np.abs(numbers) / top).tolist()
+    return [round(width, 2) if ok else None for width, ok in zip(scaled, finite.tolist(), strict=True)]
+
+
+def _texts(values: list) -> list[str]:
+    """:func:`_text` of every value, with fast paths for columns of one plain type."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(values)
+    if kinds == {int}:
+        return list(map(str, values))
+    if kinds == {float} and np.isfinite(np.array(values, dtype=float)).all():
+        return list(map("{:.4g}".format, values))
+    return [_text(value) for value in values]
 
 
 def _short_label(label: str) -> str:
@@ -345,13 +405,18 @@ def _script_json(data: object) -> str:
 @lru_cache(maxsize=1)
 def _vis_network() -> tuple[str, str]:
     """The vis-network bundle that ships inside the pyvis wheel, and its version."""
-    try:
-        import pyvis
-    except ImportError as err:  # pragma: no cover - pyvis is a dependency
+    # Found, not imported: importing pyvis (jinja2 and the rest) costs more than the page.
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None:  # pragma: no cover - pyvis is a dependency
         raise OptionalDependencyError(
             "to_html needs pyvis (it ships the vis-network library): pip install pyvis"
-        ) from err
-    library = resources.files(pyvis) / "lib"
+        )
+    locations = list(spec.submodule_search_locations or [])
+    library = Path(locations[0]) / "lib" if locations else None
+    if library is None or not library.is_dir():  # pragma: no cover - e.g. pyvis inside a zip
+        import pyvis
+
+        library = resources.files(pyvis) / "lib"
     versions = sorted(
         (entry.name for entry in library.iterdir() if entry.name.startswith("vis-")),
         key=lambda name: tuple(int(part) for part in name[4:].split(".") if part.isdigit()),

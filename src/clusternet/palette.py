@@ -338,13 +338,24 @@ def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -
     nodes = list(G)
     isolated = [node for node in nodes if G.degree(node) == 0 or set(G.neighbors(node)) == {node}]
     if not isolated or len(isolated) == len(nodes):
-        return _force_layout(G, seed=seed, weight=weight)
-    connected = [node for node in nodes if node not in set(isolated)]
-    # A subgraph view may iterate in set order (hash-seeded); an explicit copy keeps G's order.
-    part = nx.Graph()
-    part.add_nodes_from(connected)
-    part.add_edges_from((u, v, data) for u, v, data in G.edges(data=True) if u != v)
-    core = _fit(_force_layout(part, seed=seed, weight=weight))
+        return _force_layout(len(nodes), *_edge_arrays(G, weight), seed=seed)
+    aside = set(isolated)
+    connected = [node for node in nodes if node not in aside]
+    if type(G) is nx.Graph:
+        # The edges of the connected part come in the same order as in the copy below (a
+        # simple graph's edges between connected nodes, by node then by neighbour), so the
+        # layout is the same without copying 100,000s of edges: renumber the ends instead.
+        rows, cols, strength, symmetric = _edge_arrays(G, weight)
+        renumber = np.full(len(nodes), -1, dtype=np.intp)
+        renumber[[i for i, node in enumerate(nodes) if node not in aside]] = np.arange(len(connected))
+        edges = (renumber[rows], renumber[cols], strength, symmetric)
+    else:
+        # A subgraph view may iterate in set order (hash-seeded); an explicit copy keeps G's order.
+        part = nx.Graph()
+        part.add_nodes_from(connected)
+        part.add_edges_from((u, v, data) for u, v, data in G.edges(data=True) if u != v)
+        edges = _edge_arrays(part, weight)
+    core = _fit(_force_layout(len(connected), *edges, seed=seed))
     # Few columns, every other one a little lower, so that long names do not run into each other.
     columns = max(3, min(5, math.ceil(math.sqrt(2 * len(isolated)))))
     rows = math.ceil(len(isolated) / columns)
@@ -359,18 +370,60 @@ def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -
     return np.array([position[node] for node in nodes], dtype=float)
 
 
-def _force_layout(G: nx.Graph, *, seed: int, weight: str | None, iterations: int | None = None) -> np.ndarray:
-    n = G.number_of_nodes()
+def _edge_arrays(G: nx.Graph, weight: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Ends (node positions in ``list(G)``) and |weight| of the edges that are not loops.
+
+    They are the non-diagonal entries of ``nx.to_scipy_sparse_array(G, weight=weight,
+    format="coo")`` in its order, without building the matrix. For an undirected graph those
+    entries come twice, every edge and then every edge reversed: only the first half is
+    returned, and the flag ``symmetric`` says so.
+    """
+    index = {node: i for i, node in enumerate(G)}
+    if type(G) in (nx.Graph, nx.DiGraph):
+        # G.edges(data=weight, default=1) walks the adjacency the same way, a few times slower.
+        adjacency = G.adj
+        count = sum(map(len, adjacency.values()))
+        rows = np.repeat(np.arange(len(index)), [len(neighbours) for neighbours in adjacency.values()])
+        cols = np.fromiter((index[v] for neighbours in adjacency.values() for v in neighbours), np.intp, count)
+        weights = [data.get(weight, 1) for neighbours in adjacency.values() for data in neighbours.values()]
+        # An undirected edge is reported from the end that comes first in node order.
+        first = rows <= cols if not G.is_directed() else np.ones(count, dtype=bool)
+        rows, cols = rows[first], cols[first]
+        weights = [w for w, keep in zip(weights, first.tolist(), strict=True) if keep]
+    else:
+        edges = [(index[u], index[v], w) for u, v, w in G.edges(data=weight, default=1)]
+        rows = np.array([edge[0] for edge in edges], dtype=np.intp)
+        cols = np.array([edge[1] for edge in edges], dtype=np.intp)
+        weights = [edge[2] for edge in edges]
+    # The conversion scipy's coo_array(..., dtype=float) applies to the weights.
+    strength = np.abs(np.array(weights, dtype=float).reshape(len(weights)))
+    loop = rows == cols
+    return rows[~loop], cols[~loop], strength[~loop], not G.is_directed()
+
+
+def _force_layout(
+    n: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    strength: np.ndarray,
+    symmetric: bool,
+    *,
+    seed: int,
+    iterations: int | None = None,
+) -> np.ndarray:
+    """Fruchterman-Reingold positions of ``n`` nodes joined by the edges of :func:`_edge_arrays`."""
     rng = np.random.default_rng(seed)
     if n == 1:
         return np.zeros((1, 2))
-    adjacency = nx.to_scipy_sparse_array(G, weight=weight, format="coo", dtype=float)
-    rows, cols = adjacency.row, adjacency.col
-    keep = rows != cols
-    rows, cols, strength = rows[keep], cols[keep], np.abs(adjacency.data[keep])
     if strength.size:
         top = strength.max()
         strength = strength / top if top > 0 else np.ones_like(strength)
+    # An undirected edge pulls both ends, and the reversed entry's pull is exactly the negated
+    # one, so it is computed once; the sums still run over all entries in scipy's order, so the
+    # positions are the same to the last bit as with the symmetric matrix.
+    ends = np.concatenate([rows, cols]) if symmetric else rows
+    m = rows.size
+    share = np.empty(2 * m if symmetric else m)
     k = 1.0 / math.sqrt(n)  # FR's ideal distance in the unit square
     pos = rng.random((n, 2))
     steps = iterations or 100
@@ -378,12 +431,18 @@ def _force_layout(G: nx.Graph, *, seed: int, weight: str | None, iterations: int
     repulsion = _exact_repulsion if n <= _EXACT_LAYOUT_LIMIT else _GridRepulsion(n)
     for temperature in temperatures:
         displacement = repulsion(pos, k)
-        if rows.size:
-            delta = pos[rows] - pos[cols]
-            distance = np.hypot(delta[:, 0], delta[:, 1])
-            pull = delta * (distance * strength / k)[:, None]
-            displacement[:, 0] -= np.bincount(rows, pull[:, 0], minlength=n)
-            displacement[:, 1] -= np.bincount(rows, pull[:, 1], minlength=n)
+        if m:
+            # One coordinate at a time: taking from a contiguous column is far cheaper than
+            # fancy-indexing rows of the (n, 2) array.
+            x, y = pos[:, 0].copy(), pos[:, 1].copy()
+            dx = x.take(rows) - x.take(cols)
+            dy = y.take(rows) - y.take(cols)
+            factor = np.hypot(dx, dy) * strength / k
+            for axis, delta in enumerate((dx, dy)):
+                np.multiply(delta, factor, out=share[:m])
+                if symmetric:
+                    np.negative(share[:m], out=share[m:])
+                displacement[:, axis] -= np.bincount(ends, share, minlength=n)
         # A weak pull to the centre keeps components from drifting apart forever.
         displacement -= (pos - pos.mean(axis=0)) * (0.05 / k)
         length = np.hypot(displacement[:, 0], displacement[:, 1])

@@ -455,28 +455,31 @@ def _validate_table(
                 extras.append(original)
         else:
             chosen[canonical] = original
-    frame = pd.DataFrame(index=raw.index)
+    # Columns are gathered first and joined once: inserting them one by one into a frame costs
+    # more than parsing them when the tables are small.
+    columns: dict[object, pd.Series] = {}
     for column in schema.columns:
         if column.name not in chosen:
             if column.required:
                 out.fail(schema.name, file, None, column.name, None,
                          f"missing mandatory column {column.name!r}"
                          + (f" (also accepted: {', '.join(column.aliases)})" if column.aliases else ""))
-                frame[column.name] = pd.Series(pd.NA, index=raw.index, dtype="object")
+                columns[column.name] = pd.Series(pd.NA, index=raw.index, dtype="object")
                 continue
-            frame[column.name] = _default_series(column, raw.index)
+            columns[column.name] = _default_series(column, raw.index)
             if len(raw) and column.default is not None:
                 out.note(schema.name, file, column.name, len(raw),
                          f"column absent; filled with default {column.default!r}")
             continue
-        frame[column.name] = _parse(raw[chosen[column.name]], column, schema, file, out)
-    taken = set(frame.columns)
+        columns[column.name] = _parse(raw[chosen[column.name]], column, schema, file, out)
+    taken = set(columns)
     for original in extras:
         name = original
         while name in taken:  # an extra column never overwrites a model column
             name = f"{name}_extra"
         taken.add(name)
-        frame[name] = raw[original]
+        columns[name] = raw[original]
+    frame = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=raw.index)
     _check_key(frame, schema, file, out)
     return _merge_duplicates(frame, schema, file, out)
 
@@ -542,8 +545,15 @@ def _cells(values: pd.Series) -> tuple[np.ndarray, list | None, pd.Series, np.nd
     return codes, raw, texts, np.array([isinstance(value, _Unreadable) for value in raw], dtype=bool)
 
 
+# Below this many distinct cells a Python loop beats the fixed cost of each string kernel (about
+# 0.1-0.5 ms a call); measured: 100 cells 0.4 ms against 1.8 ms, 10,000 ASCII cells 25 ms against 15 ms.
+_KERNEL_MIN_CELLS = 5000
+
+
 def _clean_texts(texts: pd.Series) -> pd.Series:
-    """:func:`_clean_text` on a string Series, with vectorised string kernels."""
+    """:func:`_clean_text` on a string Series, with vectorised string kernels when it is long."""
+    if len(texts) < _KERNEL_MIN_CELLS:
+        return pd.Series([_clean_text(text) for text in texts.tolist()], dtype="str")
     if texts.str.contains(_INVISIBLE_PATTERN, regex=True).any():
         texts = texts.str.replace(_INVISIBLE_PATTERN, "", regex=True)
     texts = texts.str.strip()

@@ -249,9 +249,11 @@ def _organisations(rows: pd.DataFrame, file: str, notes: list[dict]) -> pd.DataF
                                     "rows; the most frequent was kept"})
         table[column] = table["organisation_id"].map(_most_frequent(valid, column))
     if "sme" in valid:
-        flag = valid.assign(sme=valid["sme"].astype("str").str.strip().str.lower())
-        is_sme = flag.groupby("organisation_id")["sme"].agg(lambda s: (s == "true").any())
-        has_flag = flag.groupby("organisation_id")["sme"].agg(lambda s: s.isin(["true", "false"]).any())
+        said = valid["sme"].astype("str").str.strip().str.lower()
+        flags = pd.DataFrame({"organisation_id": valid["organisation_id"], "is_sme": said == "true",
+                              "has_flag": said.isin(["true", "false"])})
+        any_row = flags.groupby("organisation_id")[["is_sme", "has_flag"]].any()
+        is_sme, has_flag = any_row["is_sme"], any_row["has_flag"]
         size = np.where(table["organisation_id"].map(is_sme).fillna(False).astype(bool), "sme", "unknown")
         # CORDIS flags SMEs only; a company that says it is not one is large.
         large = (~table["organisation_id"].map(is_sme).fillna(False).astype(bool)

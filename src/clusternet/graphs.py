@@ -688,18 +688,37 @@ def _graph(nodes: pd.DataFrame, id_column: str, projection: Projection, ids: pd.
     graph = nx.Graph(**{key: value for key, value in options.items() if value is not None})
     node_ids, records = _node_records(nodes, id_column)
     graph.add_nodes_from(zip(node_ids, records, strict=True))
-    weights = projection.weight.tolist()
-    shared = projection.shared.tolist()
-    labels = ids.to_numpy(dtype=object)
-    graph.add_edges_from(
-        zip(
-            labels[projection.source].tolist(),
-            labels[projection.target].tolist(),
-            [{"weight": w, "shared": s} for w, s in zip(weights, shared, strict=True)],
-            strict=True,
-        )
-    )
+    _add_projection_edges(graph, projection, ids.to_numpy(dtype=object))
     return graph
+
+
+def _add_projection_edges(graph: nx.Graph, projection: Projection, labels: np.ndarray) -> None:
+    """Add the edges of a projection, a whole neighbourhood at a time.
+
+    The result is the graph ``add_edges_from`` gives for the edges in (source, target) order,
+    with each node's neighbours in the same (ascending) order, but it fills each adjacency dict
+    in one ``update`` instead of one Python call per edge: 2x faster on Horizon 2020's 796,670
+    edges. Edge attribute dicts are shared by both directions, as networkx does.
+    """
+    if len(projection.source) == 0:
+        return
+    data = [{"weight": w, "shared": s}
+            for w, s in zip(projection.weight.tolist(), projection.shared.tolist(), strict=True)]
+    adjacency = graph._adj  # networkx's own dict of neighbour dicts (what add_edges_from fills)
+    # A node's neighbours below it come first (in add_edges_from they were added from the rows
+    # before it), then those above it; within each, ascending.
+    for mine, theirs, order in (
+        (projection.target, projection.source, np.argsort(projection.target, kind="stable")),
+        (projection.source, projection.target, None),
+    ):
+        if order is not None:
+            mine, theirs = mine[order], theirs[order]
+        neighbour_labels = labels[theirs].tolist()
+        ordered_data = data if order is None else [data[k] for k in order.tolist()]
+        starts = np.flatnonzero(np.r_[True, mine[1:] != mine[:-1]])
+        ends = np.r_[starts[1:], len(mine)]
+        for node, start, end in zip(labels[mine[starts]].tolist(), starts.tolist(), ends.tolist(), strict=True):
+            adjacency[node].update(zip(neighbour_labels[start:end], ordered_data[start:end], strict=True))
 
 
 def _node_records(table: pd.DataFrame, id_column: str) -> tuple[list, list[dict]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import html as _html
 import importlib.util
 import json
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -185,11 +187,29 @@ def show_html(
     """
     if not isinstance(G, nx.Graph):
         raise StyleError(f"expected a networkx Graph, got {type(G).__name__}")
-    style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
-    use_physics = physics or layout == "physics"
-    positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)
-    data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
-    return NetworkPage(_render(data, title=title or "Network"))
+    with _gc_paused():
+        style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
+        use_physics = physics or layout == "physics"
+        positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)
+        data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
+        return NetworkPage(_render(data, title=title or "Network"))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the page is built.
+
+    The page data are some 10^5 small dicts and lists without cycles; each few hundred of them
+    set off a collection that also walks the (large) graph, which took about half the time of
+    building the data of a 130,000-edge page.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- page data ---------------------------------------------------------------------------
@@ -261,7 +281,7 @@ def _page_data(
         if 2 <= len(distinct) <= _MAX_FILTER_VALUES and len(distinct) < max(n, 3):
             filters[column] = sorted(distinct, key=str.casefold)
 
-    edge_items = list(G.edges(data=True))
+    edge_items = _edges(G)
     edge_data = [attributes for _, _, attributes in edge_items]
     widths = _widths([attributes.get("weight") for attributes in edge_data])
     edge_rows = [{"from": index[u], "to": index[v]} for u, v, _ in edge_items]
@@ -307,6 +327,21 @@ def _page_data(
         "filters": filters,
         "legend": legend,
     }
+
+
+def _edges(G: nx.Graph) -> list[tuple]:
+    """``list(G.edges(data=True))``, walking the adjacency directly for (Di)Graph (several times
+    faster than the edge view on 100,000s of edges; the same order)."""
+    if type(G) is nx.DiGraph:
+        return [(u, v, data) for u, neighbours in G.adjacency() for v, data in neighbours.items()]
+    if type(G) is not nx.Graph:
+        return [edge for edge in G.edges(data=True)]
+    edges = []
+    seen = set()
+    for u, neighbours in G.adjacency():
+        edges.extend((u, v, data) for v, data in neighbours.items() if v not in seen)
+        seen.add(u)
+    return edges
 
 
 def _measure_lookup(measures: pd.DataFrame | None, nodes: list):

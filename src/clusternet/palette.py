@@ -381,11 +381,11 @@ def _edge_arrays(G: nx.Graph, weight: str | None) -> tuple[np.ndarray, np.ndarra
     index = {node: i for i, node in enumerate(G)}
     if type(G) in (nx.Graph, nx.DiGraph):
         # G.edges(data=weight, default=1) walks the adjacency the same way, a few times slower.
-        adjacency = G.adj
-        count = sum(map(len, adjacency.values()))
-        rows = np.repeat(np.arange(len(index)), [len(neighbours) for neighbours in adjacency.values()])
-        cols = np.fromiter((index[v] for neighbours in adjacency.values() for v in neighbours), np.intp, count)
-        weights = [data.get(weight, 1) for neighbours in adjacency.values() for data in neighbours.values()]
+        adjacency = [neighbours for _, neighbours in G.adjacency()]
+        count = sum(map(len, adjacency))
+        rows = np.repeat(np.arange(len(index)), [len(neighbours) for neighbours in adjacency])
+        cols = np.fromiter((index[v] for neighbours in adjacency for v in neighbours), np.intp, count)
+        weights = [data.get(weight, 1) for neighbours in adjacency for data in neighbours.values()]
         # An undirected edge is reported from the end that comes first in node order.
         first = rows <= cols if not G.is_directed() else np.ones(count, dtype=bool)
         rows, cols = rows[first], cols[first]

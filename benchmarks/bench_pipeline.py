@@ -9,12 +9,14 @@ CLUSTERNET_SHARED_DATA to move it). Every measured piece runs in its own fresh P
 so that the peak memory of one does not hide in another's:
 
 ``clusternet`` (one process, the steps in order)
-    read (:func:`clusternet.read_cordis` with programme parts; validation happens inside),
-    organisation network (``weight="newman"``), centrality (``weight="weight"``, 100 sampled
-    sources per component, igraph paths), communities (louvain and leiden), KPIs (``by=None``),
-    the HTML page of the 2,000 organisations with the highest betweenness. The peak memory of a
-    step is the process's ``ru_maxrss`` high-water mark after it (it only rises, so a step that
-    did not raise it shows the peak of an earlier one).
+    read (:func:`clusternet.read_cordis` with programme parts; validation happens inside), the
+    organisation edge table and network (``weight="newman"``), centrality (``weight="weight"``,
+    100 sampled sources per component, igraph paths), communities (louvain and leiden), KPIs
+    (``by=None``), the HTML page of the 2,000 organisations with the highest betweenness (and
+    of the 500 highest, to compare with pyvis where pyvis finishes). The pipeline total counts
+    the rows marked ``|``: read, network, centrality, Leiden, KPIs, the 2,000-node page. The
+    peak memory of a step is the process's ``ru_maxrss`` high-water mark after it (it only
+    rises, so a step that did not raise it shows the peak of an earlier one).
 ``networkx`` (each in its own process, with a time limit)
     the projection by ``bipartite.collaboration_weighted_projected_graph`` (Newman's weights,
     the same as ``weight="newman"``); python-louvain's ``best_partition`` on the networkx graph;
@@ -22,12 +24,16 @@ so that the peak memory of one does not hide in another's:
     distances. networkx betweenness on this graph takes several seconds per source, so it is
     run with ``--nx-sources`` sources (10 by default) and the time per source is scaled to the
     100 sources clusternet uses; the table says so.
-``fastest`` (one process)
+``fastest`` (one process, then pyvis in its own processes with the time limit)
     the fastest library measured for each step on prebuilt inputs: a bare scipy
-    ``B @ diag(1/(n_p-1)) @ B.T`` on a prebuilt incidence matrix for the projection; igraph on a
-    prebuilt igraph Graph for centrality (betweenness from the same 100 sources, closeness from
-    them, eigenvector, PageRank), Louvain (``community_multilevel``) and Leiden; a bare
-    ``pandas.read_csv`` of the file for reading; pyvis ``from_nx`` + ``write_html`` for the page.
+    ``B @ diag(1/(n_p-1)) @ B.T`` on a prebuilt incidence matrix for the projection (both as
+    edge table and as graph: no library builds either faster); igraph on a prebuilt igraph
+    Graph for centrality (betweenness from the same 100 sources, closeness from them,
+    eigenvector, PageRank), Louvain (``community_multilevel``) and Leiden; a bare
+    ``pandas.read_csv`` of the file for reading; pyvis ``from_nx`` + ``write_html`` for the
+    pages of the same nodes (ranked by igraph's betweenness from the same sources). pyvis's
+    ``add_edge`` looks for a duplicate among all edges added so far, so a page costs it the
+    square of its edges: the 2,000-node page does not finish within the time limit.
 
 Each row prints wall time, CPU time of the process (``time.process_time``: on a machine shared
 with other work the wall time is inflated by waiting for a core, the CPU time much less) and the
@@ -57,17 +63,20 @@ def _row(step: str, wall: float, cpu: float, **extra) -> dict:
             "load": os.getloadavg()[0], **extra}
 
 
-def _timed(rows: list, step: str, function, *args, **kwargs):
+def _timed(rows: list, step: str, function, *args, describe=None, **extra):
+    """Run one step, print its row at once (a later step that times out cannot lose it)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    result = function(*args, **kwargs)
-    rows.append(_row(step, time.perf_counter() - wall, time.process_time() - cpu))
+    result = function(*args)
+    row = _row(step, time.perf_counter() - wall, time.process_time() - cpu, **extra)
+    if describe is not None:
+        row["size"] = describe(result)
+    rows.append(row)
+    print(json.dumps(row), flush=True)
     return result
 
 
-def _emit(rows: list) -> None:
-    # Printed at the end of a process, once sizes and scales are added to the rows.
-    for row in rows:
-        print(json.dumps(row), flush=True)
+def _graph_size(G) -> str:
+    return f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
 
 
 def _read(data: Path):
@@ -86,14 +95,17 @@ def _child_clusternet(rows: list, data: Path, out: Path) -> None:
 
     warnings.simplefilter("ignore")  # the yearly-figure warning about 6 projects without a year
     eco = _timed(rows, "read + validate", _read, data)
-    G = _timed(rows, "organisation network (newman)", cn.organisation_network, eco, weight="newman")
-    rows[-1]["size"] = f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
-    measures = _timed(rows, f"centrality (samples={SAMPLES})", cn.centrality, G, weight="weight",
-                      samples=SAMPLES)
-    leiden = _timed(rows, "communities (leiden)", cn.communities, G, method="leiden")
-    louvain = _timed(rows, "communities (louvain)", cn.communities, G, method="louvain")
-    rows[-1]["size"] = f"{louvain.nunique()} communities; leiden {leiden.nunique()}"
-    _timed(rows, "kpis (by=None)", cn.kpis, eco, by=None)
+    _timed(rows, "organisation edges (newman)", lambda: cn.organisation_edges(eco, weight="newman"),
+           describe=lambda edges: f"{len(edges)} edges", extra_step=True)
+    G = _timed(rows, "organisation network (newman)", lambda: cn.organisation_network(eco, weight="newman"),
+               describe=_graph_size)
+    measures = _timed(rows, f"centrality (samples={SAMPLES})",
+                      lambda: cn.centrality(G, weight="weight", samples=SAMPLES))
+    _timed(rows, "communities (leiden)", lambda: cn.communities(G, method="leiden"),
+           describe=lambda found: f"{found.nunique()} communities")
+    _timed(rows, "communities (louvain)", lambda: cn.communities(G, method="louvain"),
+           describe=lambda found: f"{found.nunique()} communities", extra_step=True)
+    _timed(rows, "kpis (by=None)", lambda: cn.kpis(eco, by=None))
 
     def page():
         top = measures["betweenness"].nlargest(TOP).index
@@ -101,6 +113,10 @@ def _child_clusternet(rows: list, data: Path, out: Path) -> None:
         return cn.to_html(H, out, measures=measures.loc[top], title="Horizon 2020: most central")
 
     _timed(rows, f"html ({TOP} most central)", page)
+    top = measures["betweenness"].nlargest(TOP).index
+    _timed(rows, f"html ({TOP // 4} most central)",
+           lambda: cn.to_html(G.subgraph(top[: TOP // 4]).copy(), out.with_suffix(".small.html"),
+                              measures=measures.loc[top[: TOP // 4]]), extra_step=True)
 
 
 def _child_networkx(rows: list, data: Path, what: str, sources: int) -> None:
@@ -113,9 +129,8 @@ def _child_networkx(rows: list, data: Path, what: str, sources: int) -> None:
     if what == "projection":
         B = cn.bipartite_graph(eco)
         organisations = [n for n, mode in B.nodes(data="bipartite") if mode == 0]
-        P = _timed(rows, "organisation network (newman)", bipartite.collaboration_weighted_projected_graph,
-                   B, organisations)
-        rows[-1]["size"] = f"{P.number_of_nodes()} nodes, {P.number_of_edges()} edges"
+        _timed(rows, "organisation network (newman)", bipartite.collaboration_weighted_projected_graph,
+               B, organisations, describe=_graph_size)
         return
     G = cn.organisation_network(eco, weight="newman")
     if what == "louvain":
@@ -126,9 +141,8 @@ def _child_networkx(rows: list, data: Path, what: str, sources: int) -> None:
     elif what == "betweenness":
         for u, v, w in G.edges(data="weight"):
             G.edges[u, v]["distance"] = 1.0 / w
-        _timed(rows, f"centrality (samples={SAMPLES})", nx.betweenness_centrality, G, k=sources,
-               weight="distance", seed=0)
-        rows[-1]["scaled_from"] = sources
+        _timed(rows, f"centrality (samples={SAMPLES})",
+               lambda: nx.betweenness_centrality(G, k=sources, weight="distance", seed=0), scaled_from=sources)
 
 
 def _child_fastest(rows: list, data: Path, out: Path) -> None:
@@ -136,11 +150,10 @@ def _child_fastest(rows: list, data: Path, out: Path) -> None:
     import numpy as np
     import pandas as pd
     import scipy.sparse as sp
-    from pyvis.network import Network
 
     import clusternet as cn
 
-    _timed(rows, "read + validate", pd.read_csv, data / "h2020.csv.gz")
+    _timed(rows, "read + validate", lambda: pd.read_csv(data / "h2020.csv.gz"))
     eco = _read(data)
     part = eco.participations
     organisations = pd.Categorical(part["organisation_id"])
@@ -152,8 +165,9 @@ def _child_fastest(rows: list, data: Path, out: Path) -> None:
     def product():
         return sp.triu(incidence @ sp.diags_array(inverse) @ incidence.T, k=1).tocoo()
 
-    upper = _timed(rows, "organisation network (newman)", product)
-    rows[-1]["size"] = f"{incidence.shape[0]} nodes, {upper.nnz} edges"
+    # The bare product stands for both the edge table and the graph: no library builds either faster.
+    for step in ("organisation edges (newman)", "organisation network (newman)"):
+        _timed(rows, step, product, describe=lambda upper: f"{incidence.shape[0]} nodes, {upper.nnz} edges")
 
     G = cn.organisation_network(eco, weight="newman")
     index = {node: i for i, node in enumerate(G)}
@@ -173,50 +187,41 @@ def _child_fastest(rows: list, data: Path, out: Path) -> None:
     large = [int(s) for s in sources if np.sum(membership == membership[s]) > SAMPLES]
 
     def igraph_centrality():
-        g.betweenness(directed=False, weights=distances, sources=sources)
+        between = g.betweenness(directed=False, weights=distances, sources=sources)
         g.distances(source=large, weights=distances)
         g.eigenvector_centrality(weights=weights)
         g.pagerank(weights=weights)
+        return between
 
-    _timed(rows, f"centrality (samples={SAMPLES})", igraph_centrality)
-    _timed(rows, "communities (leiden)", g.community_leiden, objective_function="modularity",
-           weights=weights, n_iterations=2)
-    _timed(rows, "communities (louvain)", g.community_multilevel, weights=weights)
+    between = _timed(rows, f"centrality (samples={SAMPLES})", igraph_centrality)
+    _timed(rows, "communities (leiden)", lambda: g.community_leiden(
+        objective_function="modularity", weights=weights, n_iterations=2))
+    _timed(rows, "communities (louvain)", lambda: g.community_multilevel(weights=weights))
+    # The pages' nodes for the pyvis process: the most central by the same sampled betweenness.
+    nodes = list(G)
+    ranked = [nodes[i] for i in np.argsort(-np.asarray(between), kind="stable")[:TOP]]
+    out.with_suffix(".top.json").write_text(json.dumps(ranked))
 
-    # A page of the same size; which 2,000 nodes matters little to pyvis.
-    top = [node for node, _ in sorted(G.degree, key=lambda item: -item[1])[:TOP]]
-    H = G.subgraph(top).copy()
+
+def _child_pyvis(rows: list, data: Path, out: Path, top: int) -> None:
+    """pyvis from_nx + write_html of the same page (its add_edge scans all edges: quadratic)."""
+    from pyvis.network import Network
+
+    import clusternet as cn
+
+    G = cn.organisation_network(_read(data), weight="newman")
+    H = G.subgraph(json.loads(out.with_suffix(".top.json").read_text())[:top]).copy()
 
     def pyvis_page():
         net = Network()
         net.from_nx(H)
         net.write_html(str(out))
 
-    _timed(rows, f"html ({TOP} most central)", pyvis_page)
+    _timed(rows, f"html ({top} most central)", pyvis_page, size=_graph_size(H))
 
 
-def child_clusternet(data: Path, out: Path) -> None:
-    rows: list[dict] = []
-    try:
-        _child_clusternet(rows, data, out)
-    finally:
-        _emit(rows)
-
-
-def child_networkx(data: Path, what: str, sources: int) -> None:
-    rows: list[dict] = []
-    try:
-        _child_networkx(rows, data, what, sources)
-    finally:
-        _emit(rows)
-
-
-def child_fastest(data: Path, out: Path) -> None:
-    rows: list[dict] = []
-    try:
-        _child_fastest(rows, data, out)
-    finally:
-        _emit(rows)
+def _child(function, *args) -> None:
+    function([], *args)
 
 
 # --- the parent -----------------------------------------------------------------------------------
@@ -248,13 +253,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (options.data / "h2020.csv.gz").exists():
         raise SystemExit(f"CORDIS data not found in {options.data}")
     if options.child == "clusternet":
-        child_clusternet(options.data, options.out)
-        return 0
-    if options.child == "fastest":
-        child_fastest(options.data, options.out.with_suffix(".pyvis.html"))
-        return 0
+        _child(_child_clusternet, options.data, options.out)
+    elif options.child == "fastest":
+        _child(_child_fastest, options.data, options.out.with_suffix(".pyvis.html"))
+    elif options.child and options.child.startswith("pyvis-"):
+        _child(_child_pyvis, options.data, options.out.with_suffix(".pyvis.html"), int(options.child[6:]))
+    elif options.child:
+        _child(_child_networkx, options.data, options.child.removeprefix("networkx-"), options.nx_sources)
     if options.child:
-        child_networkx(options.data, options.child.removeprefix("networkx-"), options.nx_sources)
         return 0
 
     common = ["--data", str(options.data), "--nx-sources", str(options.nx_sources), "--out", str(options.out)]
@@ -265,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     fastest, note = _run(["--child", "fastest", *common], timeout=3600)
     if note:
         print("fastest:", note)
+    for top in (TOP // 4, TOP):
+        rows, note = _run(["--child", f"pyvis-{top}", *common], timeout=options.timeout)
+        fastest += rows
+        if note:
+            fastest.append({"step": f"html ({top} most central)", "note": f"pyvis {note}"})
     plain: list[dict] = []
     if not options.no_networkx:
         for what in ("projection", "louvain", "betweenness"):
@@ -290,22 +301,25 @@ def _report(ours: list[dict], fastest: list[dict], plain: list[dict]) -> None:
           f"{'nx cpu s':>10}{'nx/ours':>9}{'fastest cpu':>12}{'ours/fastest':>13}")
     for row in ours:
         step = row["step"]
-        line = f"{step:<34}{row['wall']:8.2f}{row['cpu']:8.2f}{row['peak_mb']:9.0f}{row['load']:6.1f}"
+        mark = " " if row.get("extra_step") else "|"
+        line = f"{mark}{step:<33}{row['wall']:8.2f}{row['cpu']:8.2f}{row['peak_mb']:9.0f}{row['load']:6.1f}"
         other = nx_step.get(step)
         if other and "cpu" in other:
             scale = SAMPLES / other["scaled_from"] if "scaled_from" in other else 1.0
-            mark = "*" if scale != 1.0 else ""
-            line += f"{other['cpu'] * scale:9.1f}{mark:1}{other['cpu'] * scale / row['cpu']:9.1f}"
+            star = "*" if scale != 1.0 else ""
+            line += f"{other['cpu'] * scale:9.1f}{star:1}{other['cpu'] * scale / row['cpu']:9.1f}"
         elif other:
             line += f"{other['note']:>19}"
         else:
             line += f"{'-':>10}{'-':>9}"
         best = by_step.get(step)
-        if best:
-            line += f"{best['cpu']:12.2f}{row['cpu'] / best['cpu']:13.1f}"
+        if best and "cpu" in best:
+            line += f"{best['cpu']:12.2f}{row['cpu'] / best['cpu']:13.2f}"
+        elif best:
+            line += f"  {best['note']}"
         print(line)
-    pipeline = [row for row in ours if row["step"] != "communities (louvain)"]
-    print(f"{'pipeline (leiden), total':<34}{sum(r['wall'] for r in pipeline):8.2f}"
+    pipeline = [row for row in ours if not row.get("extra_step")]
+    print(f"{'pipeline (rows marked |), total':<34}{sum(r['wall'] for r in pipeline):8.2f}"
           f"{sum(r['cpu'] for r in pipeline):8.2f}{max(r['peak_mb'] for r in ours):9.0f}")
     print("ratios use CPU seconds; * = networkx betweenness timed on fewer sources and scaled to "
           f"{SAMPLES} (cost per source is constant); sizes:", "; ".join(

@@ -156,11 +156,12 @@ def removed_rows(eco: cn.Ecosystem, table: str) -> int:
 
 
 def assert_nothing_lost(eco: cn.Ecosystem, input_rows: dict[str, int]) -> None:
+    summary = eco.summary()  # once: it costs more than a small ecosystem's validation
     for table, count in input_rows.items():
         kept = len(eco.table(table))
         assert count == kept + removed_rows(eco, table), (table, count, kept, eco.notes.to_string())
-        summary = eco.summary().loc[table]
-        assert count == summary["rows"] + summary["merged"] + summary["skipped"], (table, summary)
+        row = summary.loc[table]
+        assert count == row["rows"] + row["merged"] + row["skipped"], (table, row)
 
 
 # ---------------------------------------------------------------------------------------------

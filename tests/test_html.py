@@ -9,6 +9,7 @@ import json
 import re
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -197,3 +198,160 @@ def test_flemish_intercluster_network(flanders):
     assert len(data["nodes"]) == G.number_of_nodes() == 27
     assert len(data["edges"]) == G.number_of_edges()
     assert {e["label"] for e in data["legend"]["entries"]} == {"SPC", "IBN", "other"}
+
+
+# --- the fast paths of large pages give what the plain networkx/pandas routes give ----------
+
+
+def _graphs_of_every_kind() -> list[nx.Graph]:
+    simple = nx.barabasi_albert_graph(40, 2, seed=5)
+    for i, (u, v) in enumerate(simple.edges()):
+        simple.edges[u, v]["weight"] = (i % 5) - 2  # zero and negative weights too
+    simple.add_edge(3, 3, weight=7)  # a loop
+    simple.add_nodes_from([100, 101])  # isolates
+    directed = nx.gnp_random_graph(30, 0.15, seed=2, directed=True)
+    directed.add_edge(4, 4)
+    multi = nx.MultiGraph([(0, 1), (0, 1), (1, 2), (2, 2), (2, 0)])
+    multi.edges[0, 1, 1]["weight"] = 3.5
+    return [simple, directed, multi, nx.path_graph(["b", "a", "c"])]
+
+
+@pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
+@pytest.mark.parametrize("weight", ["weight", None], ids=["weighted", "unweighted"])
+def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, weight):
+    from clusternet.palette import _edge_arrays
+
+    rows, cols, strength, symmetric = _edge_arrays(G, weight)
+    if symmetric:
+        rows, cols, strength = [np.concatenate([a, b]) for a, b in ((rows, cols), (cols, rows), (strength, strength))]
+    matrix = nx.to_scipy_sparse_array(G, weight=weight, format="coo", dtype=float)
+    off = matrix.row != matrix.col
+    assert symmetric == (not G.is_directed())
+    assert rows.tolist() == matrix.row[off].tolist() and cols.tolist() == matrix.col[off].tolist()
+    assert strength.tolist() == np.abs(matrix.data[off]).tolist()
+
+
+def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
+    """Fruchterman-Reingold over the full symmetric networkx matrix, summing every entry."""
+    from clusternet.palette import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
+
+    n = len(G)
+    matrix = nx.to_scipy_sparse_array(G, weight="weight", format="coo", dtype=float)
+    keep = matrix.row != matrix.col
+    rows, cols, strength = matrix.row[keep], matrix.col[keep], np.abs(matrix.data[keep])
+    strength = strength / strength.max()
+    k = 1.0 / np.sqrt(n)
+    pos = np.random.default_rng(seed).random((n, 2))
+    repulsion = _exact_repulsion if n <= _EXACT_LAYOUT_LIMIT else _GridRepulsion(n)
+    for temperature in np.linspace(0.1, 0.002, 100):
+        displacement = repulsion(pos, k)
+        delta = pos[rows] - pos[cols]
+        pull = delta * (np.hypot(delta[:, 0], delta[:, 1]) * strength / k)[:, None]
+        displacement[:, 0] -= np.bincount(rows, pull[:, 0], minlength=n)
+        displacement[:, 1] -= np.bincount(rows, pull[:, 1], minlength=n)
+        displacement -= (pos - pos.mean(axis=0)) * (0.05 / k)
+        length = np.hypot(displacement[:, 0], displacement[:, 1])
+        length[length == 0] = 1.0
+        pos += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
+    return pos
+
+
+@pytest.mark.parametrize("n", [60, 700], ids=["all-pairs", "grid"])
+def test_force_layout_is_bit_identical_to_the_symmetric_matrix_formula(n):
+    # Each undirected pull is computed once and negated for the other end; the sums must still
+    # come out to the last bit, or every saved page would change.
+    from clusternet.palette import _edge_arrays, _force_layout
+
+    G = nx.barabasi_albert_graph(n, 3, seed=7)
+    for i, (u, v) in enumerate(G.edges()):
+        G.edges[u, v]["weight"] = 1.0 + (i % 4)
+    assert np.array_equal(_force_layout(n, *_edge_arrays(G, "weight"), seed=2), _reference_force_layout(G, 2))
+
+
+def test_isolates_set_aside_without_copying_the_graph_give_the_copys_layout():
+    from clusternet.palette import layout_positions
+
+    G = nx.barabasi_albert_graph(50, 2, seed=1)
+    G.add_nodes_from(["lonely", "alone"])
+    G.add_edge("looped", "looped")
+    # A graph subclass takes the copying route; its layout must be the same.
+    subclass = type("Sub", (nx.Graph,), {})(G)
+    assert layout_positions(G, seed=3) == layout_positions(subclass, seed=3)
+
+
+@pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
+def test_page_edges_come_in_the_edge_views_order(G):
+    from clusternet.html import _edges
+
+    assert _edges(G) == list(G.edges(data=True))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "Coöperatief", ""],
+        [1, -2, 10**20],
+        [0.1, 2.0, 12345.678, 1e-9],
+        [0.5, float("nan"), float("inf"), -float("inf")],
+        [True, 1, 1.0, "1", None, pd.NA, np.int64(3), np.float32(0.25), np.bool_(False)],
+        [pd.Timestamp("2020-01-02"), pd.Timestamp("2020-01-02 03:04"), ("x", 2), pd.NaT],
+        [],
+    ],
+    ids=["text", "integers", "floats", "non-finite", "mixed", "other", "empty"],
+)
+def test_texts_of_a_column_are_the_texts_of_each_value(values):
+    from clusternet.html import _text, _texts
+
+    assert _texts(values) == [_text(value) for value in values]
+
+
+def test_widths_follow_one_plus_five_times_the_relative_weight():
+    from clusternet.html import _widths
+
+    weights = [2, 0.5, -4, float("nan"), float("inf"), True, "3", None, np.float32(1.5), 0]
+    # Only finite numbers (not booleans) count; the largest |weight| is 4.
+    expected = [3.5, 1.62, 6.0, None, None, None, None, None, 2.88, 1.0]
+    assert _widths(weights) == expected
+    assert _widths([1.0, 2.0, -4.0]) == [2.25, 3.5, 6.0]
+    assert _widths([0, 0.0]) == [None, None] and _widths([]) == []
+
+
+@pytest.mark.parametrize("duplicate", [False, True], ids=["unique-index", "duplicate-index"])
+def test_measures_in_tooltips_are_the_values_pandas_looks_up(hostile_graph, duplicate):
+    from clusternet.html import _measure_lookup, _text
+
+    nodes = list(hostile_graph)
+    index = ["n0", "n1", "n3", "elsewhere", "n1" if duplicate else "n9"]
+    measures = pd.DataFrame(
+        {
+            "share": [0.5, 0.25, float("nan"), 1.0, 2.0],
+            "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "flag": [True, False, True, False, True],
+            "since": pd.to_datetime(["2020-01-01", "2021-05-06 07:00", None, "2022-01-01", "2023-01-01"], format="ISO8601"),
+            "label": pd.array(["x", None, "z", "w", "v"], dtype="string"),
+        },
+        index=index,
+    )
+    lookup = _measure_lookup(measures, nodes)
+    for column in [*measures.columns, "absent"]:
+        expected = [
+            _text(measures.at[node, column]) if column in measures.columns and node in measures.index else ""
+            for node in nodes
+        ]
+        assert [_text(value) for value in lookup(column)] == expected, column
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
+def test_garbage_collector_left_as_it_was(hostile_graph, enabled):
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        cn.show_html(hostile_graph)
+        assert gc.isenabled() is enabled
+        with pytest.raises(StyleError):
+            cn.show_html(hostile_graph, color_by="sector")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

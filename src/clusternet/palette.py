@@ -337,6 +337,8 @@ def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -
     """
     nodes = list(G)
     isolated = [node for node in nodes if G.degree(node) == 0 or set(G.neighbors(node)) == {node}]
+    if len(nodes) == 1:  # nothing to place, nor any weight to read
+        return np.zeros((1, 2))
     if not isolated or len(isolated) == len(nodes):
         return _force_layout(len(nodes), *_edge_arrays(G, weight), seed=seed)
     aside = set(isolated)

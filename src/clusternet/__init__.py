@@ -6,7 +6,6 @@ from . import datasets
 from .bridging import (
     BROKERAGE_ROLES,
     MODULE_ROLES,
-    MissingAttributeError,
     PermutationResult,
     brokerage,
     consortium_diversity,
@@ -19,7 +18,7 @@ from .bridging import (
     permutation_test,
     structural_holes,
 )
-from .centrality import ConvergenceWarning, InvalidGraphError, centrality, cluster_centrality
+from .centrality import centrality, cluster_centrality
 from .communities import (
     COMMUNITY_METHODS,
     communities,
@@ -32,11 +31,20 @@ from .communities import (
 )
 from .cordis import read_cordis
 from .ecosystem import Ecosystem
-from .errors import ClusternetError, MissingTableError, OptionalDependencyError, SchemaError
-from .export import ExportError, write_gexf, write_graphml, write_table, write_vosviewer
-from .graphs import (
+from .errors import (
+    ClusternetError,
+    ConvergenceWarning,
+    ExportError,
     IdCollisionError,
+    InvalidGraphError,
+    MissingAttributeError,
+    MissingTableError,
+    OptionalDependencyError,
     OptionError,
+    SchemaError,
+)
+from .export import write_gexf, write_graphml, write_table, write_vosviewer
+from .graphs import (
     bipartite_graph,
     cluster_edges,
     cluster_network,

@@ -11,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .ecosystem import Ecosystem
-from .errors import ClusternetError
+from .errors import MissingAttributeError, OptionError
 
 __all__ = [
     "MissingAttributeError",
@@ -48,11 +48,6 @@ _HUB_Z = 2.5
 Groups = str | Mapping[Hashable, Hashable] | pd.Series
 
 
-class MissingAttributeError(ClusternetError, KeyError):
-    """Some nodes or organisations have no value for the attribute that defines the groups."""
-
-    def __str__(self) -> str:  # KeyError would show the message in quotes
-        return str(self.args[0]) if self.args else ""
 
 
 class PermutationResult(NamedTuple):
@@ -918,11 +913,7 @@ def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
 
 
 def _value_error(message: str) -> Exception:
-    return _ClusternetValueError(message)
-
-
-class _ClusternetValueError(ClusternetError, ValueError):
-    pass
+    return OptionError(message)
 
 
 def _name(attribute: object) -> str:

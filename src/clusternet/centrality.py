@@ -12,8 +12,13 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .ecosystem import Ecosystem
-from .errors import ClusternetError, OptionalDependencyError
-from .graphs import WITHDRAWN, OptionError, cluster_network
+from .errors import (
+    ConvergenceWarning,
+    InvalidGraphError,
+    OptionalDependencyError,
+    OptionError,
+)
+from .graphs import WITHDRAWN, cluster_network
 
 __all__ = [
     "centrality",
@@ -32,14 +37,6 @@ CLUSTER_CENTRALITY_COLUMNS = [
     "pagerank", "projects", "members", "project_organisations", "reach", "other_domain_share", "rank",
 ]
 _BACKENDS = ("auto", "igraph", "networkx")
-
-
-class InvalidGraphError(ClusternetError, ValueError):
-    """A graph cannot be measured as given (directed, non-positive weights, inconsistent two modes)."""
-
-
-class ConvergenceWarning(RuntimeWarning):
-    """An iterative measure did not converge; the warning says what was returned instead."""
 
 
 def centrality(

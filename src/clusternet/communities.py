@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .centrality import ConvergenceWarning, InvalidGraphError, _edge_arrays, _edge_weights
+from .centrality import _edge_arrays, _edge_weights
 from .ecosystem import Ecosystem
-from .errors import OptionalDependencyError
-from .graphs import OptionError
+from .errors import ConvergenceWarning, InvalidGraphError, OptionalDependencyError, OptionError
 
 __all__ = [
     "communities",

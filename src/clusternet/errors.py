@@ -1,4 +1,8 @@
-"""Exceptions raised by clusternet."""
+"""Exceptions and warnings raised by clusternet, all in one place.
+
+Every error clusternet raises on purpose subclasses :class:`ClusternetError` and the builtin it
+refines (``ValueError``, ``KeyError``, ``ImportError``), so ``except ValueError`` keeps working.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ __all__ = [
     "SchemaError",
     "MissingTableError",
     "OptionalDependencyError",
+    "OptionError",
+    "IdCollisionError",
+    "MissingAttributeError",
+    "InvalidGraphError",
+    "ExportError",
+    "ConvergenceWarning",
     "FAILURE_COLUMNS",
 ]
 
@@ -69,6 +79,33 @@ class MissingTableError(ClusternetError, KeyError):
 
 class OptionalDependencyError(ClusternetError, ImportError):
     """An optional dependency is missing; the message names the extra that installs it."""
+
+
+class OptionError(ClusternetError, ValueError):
+    """A keyword option has a value the function does not accept."""
+
+
+class IdCollisionError(ClusternetError, ValueError):
+    """An id names both an organisation and a project (or cluster) in one bipartite graph."""
+
+
+class MissingAttributeError(ClusternetError, KeyError):
+    """Some nodes or organisations have no value for the attribute that defines the groups."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidGraphError(ClusternetError, ValueError):
+    """A graph cannot be measured as given (directed, non-positive weights, inconsistent two modes)."""
+
+
+class ExportError(ClusternetError, ValueError):
+    """A graph or table cannot be written in the requested format."""
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """An iterative measure did not converge; the warning says what was returned instead."""
 
 
 def _is_missing(value: object) -> bool:

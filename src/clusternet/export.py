@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import ClusternetError, OptionalDependencyError
+from .errors import ExportError, OptionalDependencyError
 from .palette import _is_missing, category_colors, layout_positions
 
 __all__ = [
@@ -31,10 +31,6 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 allows tab, newline, carriage return and these ranges; everything else is replaced.
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-class ExportError(ClusternetError, ValueError):
-    """A graph or table cannot be written in the requested format."""
 
 
 def write_gexf(G: nx.Graph, path: str | Path) -> Path:

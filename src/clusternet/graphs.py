@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .ecosystem import Ecosystem
-from .errors import ClusternetError
+from .errors import IdCollisionError, OptionError
 from .incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
 from .schema import KINDS
 
@@ -35,14 +35,6 @@ WITHDRAWN = ("withdrawn",)
 _BETWEEN = ("organisation-project", "organisation-cluster")
 _EDGE_COLUMNS = ["source", "target", "weight", "shared"]
 _NETWORKS = ("organisation", "project", "cluster")
-
-
-class IdCollisionError(ClusternetError, ValueError):
-    """An id names both an organisation and a project (or cluster) in one bipartite graph."""
-
-
-class OptionError(ClusternetError, ValueError):
-    """A keyword option has a value the function does not accept."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .ecosystem import Ecosystem
-from .errors import MissingTableError
-from .graphs import WITHDRAWN, OptionError, organisation_edges
+from .errors import MissingTableError, OptionError
+from .graphs import WITHDRAWN, organisation_edges
 
 __all__ = ["kpis", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
 

@@ -10,7 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .ecosystem import Ecosystem
-from .errors import ClusternetError
+from .errors import OptionError
 
 __all__ = ["overlap", "multi_membership", "niche_mapping", "OVERLAP_MEASURES"]
 
@@ -18,10 +18,6 @@ __all__ = ["overlap", "multi_membership", "niche_mapping", "OVERLAP_MEASURES"]
 OVERLAP_MEASURES = ("shared", "jaccard", "overlap", "cosine", "association")
 
 Via = Literal["memberships", "projects"]
-
-
-class _OverlapValueError(ClusternetError, ValueError):
-    pass
 
 
 def overlap(
@@ -103,7 +99,7 @@ def overlap(
      'association': 2.0, 'p_value': 0.214, 'source_members': 4, 'target_members': 2}
     """
     if len(between) != 2:
-        raise _OverlapValueError(f"between must name two cluster types, not {between!r}")
+        raise OptionError(f"between must name two cluster types, not {between!r}")
     source_type, target_type = between
     matrix, organisations, clusters, size = _membership_matrix(ecosystem, population=population, years=years, via=via)
     types = ecosystem.clusters.set_index("cluster_id")["type"].reindex(clusters)
@@ -251,7 +247,7 @@ def niche_mapping(
     ibn-x       spc-1       2    spc-2           False
     """
     if measure not in (*OVERLAP_MEASURES, "p_value"):
-        raise _OverlapValueError(f"measure must be one of {', '.join(OVERLAP_MEASURES)}, p_value, not {measure!r}")
+        raise OptionError(f"measure must be one of {', '.join(OVERLAP_MEASURES)}, p_value, not {measure!r}")
     pairs = overlap(ecosystem, between=("SPC", "IBN"), population=population, years=years, via=via)
     keys = ["target", measure, "shared", "p_value", "source"]
     ascending = [True, measure == "p_value", False, True, True]
@@ -313,7 +309,7 @@ def _membership_matrix(
         links = participations[["project_id", "organisation_id"]].merge(carried[["project_id", "cluster_id"]], on="project_id")
         links = links[["organisation_id", "cluster_id"]]
     else:
-        raise _OverlapValueError(f"via must be 'memberships' or 'projects', not {via!r}")
+        raise OptionError(f"via must be 'memberships' or 'projects', not {via!r}")
     links = links.drop_duplicates()
     if population is None:
         size = len(ecosystem.organisations) if "organisations" in ecosystem.provided else links["organisation_id"].nunique()
@@ -325,7 +321,7 @@ def _membership_matrix(
         size = len(members)
     organisations = np.sort(links["organisation_id"].unique())
     if size < len(organisations):
-        raise _OverlapValueError(
+        raise OptionError(
             f"the population ({size}) is smaller than the {len(organisations)} organisations that are members; "
             "give the number of organisations the clusters draw from"
         )

@@ -212,6 +212,8 @@ def _child_pyvis(rows: list, data: Path, out: Path, top: int) -> None:
     G = cn.organisation_network(_read(data), weight="newman")
     H = G.subgraph(json.loads(out.with_suffix(".top.json").read_text())[:top]).copy()
 
+    os.chdir(out.parent)  # pyvis copies its JavaScript into ./lib beside the page
+
     def pyvis_page():
         net = Network()
         net.from_nx(H)

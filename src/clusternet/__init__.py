@@ -42,6 +42,7 @@ from .errors import (
     OptionalDependencyError,
     OptionError,
     SchemaError,
+    StyleError,
 )
 from .export import write_gexf, write_graphml, write_table, write_vosviewer
 from .graphs import (
@@ -97,6 +98,7 @@ __all__ = [
     "MissingTableError",
     "OptionalDependencyError",
     "SchemaError",
+    "StyleError",
     "datasets",
     "read_cordis",
     "read_ecosystem",

@@ -18,6 +18,7 @@ __all__ = [
     "MissingAttributeError",
     "InvalidGraphError",
     "ExportError",
+    "StyleError",
     "ConvergenceWarning",
     "FAILURE_COLUMNS",
 ]
@@ -102,6 +103,10 @@ class InvalidGraphError(ClusternetError, ValueError):
 
 class ExportError(ClusternetError, ValueError):
     """A graph or table cannot be written in the requested format."""
+
+
+class StyleError(ClusternetError, ValueError):
+    """A styling option names an attribute or layout that cannot be used."""
 
 
 class ConvergenceWarning(RuntimeWarning):

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import ClusternetError
+from .errors import StyleError
 from .schema import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SIZE_CLASSES
 
 __all__ = [
@@ -58,10 +58,6 @@ _VOCABULARIES: tuple[tuple[str, ...], ...] = (CLUSTER_TYPES, KINDS, SIZE_CLASSES
 _MAX_INTEGER_CATEGORIES = len(CATEGORICAL) + 3
 # Above this many nodes the layout approximates repulsion on a grid instead of all pairs.
 _EXACT_LAYOUT_LIMIT = 500
-
-
-class StyleError(ClusternetError, ValueError):
-    """A styling option names an attribute or layout that cannot be used."""
 
 
 def category_colors(values: pd.Series | list) -> dict[object, str]:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("CLUSTERNET_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -88,3 +89,28 @@ def open_offline(chromium):
     yield visit
     for context in contexts:
         context.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Hypothesis profiles
+# --------------------------------------------------------------------------------------------
+# When a property fails, Hypothesis shrinks the failing example: every shrink step reruns the
+# test, and with examples costing 0.1-0.3 s (a validation, a file read, seventeen measures) the
+# shrinker runs up to its built-in cap of five minutes per failure, longer than the whole suite.
+# Hypothesis deliberately has no setting for a shrink budget (its maintainers keep the shrinker's
+# limits internal), so the documented bound is ``phases``: "clusternet-ci", loaded by default,
+# leaves out the shrink and explain phases. A failing property then reports its first failing
+# example within seconds, with ``print_blob`` so the exact example can be replayed
+# (``@reproduce_failure``). The fuzz properties are derandomized in CI, so rerunning the same
+# test with ``--hypothesis-profile=clusternet-nightly`` reaches the same failure and shrinks it
+# fully; scripts/fuzz-nightly runs with that profile. A profile chosen on the command line
+# (``--hypothesis-profile``) always wins over this default.
+settings.register_profile(
+    "clusternet-ci",
+    parent=settings.default,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target),
+    print_blob=True,
+)
+settings.register_profile("clusternet-nightly", parent=settings.default, phases=tuple(Phase), print_blob=True)
+if settings.get_current_profile_name() in ("default", "ci"):  # nothing chosen on the command line
+    settings.load_profile("clusternet-ci")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 import warnings
 from fractions import Fraction
 
@@ -317,6 +318,31 @@ def test_sampling_same_sources_in_both_backends_and_seeded(weighted):
     assert not np.allclose(fast["betweenness"], centrality(G, weight=weight, samples=10, seed=8)["betweenness"])
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+@pytest.mark.parametrize("samples", [None, 10], ids=["exact", "sampled"])
+def test_workers_split_the_sources_and_agree_with_one_process(samples, monkeypatch):
+    # Reference: the same call in one process; with workers the per-source sums are only added
+    # in another order, so they agree up to rounding and repeat exactly from run to run.
+    G = nx.disjoint_union(nx.les_miserables_graph(), nx.connected_caveman_graph(4, 6))
+    nx.set_edge_attributes(G, {(u, v): 1.0 + (u + v) % 3 for u, v, w in G.edges(data="weight") if w is None},
+                           "weight")
+    import importlib
+
+    module = importlib.import_module("clusternet.centrality")
+    pools = []
+    forked = module._forked
+    monkeypatch.setattr(module, "_forked", lambda *args: pools.append(args[0].__name__) or forked(*args))
+    one = centrality(G, weight="weight", samples=samples, seed=3, backend="igraph")
+    assert pools == []
+    two = centrality(G, weight="weight", samples=samples, seed=3, backend="igraph", workers=2)
+    # the processes did run: betweenness, and closeness too when it is sampled
+    assert pools == ["_forked_betweenness"] + (["_forked_distance_sums"] if samples else [])
+    assert_frames_close(two, one)
+    pd.testing.assert_frame_equal(two, centrality(G, weight="weight", samples=samples, seed=3,
+                                                  backend="igraph", workers=2))
+    assert not (one["betweenness"] == 0).all()
+
+
 def test_sampled_betweenness_is_unbiased():
     # Brandes-Pich: the mean over seeds approaches the exact values.
     G = nx.karate_club_graph()
@@ -361,10 +387,12 @@ def _same_mode_edge() -> nx.Graph:
         (nx.path_graph(3), {"samples": 2.5}, cn.OptionError, "samples"),
         (nx.path_graph(3), {"alpha": 1.0}, cn.OptionError, "alpha"),
         (nx.path_graph(3), {"max_iter": 0}, cn.OptionError, "max_iter"),
+        (nx.path_graph(3), {"workers": 0}, cn.OptionError, "workers"),
+        (nx.path_graph(3), {"workers": 1.5}, cn.OptionError, "workers"),
     ],
     ids=["directed", "multigraph", "not-a-graph", "zero-weight", "negative-weight", "text-weight",
          "missing-weight", "bipartite-without-modes", "same-mode-edge", "backend", "samples-zero",
-         "samples-float", "alpha", "max-iter"],
+         "samples-float", "alpha", "max-iter", "workers-zero", "workers-float"],
 )
 def test_bad_input(G, options, error, match):
     with pytest.raises(error, match=match) as info:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import networkx as nx
@@ -47,6 +50,7 @@ def centrality(
     samples: int | None = None,
     seed: int | np.random.Generator | None = 0,
     backend: str = "auto",
+    workers: int = 1,
     alpha: float = 0.85,
     max_iter: int = 100,
     tol: float = 1.0e-6,
@@ -74,6 +78,13 @@ def centrality(
     backend : {"auto", "igraph", "networkx"}
         Who computes shortest paths. ``igraph`` (the ``fast`` extra) runs them in compiled code;
         ``networkx`` is the plain reference; ``auto`` takes igraph when it is installed.
+    workers : int
+        Processes that share the shortest-path searches (``-1``: one per core): those of
+        betweenness with the igraph backend, and those of closeness with ``samples``. Each
+        takes every ``workers``-th source; their results are added in a fixed order, so a
+        given ``workers`` gives the same result on every run, equal to the one-process result
+        up to rounding. Used on Linux, where a worker starts as a fork of this process (no copy
+        of the graph is sent); elsewhere the searches run in this process.
     alpha : float
         PageRank damping factor.
     max_iter, tol : int, float
@@ -116,7 +127,7 @@ def centrality(
         a number, or ``bipartite=True`` and some node has no ``bipartite`` 0/1 attribute or an
         edge joins two nodes of the same mode.
     OptionError
-        If ``backend``, ``samples``, ``alpha``, ``max_iter`` or ``tol`` is out of range.
+        If ``backend``, ``samples``, ``workers``, ``alpha``, ``max_iter`` or ``tol`` is out of range.
     OptionalDependencyError
         If ``backend="igraph"`` and python-igraph is not installed.
 
@@ -197,6 +208,7 @@ def centrality(
     """
     backend = _check_backend(backend)
     samples = _check_samples(samples)
+    workers = _check_workers(workers)
     _check_iteration(alpha, max_iter, tol)
     graph = _Graph.from_networkx(G, weight=weight, bipartite=bipartite)
     n = graph.n
@@ -218,7 +230,7 @@ def centrality(
     # Two-mode normalisations are defined on path lengths in steps, so paths ignore weights there.
     weighted = weight is not None and graph.modes is None
     pair_betweenness, total_distance, reached = _shortest_path_measures(
-        graph, weighted=weighted, samples=samples, seed=seed, backend=backend
+        graph, weighted=weighted, samples=samples, seed=seed, backend=backend, workers=workers
     )
     frame["betweenness"] = _normalise_betweenness(pair_betweenness, graph)
     frame["closeness"] = _normalise_closeness(total_distance, reached, graph)
@@ -464,13 +476,13 @@ def _index_name(G: nx.Graph) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, backend):
+def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, backend, workers=1):
     """Pair betweenness (each unordered pair once), total distance to the reached nodes, reached count."""
     count, component = csgraph.connected_components(graph.unit, directed=False)
     sizes = np.bincount(component, minlength=count)
     reached = sizes[component]  # including the node itself
     use_igraph = backend == "igraph" or (backend == "auto" and _igraph() is not None)
-    paths = _IgraphPaths(graph, weighted) if use_igraph else _NetworkxPaths(graph, weighted)
+    paths = _IgraphPaths(graph, weighted, workers) if use_igraph else _NetworkxPaths(graph, weighted)
     if samples is None:
         return paths.betweenness(None), paths.total_distance(None), reached
 
@@ -487,30 +499,43 @@ def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, bac
     total[exact] = paths.total_distance(np.flatnonzero(exact))
     if len(large):
         total[~exact] = _sampled_total_distance(graph, weighted, np.concatenate(drawn_large),
-                                                component, reached, samples)[~exact]
+                                                component, reached, samples, workers)[~exact]
     return betweenness, total, reached
 
 
-def _sampled_total_distance(graph, weighted, sources, component, reached, samples):
+def _sampled_total_distance(graph, weighted, sources, component, reached, samples, workers=1):
     # Eppstein-Wang: the mean distance to the drawn sources of the component, times (reached - 1).
     n = graph.n
     matrix = graph.unit
     if weighted:
         matrix = graph.unit.copy()
         matrix.data = 1.0 / graph.adjacency.data
+    if _CAN_FORK and workers > 1 and len(sources) >= 2 * workers:
+        parts = _forked(_forked_distance_sums, (matrix, weighted),
+                        [sources[k::workers] for k in range(workers)], workers)
+    else:
+        parts = [_distance_sums(matrix, weighted, sources)]
     total = np.zeros(n)
-    for block in np.array_split(sources, max(1, len(sources) // 100)):
-        # The matrix is symmetric, so directed search gives the undirected distances without a copy.
-        d = csgraph.shortest_path(matrix, method="D", directed=True, unweighted=not weighted, indices=block)
-        total += np.where(np.isfinite(d), d, 0.0).sum(axis=0)
+    for part in parts:  # in a fixed order: the same sum on every run
+        total += part
     is_source = np.zeros(n, dtype=bool)
     is_source[sources] = True
     count = samples - is_source  # a source is not a sample of its own distance
     return total / count * (reached - 1)
 
 
+def _distance_sums(matrix: sp.csr_array, weighted: bool, sources: np.ndarray) -> np.ndarray:
+    """For every node, the sum of its (finite) distances to the given sources."""
+    total = np.zeros(matrix.shape[0])
+    for block in np.array_split(sources, max(1, len(sources) // 100)):
+        # The matrix is symmetric, so directed search gives the undirected distances without a copy.
+        d = csgraph.shortest_path(matrix, method="D", directed=True, unweighted=not weighted, indices=block)
+        total += np.where(np.isfinite(d), d, 0.0).sum(axis=0)
+    return total
+
+
 class _IgraphPaths:
-    def __init__(self, graph: _Graph, weighted: bool) -> None:
+    def __init__(self, graph: _Graph, weighted: bool, workers: int = 1) -> None:
         ig = _igraph(required=True)
         self.n = graph.n
         # A list of pairs is several times faster for igraph to read than a numpy array.
@@ -518,8 +543,18 @@ class _IgraphPaths:
                           directed=False)
         lengths = graph.lengths(weighted)
         self.weights = None if lengths is None else lengths.tolist()
+        self.workers = workers if _CAN_FORK else 1
 
     def betweenness(self, sources: np.ndarray | None) -> np.ndarray:
+        if self.workers > 1:
+            chosen = np.arange(self.n) if sources is None else sources
+            if len(chosen) >= 2 * self.workers:
+                parts = _forked(_forked_betweenness, (self.g, self.weights),
+                                [chosen[k::self.workers].tolist() for k in range(self.workers)], self.workers)
+                total = np.zeros(self.n)
+                for part in parts:  # in a fixed order: the same sum on every run
+                    total += part
+                return total
         if sources is None:
             return np.asarray(self.g.betweenness(directed=False, weights=self.weights), dtype=float)
         return np.asarray(self.g.betweenness(directed=False, weights=self.weights, sources=sources.tolist()),
@@ -533,6 +568,36 @@ class _IgraphPaths:
         inverse = np.asarray(self.g.closeness(vertices=chosen, weights=self.weights, normalized=False),
                              dtype=float)
         return np.divide(1.0, inverse, out=np.zeros(len(inverse)), where=np.isfinite(inverse) & (inverse > 0))
+
+
+# igraph holds the GIL, so workers are processes; a fork inherits the graph instead of
+# receiving a pickled copy (0.8M edges take longer to pickle than to search from a source).
+# Forking is the default start method only on Linux; elsewhere the searches stay in-process.
+_CAN_FORK = sys.platform.startswith("linux")
+_FORKED_STATE: tuple | None = None  # what the forked workers read; set only while a pool runs
+
+
+def _forked(function, state: tuple, chunks: list, workers: int) -> list:
+    """``[function(chunk) for chunk in chunks]`` in ``workers`` forked processes, in order."""
+    global _FORKED_STATE
+    import multiprocessing
+
+    _FORKED_STATE = state
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(function, chunks))
+    finally:
+        _FORKED_STATE = None
+
+
+def _forked_distance_sums(sources: np.ndarray) -> np.ndarray:
+    matrix, weighted = _FORKED_STATE
+    return _distance_sums(matrix, weighted, sources)
+
+
+def _forked_betweenness(sources: list[int]) -> np.ndarray:
+    g, weights = _FORKED_STATE
+    return np.asarray(g.betweenness(directed=False, weights=weights, sources=sources), dtype=float)
 
 
 class _NetworkxPaths:
@@ -716,6 +781,12 @@ def _check_samples(samples: int | None) -> int | None:
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise OptionError(f"samples must be a positive integer or None; got {samples!r}")
     return int(samples)
+
+
+def _check_workers(workers: int) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or not (workers >= 1 or workers == -1):
+        raise OptionError(f"workers must be a positive integer or -1 (one per core); got {workers!r}")
+    return (os.cpu_count() or 1) if workers == -1 else int(workers)
 
 
 def _check_iteration(alpha: float, max_iter: int, tol: float) -> None:

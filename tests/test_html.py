@@ -355,3 +355,30 @@ def test_garbage_collector_left_as_it_was(hostile_graph, enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_drawing_order_sorts_nodes_and_neighbours_and_keeps_everything():
+    from clusternet.palette import in_drawing_order
+
+    G = nx.Graph()
+    G.add_edge("c", "a", weight=2.0)
+    G.add_edge("b", "c", weight=1.0)
+    G.add_node("d", kind="company")
+    H = in_drawing_order(G)
+    assert list(H) == ["a", "b", "c", "d"]
+    assert [list(H.adj[node]) for node in H] == [["c"], ["c"], ["a", "b"], []]
+    assert nx.utils.graphs_equal(H, G)  # same nodes, edges and attributes (networkx's own check)
+    assert in_drawing_order(H) is H  # already in order: no copy
+    mixed = in_drawing_order(nx.Graph([(2, "x"), ("a", 1)]))
+    assert list(mixed) == [1, 2, "a", "x"]  # mixed types: by type name, then text
+    D = in_drawing_order(nx.DiGraph([("b", "a"), ("a", "b"), ("b", "c")]))
+    assert list(D.edges) == [("a", "b"), ("b", "a"), ("b", "c")]
+
+
+def test_a_subgraph_is_drawn_the_same_whatever_its_node_order(tmp_path):
+    # The same graph built in two orders gives the same page, byte for byte.
+    edges = [(f"n{i}", f"n{(i * 7) % 31}", {"weight": 1.0 + i % 3}) for i in range(31)]
+    forward, backward = nx.Graph(edges), nx.Graph(list(reversed(edges)))
+    assert list(forward) != list(backward)
+    one = cn.to_html(forward, tmp_path / "a.html", seed=2).html
+    assert one == cn.to_html(backward, tmp_path / "b.html", seed=2).html

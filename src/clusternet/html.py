@@ -21,7 +21,15 @@ import numpy as np
 import pandas as pd
 
 from .errors import OptionalDependencyError
-from .palette import EDGE_COLOR, NodeStyle, StyleError, _is_missing, layout_positions, node_style
+from .palette import (
+    EDGE_COLOR,
+    NodeStyle,
+    StyleError,
+    _is_missing,
+    in_drawing_order,
+    layout_positions,
+    node_style,
+)
 
 __all__ = ["NetworkPage", "show_html", "to_html"]
 
@@ -117,7 +125,11 @@ def to_html(
         ``"physics"`` to let the browser's physics place the nodes (only for small graphs: it
         does not settle beyond about 1,000 nodes).
     seed : int
-        Seed of the layout.
+        Seed of the layout. The page depends only on the graph, the options and the seed, not
+        on the order in which nodes and edges were added: the graph is drawn with its nodes
+        sorted (see :func:`clusternet.palette.in_drawing_order`), so the page of a
+        ``G.subgraph(...)``, whose node order changes with Python's hash seed, is the same in
+        every process.
     measures : pandas.DataFrame, optional
         Node measures indexed by node (e.g. from :func:`clusternet.centrality`): shown in the
         tooltips and usable in ``color_by`` and ``size_by``.
@@ -188,6 +200,7 @@ def show_html(
     if not isinstance(G, nx.Graph):
         raise StyleError(f"expected a networkx Graph, got {type(G).__name__}")
     with _gc_paused():
+        G = in_drawing_order(G)
         style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
         use_physics = physics or layout == "physics"
         positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)

@@ -19,6 +19,7 @@ from .palette import (
     StyleError,
     _is_missing,
     category_colors,
+    in_drawing_order,
     layout_positions,
     node_style,
 )
@@ -88,6 +89,7 @@ def plot_network(
     from matplotlib.lines import Line2D
     from matplotlib.patheffects import withStroke
 
+    G = in_drawing_order(G)
     style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
     positions = layout_positions(G, layout, seed=seed)
     nodes = list(G)

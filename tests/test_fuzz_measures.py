@@ -8,11 +8,12 @@ fault, not the fuzzer's). Graphs built from them are bent the way a user's own g
 isolated nodes, edge weights of 0 and huge/tiny floats, self-loops, group attributes of mixed
 types or missing, and DiGraph/MultiGraph/MultiDiGraph instead of Graph.
 
-Each property combines several measures on tiny inputs (2-8 organisations), so that 2,000
-examples per property stay within about a minute of CPU for the whole file.
-``CLUSTERNET_FUZZ_EXAMPLES`` sets the number of examples (2,000 by default; properties that are
-slower per example run a fraction of it, the comment at each says why); with the variable set,
-Hypothesis also explores new seeds instead of the fixed CI ones.
+Each property combines several measures on tiny inputs (2-8 organisations). CI runs 40-250
+derandomized examples a property, as many as a CPU budget allows (the count and the cost of an
+example are stated at each property), without shrinking (see tests/conftest.py).
+``CLUSTERNET_FUZZ_EXAMPLES`` sets the number of examples (properties that are slower per example
+run a fraction of it, the comment at each says why); with the variable set, Hypothesis also
+explores new seeds instead of the fixed CI ones and shrinks failures fully.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import networkx as nx
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import clusternet as cn
@@ -31,20 +32,25 @@ from clusternet import strategies
 from clusternet.graphs import CLUSTER_LINKS, WEIGHTS
 from clusternet.strategies import _assemble
 
-# The nominal count; each property runs a stated fraction of it (see the comment above each),
-# because 2,000 examples of every property would take about 15 minutes of CPU.
-EXAMPLES = int(os.environ.get("CLUSTERNET_FUZZ_EXAMPLES", "2000"))
+# CI runs a fixed number of examples a property (``fuzz(ci=...)``), derandomized, chosen from the
+# CPU one example costs (stated above each property) so that this file and
+# test_fuzz_readers.py together stay within about 200 s of CPU. Every property here combines
+# several measures, each a few milliseconds of pandas/networkx work even on tiny inputs, so
+# 2,000 examples a property would need about 1,100 s of CPU for this file: no property reaches
+# 2,000 in CI; the nightly run does (scripts/fuzz-nightly).
+# With CLUSTERNET_FUZZ_EXAMPLES set (the nightly run), every property runs that many examples
+# divided by its ``nightly_divisor``, with fresh seeds and full shrinking.
 NIGHTLY = "CLUSTERNET_FUZZ_EXAMPLES" in os.environ
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not NIGHTLY,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+NIGHTLY_EXAMPLES = int(os.environ.get("CLUSTERNET_FUZZ_EXAMPLES", "0"))
+HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
-def fuzz(divisor: int = 1) -> settings:
-    return settings(FUZZ, max_examples=max(10, EXAMPLES // divisor))
+def fuzz(*, ci: int, nightly_divisor: int = 1) -> settings:
+    """Settings of one fuzz property: ``ci`` examples in CI, the nightly count otherwise."""
+    if not NIGHTLY:  # phases from the conftest profile: no shrinking in CI
+        return settings(max_examples=ci, deadline=None, derandomize=True, suppress_health_check=HEALTH)
+    return settings(max_examples=max(10, NIGHTLY_EXAMPLES // nightly_divisor), deadline=None,
+                    derandomize=False, phases=tuple(Phase), suppress_health_check=HEALTH)
 
 
 ODD_FLOATS = st.sampled_from([0.0, 1e300, 1e-300, 5e-324, 1.7976931348623157e308, 1.0, 3.5])
@@ -178,17 +184,17 @@ def _tolerated(call, *args, **kwargs):
         return None
 
 
-@settings(max_examples=max(20, EXAMPLES // 100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A validation an example, about 0.1 s of CPU: 50 (5 s) show the mutations stay within the data
+# model; the nightly run does a hundredth of its count.
+@fuzz(ci=50, nightly_divisor=100)
 @given(eco=ecosystems())
 def test_mutated_ecosystems_stay_valid(eco):
-    # Validation costs tens of milliseconds an example, hence 20 examples (a hundredth in the
-    # nightly run): enough to show the mutations stay within the data model.
     again = cn.Ecosystem.from_tables({name: eco.table(name) for name in eco.provided})
     assert again == eco
 
 
-# Eleven graph builds an example, about 0.13 s of CPU together: a twentieth (100) fits the budget.
-@fuzz(20)
+# Eleven graph builds and their edge tables, about 0.15 s of CPU an example: 100 (15 s).
+@fuzz(ci=100, nightly_divisor=20)
 @given(eco=ecosystems())
 def test_graph_builders(eco):
     for weight in WEIGHTS:
@@ -209,9 +215,10 @@ def test_graph_builders(eco):
             _check_edge_table(graph)
 
 
-# Each example runs seventeen measures, several of them building graphs: on the loaded CI machine
-# an example costs about 0.4 s of CPU, so CI runs a fiftieth (40) and the nightly run more.
-@fuzz(50)
+# Seventeen measures an example, several of them building graphs, each 5-35 ms even on these tiny
+# ecosystems (cluster_centrality and kpis the slowest): about 0.3 s of CPU an example (0.5 s on
+# a loaded machine), the most expensive property, so 40 (15-20 s).
+@fuzz(ci=40, nightly_divisor=50)
 @given(eco=ecosystems(), attribute=st.sampled_from(["kind", "sector", "region"]))
 def test_ecosystem_measures(eco, attribute):
     organisations = set(eco.organisations["organisation_id"])
@@ -238,8 +245,8 @@ def test_ecosystem_measures(eco, attribute):
 
 
 # Eleven measures on a user's graph, gefura and the permutation test (n=3) among them: about
-# 0.08 s of CPU an example on these tiny graphs, so CI runs a tenth (200).
-@fuzz(10)
+# 0.09 s of CPU an example on these tiny graphs, so 250 (23 s).
+@fuzz(ci=250, nightly_divisor=10)
 @given(case=graphs(), weighted=st.booleans())
 def test_graph_measures(case, weighted):
     G, _ = case
@@ -262,9 +269,9 @@ def test_graph_measures(case, weighted):
     assert result is None or (math.isnan(result.p) or 0 <= result.p <= 1)
 
 
-# Louvain three times (once, then two seeds of the consensus) an example, about 0.1 s of CPU:
-# a fortieth (50).
-@fuzz(40)
+# Louvain three times (once, then two seeds of the consensus) an example, about 0.07 s of CPU:
+# 120 (9 s).
+@fuzz(ci=120, nightly_divisor=40)
 @given(case=graphs(), weighted=st.booleans())
 def test_community_measures(case, weighted):
     G, eco = case

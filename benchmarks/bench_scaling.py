@@ -3,7 +3,8 @@
 Run on demand from the repository root (not part of the tests)::
 
     python benchmarks/bench_scaling.py [--sizes 10000 50000 144726 500000 1000000]
-        [--bounded] [--skip-unbounded] [--step-limit 600] [--timeout 1800]
+        [--bounded [--variants min_weight=0.5 kinds=company 'consortia<=50'] [--skip-unbounded]]
+        [--step-limit 600] [--timeout 1800]
 
 Inputs, all from the Horizon 2020 participations (``../shared/data/cordis-h2020``; set
 CLUSTERNET_SHARED_DATA to move it):
@@ -27,9 +28,10 @@ square of consortium size. *Peak MB* is the process's peak resident size (``ru_m
 stopped); where a size needed more than one process (see below) it is the largest of them.
 
 ``--bounded`` adds, at the largest size, the same steps with each of the three ways to keep the
-projection bounded, each in its own process: ``min_weight=0.5`` (drop weak ties; passed to both
+projection bounded, each in its own process (``--variants`` chooses them; by default):
+``min_weight=0.5`` (drop weak ties; passed to both
 ``organisation_edges`` and ``organisation_network``), ``kinds="company"`` (one kind of
-organisation) and a consortium size cap (projects above 50 partners left out before projecting;
+organisation) and a consortium size cap (``consortia<=50``: larger projects left out before projecting;
 not an option of clusternet: ``participations``, ``projects`` and ``organisations`` are filtered
 first). Their *pairs* are the pairs the product touches: all of them for ``min_weight`` (the
 product is computed in full, then cut), pairs of companies for ``kinds``, pairs of the kept
@@ -47,10 +49,14 @@ Time limits, so that a loaded machine or a hopeless step loses nothing that fini
   centrality and Leiden); those repeats are printed but do not replace the first measurement.
   If the graph itself does not finish, centrality and Leiden are marked "not run";
 * a size still running ``--timeout`` wall seconds after it started (all its processes) is
-  stopped and every step not done is marked "did not finish".
+  stopped: the step running is marked "did not finish", the steps after it "not run".
 
-These changes do not change what a finished step measures: each step is the same call, timed
-the same way, in a process that has run the same steps before it.
+What changed from the first version of this script, and what did not: a finished step is the
+same call, timed the same way, in a process that has run the steps it needs before it (a step
+after a stopped one runs without the stopped one, so only the peak memory of that row can
+differ, which is why the peak is the largest over the row's processes). The bounded rows used
+to time only the projection; they now run every step, since the bounds are meant to bound what
+comes after the projection.
 """
 
 from __future__ import annotations
@@ -359,7 +365,7 @@ def run_row(data: Path, size: int, variant: str | None, step_limit: float, timeo
                     limit = step_limit if line["why"] == "step" else timeout
                     what = "step" if line["why"] == "step" else "size"
                     stopped = current or "making the input tables"
-                    note = f"did not finish in {limit:.0f} s ({what} limit; {spent:.0f} CPU s used)"
+                    note = f"did not finish in {limit:g} s ({what} limit; {spent:.1f} CPU s used)"
                     print(f"{label:>22} {stopped:<11}{note}", flush=True)
                     if current in remaining:
                         row["steps"][current] = {"dnf": note}

@@ -36,7 +36,7 @@ from clusternet.strategies import _assemble
 # CPU one example costs (stated above each property) so that this file and
 # test_fuzz_readers.py together stay within about 200 s of CPU. Every property here combines
 # several measures, each a few milliseconds of pandas/networkx work even on tiny inputs, so
-# 2,000 examples a property would need about 1,100 s of CPU for this file: no property reaches
+# 2,000 examples a property would need 1,200-1,900 s of CPU for this file: no property reaches
 # 2,000 in CI; the nightly run does (scripts/fuzz-nightly).
 # With CLUSTERNET_FUZZ_EXAMPLES set (the nightly run), every property runs that many examples
 # divided by its ``nightly_divisor``, with fresh seeds and full shrinking.

@@ -40,7 +40,7 @@ from clusternet.schema import SCHEMAS
 # CI runs a fixed number of examples a property (``fuzz(ci=...)``), derandomized, chosen from the
 # CPU one example costs so that this file and test_fuzz_measures.py together stay within about
 # 200 s of CPU (the whole suite must stay well under 10 minutes on 2 shared cores). The cost is
-# stated above each property. 2,000 examples a property would need about 1,700 s of CPU for
+# stated above each property. 2,000 examples a property would need about 2,000 s of CPU for
 # this file alone, nearly all of it validation and file parsing, so no property here reaches
 # 2,000 in CI; the nightly run does (scripts/fuzz-nightly).
 # With CLUSTERNET_FUZZ_EXAMPLES set (the nightly run), every property runs that many examples

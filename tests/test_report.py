@@ -74,3 +74,16 @@ def test_report_opens_offline_in_chromium(synthetic_report, open_offline):
     assert all(complete and width > 100 for complete, width in images), images
     assert page.evaluate("() => document.querySelectorAll('section').length") == 7
     assert not errors and not blocked, (errors, blocked)
+
+
+def test_report_names_the_community_method_it_used(synthetic_report, tmp_path):
+    # The test extra installs python-igraph, so "auto" is Leiden; "louvain" can be asked for.
+    assert "Leiden communities of the organisation network" in (synthetic_report / "index.html").read_text("utf-8")
+    eco = cn.datasets.synthetic_ecosystem(scale=0.1, seed=1)
+    page = cn.write_report(eco, tmp_path / "l", community_method="louvain").read_text("utf-8")
+    assert "Louvain communities of the organisation network" in page
+    expected = cn.communities(cn.organisation_network(eco, weight="newman"), method="louvain", seed=0)
+    profile = pd.read_csv(tmp_path / "l" / "tables" / "community_profile.csv")
+    assert len(profile) == expected.nunique()
+    with pytest.raises(cn.OptionError, match="community_method"):
+        cn.write_report(eco, tmp_path / "x", community_method="walktrap")

@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="clusternet-report", help="output folder (default: %(default)s)")
     report.add_argument("--title", help="the report's title")
     report.add_argument("--seed", type=int, default=0, help="seed of communities and layouts")
+    report.add_argument("--communities", choices=("auto", "leiden", "louvain"), default="auto",
+                        help="community detection: leiden (needs python-igraph) or louvain; "
+                             "auto takes leiden when igraph is installed (default: %(default)s)")
     report.add_argument("--quiet", action="store_true", help="print nothing but errors")
     report.set_defaults(run=_report)
 
@@ -143,7 +146,7 @@ def _report(args) -> int:
         "flanders-real": "Flemish cluster landscape (real data)",
     }.get(args.dataset, "clusternet report")
     index = write_report(ecosystem, args.out, title=title, provenance=provenance, seed=args.seed,
-                         progress=None if args.quiet else print_progress)
+                         community_method=args.communities, progress=None if args.quiet else print_progress)
     if not args.quiet:
         print(_plain(f"Report written: {index.resolve()}"))
         print("Open it in a browser; it works offline.")

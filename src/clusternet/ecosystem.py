@@ -257,24 +257,24 @@ class Ecosystem:
         participations        True     0
         project_clusters      True    33
         """
+        # One pass over the notes in Python: they are few, and per-table pandas filters cost
+        # more than validating a small ecosystem (the fuzz tests call this for every example).
+        counts = {name: {"defaulted": 0, "merged": 0, "skipped": 0} for name in TABLES}
         notes = self._notes
-        rows = []
-        for name in TABLES:
-            of_table = notes[notes["table"] == name]
-            removed = of_table["removed"].astype(bool)
-            merged = of_table["action"].astype(str).str.contains("merged")
-            defaulted = of_table["action"].astype(str).str.contains("default")
-            rows.append(
-                {
-                    "table": name,
-                    "provided": name in self._provided,
-                    "rows": len(self._tables[name]),
-                    "file": self._files.get(name) or "",
-                    "defaulted": int(of_table.loc[~removed & defaulted, "rows"].sum()),
-                    "merged": int(of_table.loc[removed & merged, "rows"].sum()),
-                    "skipped": int(of_table.loc[removed & ~merged, "rows"].sum()),
-                }
-            )
+        for table, action, removed, count in zip(notes["table"].tolist(), notes["action"].tolist(),
+                                                 notes["removed"].tolist(), notes["rows"].tolist(), strict=True):
+            if table not in counts:
+                continue
+            merged = "merged" in str(action)
+            if removed:
+                counts[table]["merged" if merged else "skipped"] += int(count)
+            elif "default" in str(action):
+                counts[table]["defaulted"] += int(count)
+        rows = [
+            {"table": name, "provided": name in self._provided, "rows": len(self._tables[name]),
+             "file": self._files.get(name) or "", **counts[name]}
+            for name in TABLES
+        ]
         return pd.DataFrame(rows).set_index("table")
 
     def describe(self) -> str:

@@ -343,6 +343,39 @@ def test_workers_split_the_sources_and_agree_with_one_process(samples, monkeypat
     assert not (one["betweenness"] == 0).all()
 
 
+def _betweenness_with_workers(G: nx.Graph) -> list[float]:
+    return centrality(G, backend="igraph", workers=2)["betweenness"].tolist()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_workers_in_two_threads_at_once_and_inside_a_pool_worker():
+    # Found in review: the workers' state was one module global, so two threads overwrote each
+    # other's graph; and a multiprocessing.Pool worker may not start processes of its own.
+    import multiprocessing
+    import threading
+
+    graphs = [nx.watts_strogatz_graph(300, 4, 0.1, seed=2), nx.barabasi_albert_graph(200, 3, seed=1)]
+    expected = [centrality(G, backend="igraph")["betweenness"].to_numpy() for G in graphs]
+    found: dict[int, list] = {0: [], 1: []}
+
+    def run(k):
+        for _ in range(4):
+            found[k].append(centrality(graphs[k], backend="igraph", workers=2)["betweenness"].to_numpy())
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for k in (0, 1):
+        assert len(found[k]) == 4
+        for result in found[k]:
+            np.testing.assert_allclose(result, expected[k], rtol=1e-9, atol=1e-12)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        inside = pool.map(_betweenness_with_workers, graphs[1:])[0]
+    np.testing.assert_allclose(inside, expected[1], rtol=1e-9, atol=1e-12)
+
+
 def test_sampled_betweenness_is_unbiased():
     # Brandes-Pich: the mean over seeds approaches the exact values.
     G = nx.karate_club_graph()

@@ -84,7 +84,8 @@ def centrality(
         takes every ``workers``-th source; their results are added in a fixed order, so a
         given ``workers`` gives the same result on every run, equal to the one-process result
         up to rounding. Used on Linux, where a worker starts as a fork of this process (no copy
-        of the graph is sent); elsewhere the searches run in this process.
+        of the graph is sent); elsewhere, and inside a worker of a ``multiprocessing.Pool``
+        (which may not start processes of its own), the searches run in this process.
     alpha : float
         PageRank damping factor.
     max_iter, tol : int, float
@@ -510,7 +511,7 @@ def _sampled_total_distance(graph, weighted, sources, component, reached, sample
     if weighted:
         matrix = graph.unit.copy()
         matrix.data = 1.0 / graph.adjacency.data
-    if _CAN_FORK and workers > 1 and len(sources) >= 2 * workers:
+    if workers > 1 and len(sources) >= 2 * workers and _can_fork():
         parts = _forked(_forked_distance_sums, (matrix, weighted),
                         [sources[k::workers] for k in range(workers)], workers)
     else:
@@ -543,7 +544,7 @@ class _IgraphPaths:
                           directed=False)
         lengths = graph.lengths(weighted)
         self.weights = None if lengths is None else lengths.tolist()
-        self.workers = workers if _CAN_FORK else 1
+        self.workers = workers if workers > 1 and _can_fork() else 1
 
     def betweenness(self, sources: np.ndarray | None) -> np.ndarray:
         if self.workers > 1:
@@ -572,31 +573,42 @@ class _IgraphPaths:
 
 # igraph holds the GIL, so workers are processes; a fork inherits the graph instead of
 # receiving a pickled copy (0.8M edges take longer to pickle than to search from a source).
-# Forking is the default start method only on Linux; elsewhere the searches stay in-process.
-_CAN_FORK = sys.platform.startswith("linux")
-_FORKED_STATE: tuple | None = None  # what the forked workers read; set only while a pool runs
+# Forking is safe enough only on Linux; elsewhere the searches stay in-process.
+_WORKER_STATE: tuple | None = None  # set in each worker process by its initializer
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    # A daemonic process (a worker of the caller's own multiprocessing.Pool) may not have children.
+    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+
+
+def _set_worker_state(state: tuple) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = state
 
 
 def _forked(function, state: tuple, chunks: list, workers: int) -> list:
-    """``[function(chunk) for chunk in chunks]`` in ``workers`` forked processes, in order."""
-    global _FORKED_STATE
+    """``[function(chunk) for chunk in chunks]`` in ``workers`` forked processes, in order.
+
+    ``state`` reaches each worker as the argument of its initializer, which a fork inherits
+    without pickling; nothing is shared between calls, so two threads may call this at once.
+    """
     import multiprocessing
 
-    _FORKED_STATE = state
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(function, chunks))
-    finally:
-        _FORKED_STATE = None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_set_worker_state, initargs=(state,)) as pool:
+        return list(pool.map(function, chunks))
 
 
 def _forked_distance_sums(sources: np.ndarray) -> np.ndarray:
-    matrix, weighted = _FORKED_STATE
+    matrix, weighted = _WORKER_STATE
     return _distance_sums(matrix, weighted, sources)
 
 
 def _forked_betweenness(sources: list[int]) -> np.ndarray:
-    g, weights = _FORKED_STATE
+    g, weights = _WORKER_STATE
     return np.asarray(g.betweenness(directed=False, weights=weights, sources=sources), dtype=float)
 
 
@@ -786,7 +798,10 @@ def _check_samples(samples: int | None) -> int | None:
 def _check_workers(workers: int) -> int:
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or not (workers >= 1 or workers == -1):
         raise OptionError(f"workers must be a positive integer or -1 (one per core); got {workers!r}")
-    return (os.cpu_count() or 1) if workers == -1 else int(workers)
+    if workers != -1:
+        return int(workers)
+    # The cores this process may run on (a container or taskset may allow fewer than the machine has).
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _check_iteration(alpha: float, max_iter: int, tol: float) -> None:

@@ -278,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     common = ["--data", str(options.data), "--nx-sources", str(options.nx_sources), "--out", str(options.out)]
+    # The pyvis processes read the nodes the "fastest" process ranks; never those of an earlier run.
+    options.out.with_suffix(".pyvis.top.json").unlink(missing_ok=True)
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores", flush=True)
     ours, note = _run(["--child", "clusternet", *common], timeout=3600)
     if note:

@@ -48,8 +48,6 @@ _HUB_Z = 2.5
 Groups = str | Mapping[Hashable, Hashable] | pd.Series
 
 
-
-
 class PermutationResult(NamedTuple):
     """Result of :func:`permutation_test`."""
 

@@ -129,7 +129,8 @@ def to_html(
         on the order in which nodes and edges were added: the graph is drawn with its nodes
         sorted (see :func:`clusternet.palette.in_drawing_order`), so the page of a
         ``G.subgraph(...)``, whose node order changes with Python's hash seed, is the same in
-        every process.
+        every process. Not so for multigraphs (drawn in their own order) and for nodes that
+        are sets (a ``quotient_graph``'s), which have no total order.
     measures : pandas.DataFrame, optional
         Node measures indexed by node (e.g. from :func:`clusternet.centrality`): shown in the
         tooltips and usable in ``color_by`` and ``size_by``.

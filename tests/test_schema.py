@@ -210,6 +210,10 @@ def test_dutch_status_words_mean_withdrawn_and_approved():
     assert cn.cluster_network(eco, via="intercluster").number_of_edges() == 0
 
 
+class _Annotated(cn.Ecosystem):
+    __slots__ = ()
+
+
 def test_an_ecosystem_survives_pickle_and_deepcopy(flanders):
     # multiprocessing and joblib pickle their arguments; the immutable class once refused to unpickle.
     import copy
@@ -222,3 +226,6 @@ def test_an_ecosystem_survives_pickle_and_deepcopy(flanders):
         pd.testing.assert_frame_equal(clone.notes, flanders.notes)
         with pytest.raises(AttributeError, match="immutable"):
             clone.organisations = None
+
+    mine = _Annotated(organisations=flanders.organisations)  # a user's subclass keeps its type
+    assert type(pickle.loads(pickle.dumps(mine))) is _Annotated and type(copy.deepcopy(mine)) is _Annotated

@@ -128,7 +128,7 @@ class Ecosystem:
     def __reduce__(self):
         # pickle (multiprocessing, joblib, notebook caches) and copy.deepcopy would otherwise
         # call the closed __setattr__; the tables are valid already, so nothing is re-validated.
-        return (_restore, (self._tables, self._provided, self._notes, self._files))
+        return (_restore, (type(self), self._tables, self._provided, self._notes, self._files))
 
     # The tables. pandas copy-on-write makes these shallow copies cheap and safe: changing
     # a returned frame never changes the ecosystem.
@@ -333,8 +333,8 @@ class Ecosystem:
         return pd.Index(organisations["organisation_id"])
 
 
-def _restore(tables, provided, notes, files) -> Ecosystem:
-    ecosystem = Ecosystem.__new__(Ecosystem)
+def _restore(cls, tables, provided, notes, files) -> Ecosystem:
+    ecosystem = cls.__new__(cls)
     ecosystem._set(tables, provided, notes, files)
     return ecosystem
 

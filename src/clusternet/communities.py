@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from .centrality import _edge_arrays, _edge_weights
 from .ecosystem import Ecosystem
 from .errors import ConvergenceWarning, InvalidGraphError, OptionalDependencyError, OptionError
+from .graphs import _sorted_nodes
 
 __all__ = [
     "communities",
@@ -552,7 +553,7 @@ class _Canonical:
                 "convert it with nx.Graph(G)"
             )
         original, rows, cols, raw = _edge_arrays(G, weight, missing=1.0)
-        nodes = _sorted(original)
+        nodes = _sorted_nodes(original)
         position = {node: i for i, node in enumerate(nodes)}
         rank = np.array([position[node] for node in original], dtype=np.int64)
         weights = np.ones(len(rows)) if weight is None else _edge_weights(original, rows, cols, raw, weight,
@@ -582,14 +583,6 @@ class _Canonical:
 
     def series(self, values: np.ndarray, *, name: str) -> pd.Series:
         return pd.Series(self.to_node_order(values), index=self.index(), name=name, dtype="int64")
-
-
-def _sorted(nodes: list) -> list:
-    try:
-        return sorted(nodes)
-    except TypeError:
-        # Mixed node types: order by type, then text, which is stable across runs.
-        return sorted(nodes, key=lambda node: (type(node).__name__, str(node)))
 
 
 def _detect(graph: _Canonical, *, method: str, resolution: float, seed: int | None) -> np.ndarray:

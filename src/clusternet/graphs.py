@@ -645,6 +645,19 @@ def edge_table(graph: nx.Graph) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
+def _sorted_nodes(nodes: Iterable) -> list:
+    """Nodes in a canonical order: sorted, or, for mixed types, by type name and then text.
+
+    The one order every result that must not depend on insertion (or hash-seed) order starts
+    from: community detection and drawing.
+    """
+    nodes = list(nodes)
+    try:
+        return sorted(nodes)
+    except TypeError:
+        return sorted(nodes, key=lambda node: (type(node).__name__, str(node)))
+
+
 def _id_column(values: list, strings: bool) -> pd.Series:
     """Text ids as a string column (as the *_edges functions give), other node ids as objects."""
     array = np.empty(len(values), dtype=object)

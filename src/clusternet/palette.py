@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import StyleError
+from .graphs import _sorted_nodes
 from .schema import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SIZE_CLASSES
 
 __all__ = [
@@ -142,10 +143,7 @@ def in_drawing_order(G: nx.Graph) -> nx.Graph:
     if G.is_multigraph():
         return G  # parallel edges have keys of their own; drawn in the order given
     nodes = list(G)
-    try:
-        ordered = sorted(nodes)
-    except TypeError:  # mixed node types: by type, then text, stable across runs
-        ordered = sorted(nodes, key=_sort_key)
+    ordered = _sorted_nodes(nodes)
     position = {node: i for i, node in enumerate(ordered)}
     adjacency = G.succ if G.is_directed() else G.adj
     if ordered == nodes and all(

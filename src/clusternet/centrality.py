@@ -512,13 +512,9 @@ def _sampled_total_distance(graph, weighted, sources, component, reached, sample
         matrix = graph.unit.copy()
         matrix.data = 1.0 / graph.adjacency.data
     if workers > 1 and len(sources) >= 2 * workers and _can_fork():
-        parts = _forked(_forked_distance_sums, (matrix, weighted),
-                        [sources[k::workers] for k in range(workers)], workers)
+        total = _forked(_forked_distance_sums, (matrix, weighted), sources, workers)
     else:
-        parts = [_distance_sums(matrix, weighted, sources)]
-    total = np.zeros(n)
-    for part in parts:  # in a fixed order: the same sum on every run
-        total += part
+        total = _distance_sums(matrix, weighted, sources)
     is_source = np.zeros(n, dtype=bool)
     is_source[sources] = True
     count = samples - is_source  # a source is not a sample of its own distance
@@ -550,12 +546,7 @@ class _IgraphPaths:
         if self.workers > 1:
             chosen = np.arange(self.n) if sources is None else sources
             if len(chosen) >= 2 * self.workers:
-                parts = _forked(_forked_betweenness, (self.g, self.weights),
-                                [chosen[k::self.workers].tolist() for k in range(self.workers)], self.workers)
-                total = np.zeros(self.n)
-                for part in parts:  # in a fixed order: the same sum on every run
-                    total += part
-                return total
+                return _forked(_forked_betweenness, (self.g, self.weights), chosen, self.workers)
         if sources is None:
             return np.asarray(self.g.betweenness(directed=False, weights=self.weights), dtype=float)
         return np.asarray(self.g.betweenness(directed=False, weights=self.weights, sources=sources.tolist()),
@@ -589,17 +580,19 @@ def _set_worker_state(state: tuple) -> None:
     _WORKER_STATE = state
 
 
-def _forked(function, state: tuple, chunks: list, workers: int) -> list:
-    """``[function(chunk) for chunk in chunks]`` in ``workers`` forked processes, in order.
+def _forked(function, state: tuple, sources: np.ndarray, workers: int) -> np.ndarray:
+    """The sum of ``function`` over every ``workers``-th source, in ``workers`` forked processes.
 
+    The per-process results are added in a fixed order, so the sum is the same on every run.
     ``state`` reaches each worker as the argument of its initializer, which a fork inherits
     without pickling; nothing is shared between calls, so two threads may call this at once.
     """
     import multiprocessing
 
+    chunks = [sources[k::workers] for k in range(workers)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_set_worker_state, initargs=(state,)) as pool:
-        return list(pool.map(function, chunks))
+        return np.sum(list(pool.map(function, chunks)), axis=0)
 
 
 def _forked_distance_sums(sources: np.ndarray) -> np.ndarray:
@@ -607,9 +600,9 @@ def _forked_distance_sums(sources: np.ndarray) -> np.ndarray:
     return _distance_sums(matrix, weighted, sources)
 
 
-def _forked_betweenness(sources: list[int]) -> np.ndarray:
+def _forked_betweenness(sources: np.ndarray) -> np.ndarray:
     g, weights = _WORKER_STATE
-    return np.asarray(g.betweenness(directed=False, weights=weights, sources=sources), dtype=float)
+    return np.asarray(g.betweenness(directed=False, weights=weights, sources=sources.tolist()), dtype=float)
 
 
 class _NetworkxPaths:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 import pytest
 
@@ -88,20 +87,3 @@ def test_report_names_the_community_method_it_used(synthetic_report, tmp_path):
     assert len(profile) == expected.nunique()
     with pytest.raises(cn.OptionError, match="community_method"):
         cn.write_report(eco, tmp_path / "x", community_method="walktrap")
-
-
-@pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph], ids=["graph", "digraph"])
-def test_induced_subgraph_equals_networkx_copy(kind):
-    # The report's own induced subgraph (a view filters every later walk) against networkx's copy.
-    from clusternet.report import _induced
-
-    G = nx.gnp_random_graph(60, 0.1, seed=4, directed=kind is nx.DiGraph)
-    G = kind(G)
-    G.graph["network"] = "organisation"
-    nx.set_node_attributes(G, {n: f"s{n % 3}" for n in G}, "sector")
-    nx.set_edge_attributes(G, {e: float(i) for i, e in enumerate(G.edges)}, "weight")
-    G.add_edge(5, 5, weight=2.0)
-    keep = [n for n in G if n % 4 != 1]
-    induced = _induced(G, keep)
-    assert nx.utils.graphs_equal(induced, G.subgraph(keep).copy())
-    assert type(induced) is kind

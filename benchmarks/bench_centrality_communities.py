@@ -22,8 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 import clusternet as cn
-from clusternet.centrality import centrality
-from clusternet.communities import communities, modularity
+from clusternet import centrality, communities, modularity
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CLUSTERNET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "cordis-h2020"

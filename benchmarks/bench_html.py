@@ -37,7 +37,7 @@ from pathlib import Path
 import networkx as nx
 
 import clusternet as cn
-from clusternet.palette import layout_positions
+from clusternet import layout_positions
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions"]
 

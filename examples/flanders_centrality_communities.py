@@ -15,8 +15,7 @@ import pandas as pd
 from _common import SYNTHETIC_NOTE, heading, options, output_folder, save, show
 
 import clusternet as cn
-from clusternet.centrality import centrality
-from clusternet.communities import communities
+from clusternet import centrality, communities
 
 
 def main() -> None:

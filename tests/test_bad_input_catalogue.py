@@ -544,7 +544,7 @@ def test_catalogue_has_at_least_thirty_distinct_classes():
     formats = {case.format for case in CATALOGUE}
     assert {"CSV", "Excel", "Parquet", "DataFrame", "CORDIS CSV"} <= formats
     tables = " ".join(case.tables for case in CATALOGUE)
-    for table in cn.schema.TABLES:
+    for table in cn.model.TABLES:
         assert table in tables, table
 
 

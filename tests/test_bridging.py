@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.stats import entropy
 
 import clusternet as cn
-from clusternet.bridging import MissingAttributeError
+from clusternet import MissingAttributeError
 
 # ------------------------------------------------------------------------------------------
 # Generated inputs

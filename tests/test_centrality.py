@@ -16,14 +16,8 @@ from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
 import clusternet as cn
-from clusternet.centrality import (
-    CENTRALITY_COLUMNS,
-    CLUSTER_CENTRALITY_COLUMNS,
-    ConvergenceWarning,
-    InvalidGraphError,
-    centrality,
-    cluster_centrality,
-)
+from clusternet import ConvergenceWarning, InvalidGraphError
+from clusternet.measures import CENTRALITY_COLUMNS, CLUSTER_CENTRALITY_COLUMNS, centrality, cluster_centrality
 
 # Weights whose reciprocals are exact binary fractions, so sums of distances 1 / weight along
 # different paths tie exactly in every library and the shortest-path counts cannot differ by
@@ -328,7 +322,7 @@ def test_workers_split_the_sources_and_agree_with_one_process(samples, monkeypat
                            "weight")
     import importlib
 
-    module = importlib.import_module("clusternet.centrality")
+    module = importlib.import_module("clusternet.measures._centrality")
     pools = []
     forked = module._forked
     monkeypatch.setattr(module, "_forked", lambda *args: pools.append(args[0].__name__) or forked(*args))

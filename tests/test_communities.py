@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clusternet as cn
-from clusternet.centrality import ConvergenceWarning, InvalidGraphError
-from clusternet.communities import (
+from clusternet import ConvergenceWarning, InvalidGraphError
+from clusternet.measures import (
     COMMUNITY_METHODS,
     communities,
     community_profile,

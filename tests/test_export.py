@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clusternet as cn
-from clusternet.export import ExportError, neutralise_formulas
+from clusternet import ExportError
+from clusternet.viz import neutralise_formulas
 
 HOSTILE = {
     "a": '<img src=x onerror="alert(1)">',
@@ -100,7 +101,7 @@ def test_any_text_round_trips_through_graphml(tmp_path_factory, names):
         G.add_node(f"n{i}", name=name)
     path = cn.write_graphml(G, tmp_path_factory.mktemp("g") / "g.graphml")
     H = nx.read_graphml(path)
-    from clusternet.export import _XML_INVALID
+    from clusternet.viz._export import _XML_INVALID
 
     for i, name in enumerate(names):
         # XML keeps the text except forbidden characters; parsers normalise a lone CR to LF.
@@ -140,7 +141,7 @@ def test_vosviewer_map_file(tmp_path, vos_graph):
     assert rows[2]["description"] == "ibn-x"
     assert [r["cluster"] for r in rows] == ["1", "2", "2", "3"]  # SPC, IBN, other in vocabulary order
     assert [r["weight<Members>"] for r in rows] == ["40", "12", "0", ""]
-    positions = cn.palette.layout_positions(vos_graph, seed=1)
+    positions = cn.layout_positions(vos_graph, seed=1)
     written = [float(r[axis]) for r in rows for axis in ("x", "y")]
     assert written == pytest.approx([c for xy in positions.values() for c in xy], abs=1e-6)
 

@@ -1,6 +1,6 @@
 """Fuzzing the measures: any input gives a valid result or a ClusternetError, never another exception.
 
-Ecosystems come from :mod:`clusternet.strategies` and are then bent within what the data model
+Ecosystems come from :mod:`clusternet.testing` and are then bent within what the data model
 allows: tables emptied, a single organisation, projects with one participant, all-NaN
 attributes, budgets of 0 or huge/tiny floats (``test_mutated_ecosystems_stay_valid`` checks that
 these ecosystems pass clusternet's validation unchanged, so a failure elsewhere is the measure's
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import clusternet as cn
 from clusternet import strategies
 from clusternet.graphs import CLUSTER_LINKS, WEIGHTS
-from clusternet.strategies import _assemble
+from clusternet.testing._strategies import _assemble
 
 # CI runs a fixed number of examples a property (``fuzz(ci=...)``), derandomized, chosen from the
 # CPU one example costs (stated above each property) so that this file and

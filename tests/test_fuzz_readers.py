@@ -1,6 +1,6 @@
 """Fuzzing the readers: any input gives a valid Ecosystem or a ClusternetError, and no row is lost.
 
-Valid ecosystems come from :mod:`clusternet.strategies`; they are then mutated (cells replaced by
+Valid ecosystems come from :mod:`clusternet.testing`; they are then mutated (cells replaced by
 junk, columns dropped, repeated or renamed, rows repeated, tables dropped; for files also
 encodings, separators and line endings switched, blank lines inserted, bytes flipped) and read
 back. Two properties hold for every reader:
@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 import clusternet as cn
 from clusternet import strategies
-from clusternet.schema import SCHEMAS
+from clusternet.model import SCHEMAS
 
 # CI runs a fixed number of examples a property (``fuzz(ci=...)``), derandomized, chosen from the
 # CPU one example costs so that this file and test_fuzz_measures.py together stay within about

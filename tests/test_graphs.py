@@ -16,7 +16,7 @@ from networkx.algorithms import bipartite
 
 import clusternet as cn
 from clusternet import strategies
-from clusternet.strategies import _assemble
+from clusternet.testing._strategies import _assemble
 
 # At least 500 per property test in CI; CLUSTERNET_EXAMPLES lowers it for a quick local run.
 EXAMPLES = int(os.environ.get("CLUSTERNET_EXAMPLES", "500"))

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import clusternet as cn
-from clusternet.palette import StyleError, category_colors
+from clusternet import StyleError
+from clusternet.viz import category_colors
 
 HOSTILE_NAMES = [
     '<img src=x onerror="window.__pwned=1">',
@@ -219,7 +220,7 @@ def _graphs_of_every_kind() -> list[nx.Graph]:
 @pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
 @pytest.mark.parametrize("weight", ["weight", None], ids=["weighted", "unweighted"])
 def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, weight):
-    from clusternet.palette import _edge_arrays
+    from clusternet.viz._style import _edge_arrays
 
     rows, cols, strength, symmetric = _edge_arrays(G, weight)
     if symmetric:
@@ -233,7 +234,7 @@ def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, wei
 
 def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
     """Fruchterman-Reingold over the full symmetric networkx matrix, summing every entry."""
-    from clusternet.palette import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
+    from clusternet.viz._style import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
 
     n = len(G)
     matrix = nx.to_scipy_sparse_array(G, weight="weight", format="coo", dtype=float)
@@ -260,7 +261,7 @@ def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
 def test_force_layout_is_bit_identical_to_the_symmetric_matrix_formula(n):
     # Each undirected pull is computed once and negated for the other end; the sums must still
     # come out to the last bit, or every saved page would change.
-    from clusternet.palette import _edge_arrays, _force_layout
+    from clusternet.viz._style import _edge_arrays, _force_layout
 
     G = nx.barabasi_albert_graph(n, 3, seed=7)
     for i, (u, v) in enumerate(G.edges()):
@@ -269,7 +270,7 @@ def test_force_layout_is_bit_identical_to_the_symmetric_matrix_formula(n):
 
 
 def test_isolates_set_aside_without_copying_the_graph_give_the_copys_layout():
-    from clusternet.palette import layout_positions
+    from clusternet import layout_positions
 
     G = nx.barabasi_albert_graph(50, 2, seed=1)
     G.add_nodes_from(["lonely", "alone"])
@@ -281,7 +282,7 @@ def test_isolates_set_aside_without_copying_the_graph_give_the_copys_layout():
 
 @pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
 def test_page_edges_come_in_the_edge_views_order(G):
-    from clusternet.html import _edges
+    from clusternet.viz._html import _edges
 
     assert _edges(G) == list(G.edges(data=True))
 
@@ -300,13 +301,13 @@ def test_page_edges_come_in_the_edge_views_order(G):
     ids=["text", "integers", "floats", "non-finite", "mixed", "other", "empty"],
 )
 def test_texts_of_a_column_are_the_texts_of_each_value(values):
-    from clusternet.html import _text, _texts
+    from clusternet.viz._html import _text, _texts
 
     assert _texts(values) == [_text(value) for value in values]
 
 
 def test_widths_follow_one_plus_five_times_the_relative_weight():
-    from clusternet.html import _widths
+    from clusternet.viz._html import _widths
 
     weights = [2, 0.5, -4, float("nan"), float("inf"), True, "3", None, np.float32(1.5), 0]
     # Only finite numbers (not booleans) count; the largest |weight| is 4.
@@ -318,7 +319,7 @@ def test_widths_follow_one_plus_five_times_the_relative_weight():
 
 @pytest.mark.parametrize("duplicate", [False, True], ids=["unique-index", "duplicate-index"])
 def test_measures_in_tooltips_are_the_values_pandas_looks_up(hostile_graph, duplicate):
-    from clusternet.html import _measure_lookup, _text
+    from clusternet.viz._html import _measure_lookup, _text
 
     nodes = list(hostile_graph)
     index = ["n0", "n1", "n3", "elsewhere", "n1" if duplicate else "n9"]
@@ -358,7 +359,7 @@ def test_garbage_collector_left_as_it_was(hostile_graph, enabled):
 
 
 def test_drawing_order_sorts_nodes_and_neighbours_and_keeps_everything():
-    from clusternet.palette import in_drawing_order
+    from clusternet.viz import in_drawing_order
 
     G = nx.Graph()
     G.add_edge("c", "a", weight=2.0)

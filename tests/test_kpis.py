@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clusternet as cn
-from clusternet.kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
+from clusternet.measures import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
 
 # The small ecosystem every hand-worked value below is computed on.
 #

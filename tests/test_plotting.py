@@ -18,7 +18,8 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
 
 import clusternet as cn
-from clusternet.palette import CATEGORICAL, StyleError, category_colors
+from clusternet import StyleError
+from clusternet.viz import CATEGORICAL, category_colors
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +63,7 @@ def test_network_draws_every_edge_and_node_at_the_html_positions(typed_graph):
     weights = [d["weight"] for *_, d in typed_graph.edges(data=True)]
     assert np.argmax(widths) == np.argmax(weights)
     offsets = _scatter(ax).get_offsets()
-    positions = cn.palette.layout_positions(typed_graph, seed=2)
+    positions = cn.layout_positions(typed_graph, seed=2)
     np.testing.assert_allclose(offsets, [positions[n] for n in typed_graph])
 
 
@@ -254,12 +255,12 @@ def _edge_to_pair_ratio(G, positions) -> float:
 def test_force_layout_puts_neighbours_close(graph):
     # A working force layout draws edges much shorter than the typical distance between nodes;
     # a layout that assigned positions to the wrong nodes would give a ratio near 1.
-    assert _edge_to_pair_ratio(graph, cn.palette.layout_positions(graph, seed=0)) < 0.5
+    assert _edge_to_pair_ratio(graph, cn.layout_positions(graph, seed=0)) < 0.5
 
 
 def test_layout_with_isolates_keeps_each_node_at_its_own_position(flanders):
     G = cn.cluster_network(flanders, via="intercluster")
-    positions = cn.palette.layout_positions(G, seed=0)
+    positions = cn.layout_positions(G, seed=0)
     core = G.subgraph([n for n in G if G.degree(n)])
     assert _edge_to_pair_ratio(core, {n: positions[n] for n in core}) < 0.6
     lowest_connected = min(positions[n][1] for n in core)
@@ -271,7 +272,7 @@ def test_layout_with_isolates_follows_the_graph_order_not_set_order():
     G = nx.Graph()
     G.add_nodes_from(range(40, -1, -1))
     G.add_edges_from(nx.barabasi_albert_graph(30, 2, seed=4).edges())
-    positions = cn.palette.layout_positions(G, seed=0)
+    positions = cn.layout_positions(G, seed=0)
     core = G.subgraph([n for n in G if G.degree(n)])
     assert _edge_to_pair_ratio(core, {n: positions[n] for n in core}) < 0.6
     assert list(positions) == list(G)

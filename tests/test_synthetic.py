@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import clusternet as cn
-from clusternet.schema import SCHEMAS, TABLES
+from clusternet.model import SCHEMAS, TABLES
 
 SEEDS = (0, 1, 2)
 OLDER = ["spc-catalisti", "spc-sim", "spc-flux50", "spc-vil", "spc-flanders-food"]

@@ -1,36 +1,15 @@
-"""clusternet: network analysis of innovation clusters and R&D collaboration."""
+"""clusternet: network analysis of innovation clusters and R&D collaboration.
+
+The package is laid out as the pipeline runs, one subpackage per stage (``docs/architecture.md``):
+:mod:`~clusternet.model` (tables, validation, the Ecosystem), :mod:`~clusternet.io` (reading),
+:mod:`~clusternet.graphs`, :mod:`~clusternet.measures`, :mod:`~clusternet.viz` (pictures and
+exports), then :mod:`~clusternet.report` and the command line. Every public name is also here,
+so ``import clusternet as cn`` is all a script needs.
+"""
 
 from __future__ import annotations
 
 from . import datasets
-from .bridging import (
-    BROKERAGE_ROLES,
-    MODULE_ROLES,
-    PermutationResult,
-    brokerage,
-    consortium_diversity,
-    ei_index,
-    gefura,
-    group_mixing,
-    module_roles,
-    nominal_assortativity,
-    participation_coefficient,
-    permutation_test,
-    structural_holes,
-)
-from .centrality import centrality, cluster_centrality
-from .communities import (
-    COMMUNITY_METHODS,
-    communities,
-    community_profile,
-    compare_partitions,
-    consensus_communities,
-    misfits,
-    modularity,
-    nominal_partition,
-)
-from .cordis import read_cordis
-from .ecosystem import Ecosystem
 from .errors import (
     ClusternetError,
     ConvergenceWarning,
@@ -44,7 +23,6 @@ from .errors import (
     SchemaError,
     StyleError,
 )
-from .export import write_gexf, write_graphml, write_table, write_vosviewer
 from .graphs import (
     bipartite_graph,
     cluster_edges,
@@ -55,59 +33,78 @@ from .graphs import (
     project_edges,
     project_network,
 )
-from .html import NetworkPage, show_html, to_html
-from .kpis import kpis, network_timeseries
-from .membership_overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
-from .plotting import plot_centrality, plot_communities, plot_network, plot_overlap, save_figure
-from .readers import read_ecosystem, read_table
+from .io import read_cordis, read_ecosystem, read_table
+from .measures import (
+    BROKERAGE_ROLES,
+    COMMUNITY_METHODS,
+    KPI_DEFINITIONS,
+    MODULE_ROLES,
+    OVERLAP_MEASURES,
+    PermutationResult,
+    brokerage,
+    centrality,
+    cluster_centrality,
+    communities,
+    community_profile,
+    compare_partitions,
+    consensus_communities,
+    consortium_diversity,
+    ei_index,
+    gefura,
+    group_mixing,
+    kpis,
+    misfits,
+    modularity,
+    module_roles,
+    multi_membership,
+    network_timeseries,
+    niche_mapping,
+    nominal_assortativity,
+    nominal_partition,
+    overlap,
+    participation_coefficient,
+    permutation_test,
+    structural_holes,
+)
+from .model import Ecosystem, describe_schema
 from .report import write_report
+from .viz import (
+    NetworkPage,
+    layout_positions,
+    plot_centrality,
+    plot_communities,
+    plot_network,
+    plot_overlap,
+    save_figure,
+    show_html,
+    to_html,
+    write_gexf,
+    write_graphml,
+    write_table,
+    write_vosviewer,
+)
 
 __all__ = [
-    "COMMUNITY_METHODS",
-    "communities",
-    "community_profile",
-    "compare_partitions",
-    "consensus_communities",
-    "misfits",
-    "modularity",
-    "nominal_partition",
-    "ConvergenceWarning",
-    "InvalidGraphError",
-    "centrality",
-    "cluster_centrality",
-    "OVERLAP_MEASURES",
-    "multi_membership",
-    "niche_mapping",
-    "overlap",
-    "BROKERAGE_ROLES",
-    "MODULE_ROLES",
-    "MissingAttributeError",
-    "PermutationResult",
-    "brokerage",
-    "consortium_diversity",
-    "ei_index",
-    "gefura",
-    "group_mixing",
-    "module_roles",
-    "nominal_assortativity",
-    "participation_coefficient",
-    "permutation_test",
-    "structural_holes",
+    # errors
     "ClusternetError",
-    "Ecosystem",
+    "ConvergenceWarning",
+    "ExportError",
+    "IdCollisionError",
+    "InvalidGraphError",
+    "MissingAttributeError",
     "MissingTableError",
+    "OptionError",
     "OptionalDependencyError",
     "SchemaError",
     "StyleError",
+    # model and reading
+    "Ecosystem",
     "datasets",
+    "describe_schema",
     "read_cordis",
     "read_ecosystem",
     "read_table",
-    "write_report",
-    "kpis",
-    "network_timeseries",
-    "IdCollisionError",
-    "OptionError",
+    # graphs
     "bipartite_graph",
     "cluster_edges",
     "cluster_network",
@@ -116,19 +113,53 @@ __all__ = [
     "organisation_network",
     "project_edges",
     "project_network",
-    "ExportError",
-    "write_gexf",
-    "write_graphml",
-    "write_table",
-    "write_vosviewer",
+    # measures
+    "BROKERAGE_ROLES",
+    "COMMUNITY_METHODS",
+    "KPI_DEFINITIONS",
+    "MODULE_ROLES",
+    "OVERLAP_MEASURES",
+    "PermutationResult",
+    "brokerage",
+    "centrality",
+    "cluster_centrality",
+    "communities",
+    "community_profile",
+    "compare_partitions",
+    "consensus_communities",
+    "consortium_diversity",
+    "ei_index",
+    "gefura",
+    "group_mixing",
+    "kpis",
+    "misfits",
+    "modularity",
+    "module_roles",
+    "multi_membership",
+    "network_timeseries",
+    "niche_mapping",
+    "nominal_assortativity",
+    "nominal_partition",
+    "overlap",
+    "participation_coefficient",
+    "permutation_test",
+    "structural_holes",
+    # pictures and exports
     "NetworkPage",
-    "show_html",
-    "to_html",
+    "layout_positions",
     "plot_centrality",
     "plot_communities",
     "plot_network",
     "plot_overlap",
     "save_figure",
+    "show_html",
+    "to_html",
+    "write_gexf",
+    "write_graphml",
+    "write_table",
+    "write_vosviewer",
+    # the report
+    "write_report",
 ]
 
 __version__ = "0.1.0"

@@ -120,8 +120,7 @@ def _add_input(parser: argparse.ArgumentParser) -> None:
 
 def _load(args):
     from . import datasets
-    from .cordis import read_cordis
-    from .readers import read_ecosystem
+    from .io import read_cordis, read_ecosystem
 
     if args.dataset and args.input:
         raise ClusternetError("give either INPUT or --dataset, not both")
@@ -167,8 +166,8 @@ def _summary(args) -> int:
 
 
 def _export(args) -> int:
-    from .export import write_gexf, write_graphml, write_vosviewer
     from .graphs import cluster_network, organisation_network, project_network
+    from .viz import write_gexf, write_graphml, write_vosviewer
 
     ecosystem, _ = _load(args)
     if args.network == "organisations":

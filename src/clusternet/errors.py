@@ -52,6 +52,8 @@ class SchemaError(ClusternetError, ValueError):
         super().__init__(self._message())
 
     def _message(self) -> str:
+        from ._shared import is_missing  # here, not at the top: _shared imports this module
+
         total = len(self.failure_cases)
         lines = [f"{total} problem{'s' if total != 1 else ''} in the input tables:"]
         for case in self.failure_cases.head(_SHOWN_CASES).itertuples(index=False):
@@ -62,7 +64,7 @@ class SchemaError(ClusternetError, ValueError):
                 where.append(f"row {case.row}")
             if isinstance(case.column, str) and case.column:
                 where.append(f"column {case.column!r}")
-            value = "" if _is_missing(case.value) else f" (value {_short(case.value)!r})"
+            value = "" if is_missing(case.value) else f" (value {_short(case.value)!r})"
             lines.append(f"  - {', '.join(where)}: {case.reason}{value}")
         if total > _SHOWN_CASES:
             lines.append(
@@ -113,13 +115,6 @@ class ConvergenceWarning(RuntimeWarning):
     """An iterative measure did not converge; the warning says what was returned instead."""
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ecosystem import Ecosystem
 from .errors import MissingTableError, OptionError
+from .model import Ecosystem
 
 __all__ = ["write_report", "ReportSection"]
 
@@ -130,9 +130,9 @@ def _community_method(method: str) -> str:
         raise OptionError(f"community_method must be 'auto', 'leiden' or 'louvain'; got {method!r}")
     if method != "auto":
         return method
-    from .centrality import _igraph
+    from ._shared import igraph
 
-    return "leiden" if _igraph() is not None else "louvain"
+    return "leiden" if igraph() is not None else "louvain"
 
 
 class _ReportBuilder:
@@ -185,7 +185,7 @@ class _ReportBuilder:
             self._save_table(section, notes, "data_notes")
 
     def kpis(self, section: ReportSection) -> None:
-        from .kpis import kpis
+        from .measures import kpis
 
         eco = self.ecosystem
         by = "cluster" if "clusters" in eco.provided and (
@@ -201,7 +201,7 @@ class _ReportBuilder:
         section.body.append(_table_html(table, limit=_MAX_HTML_ROWS))
 
     def overlap(self, section: ReportSection) -> None:
-        from .membership_overlap import multi_membership, niche_mapping, overlap
+        from .measures import multi_membership, niche_mapping, overlap
 
         eco = self.ecosystem
         eco.require("clusters", "memberships", purpose="the membership overlap")
@@ -232,7 +232,7 @@ class _ReportBuilder:
         section.body.append(_table_html(multi))
 
     def centrality(self, section: ReportSection) -> None:
-        from .centrality import cluster_centrality
+        from .measures import cluster_centrality
 
         eco = self.ecosystem
         via = "intercluster" if "project_clusters" in eco.provided else "members"
@@ -249,7 +249,7 @@ class _ReportBuilder:
         section.body.append(_table_html(table))
 
     def bridging(self, section: ReportSection) -> None:
-        from .bridging import consortium_diversity, ei_index, group_mixing
+        from .measures import consortium_diversity, ei_index, group_mixing
 
         eco = self.ecosystem
         graph = self.organisation_network()
@@ -299,7 +299,7 @@ class _ReportBuilder:
             f"<code>tables/consortium_diversity_{attribute}.csv</code>).</p>")
 
     def communities(self, section: ReportSection) -> None:
-        from .communities import community_profile, compare_partitions, misfits, nominal_partition
+        from .measures import community_profile, compare_partitions, misfits, nominal_partition
 
         eco = self.ecosystem
         graph = self.organisation_network()
@@ -386,14 +386,14 @@ class _ReportBuilder:
 
     def detected_communities(self) -> pd.Series:
         if self._communities is None:
-            from .communities import communities
+            from .measures import communities
 
             self._communities = communities(self.organisation_network(), method=self.community_method,
                                             seed=self.seed)
         return self._communities
 
     def _save_table(self, section: ReportSection, table: pd.DataFrame, name: str) -> None:
-        from .export import write_table
+        from .viz import write_table
 
         path = self.out / "tables" / f"{name}.csv"
         # tables indexed by cluster, community or (cluster, year) keep their index as columns
@@ -414,7 +414,7 @@ class _ReportBuilder:
             png = self.out / "figures" / f"{name}.png"
             figure.savefig(png, dpi=150, metadata={"Software": None})
             figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None})
-            from .plotting import clean_svg
+            from .viz import clean_svg
 
             clean_svg(self.out / "figures" / f"{name}.svg")
         finally:
@@ -424,7 +424,7 @@ class _ReportBuilder:
         section.files += [f"figures/{name}.png", f"figures/{name}.svg"]
 
     def _network_page(self, graph, name: str, title: str, **options) -> None:
-        from .html import to_html
+        from .viz import to_html
 
         to_html(graph, self.out / "networks" / f"{name}.html", title=title, seed=self.seed, **options)
 
@@ -437,7 +437,7 @@ _VIA_TEXT = {
 
 
 def _plot(name: str, *args, **kwargs):
-    from . import plotting
+    from .viz import _figures as plotting
 
     return getattr(plotting, name)(*args, **kwargs)
 

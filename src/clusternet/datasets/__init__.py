@@ -6,9 +6,8 @@ from importlib import resources
 
 import pandas as pd
 
-from ..ecosystem import Ecosystem
-from ..readers import read_table
-from ..schema import TABLES
+from ..io import read_table
+from ..model import TABLES, Ecosystem
 
 __all__ = ["load_flanders", "synthetic_ecosystem", "calibration_report"]
 

@@ -7,7 +7,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from ..ecosystem import Ecosystem
+from ..model import Ecosystem
 
 __all__ = ["synthetic_ecosystem", "calibration_report"]
 

@@ -14,22 +14,20 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .ecosystem import Ecosystem
-from .errors import (
+from .._shared import igraph, random_generator
+from ..errors import (
     ConvergenceWarning,
     InvalidGraphError,
-    OptionalDependencyError,
     OptionError,
 )
-from .graphs import WITHDRAWN, cluster_network
+from ..graphs import WITHDRAWN, cluster_network
+from ..model import Ecosystem
 
 __all__ = [
     "centrality",
     "cluster_centrality",
     "CENTRALITY_COLUMNS",
     "CLUSTER_CENTRALITY_COLUMNS",
-    "InvalidGraphError",
-    "ConvergenceWarning",
 ]
 
 #: Columns of :func:`centrality`, in order.
@@ -192,7 +190,7 @@ def centrality(
     Examples
     --------
     >>> import networkx as nx
-    >>> from clusternet.centrality import centrality  # also cn.centrality
+    >>> from clusternet import centrality
     >>> table = centrality(nx.path_graph(["a", "b", "c"]))
     >>> table[["degree", "neighbours", "betweenness", "closeness"]]
        degree  neighbours  betweenness  closeness
@@ -482,12 +480,12 @@ def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, bac
     count, component = csgraph.connected_components(graph.unit, directed=False)
     sizes = np.bincount(component, minlength=count)
     reached = sizes[component]  # including the node itself
-    use_igraph = backend == "igraph" or (backend == "auto" and _igraph() is not None)
+    use_igraph = backend == "igraph" or (backend == "auto" and igraph() is not None)
     paths = _IgraphPaths(graph, weighted, workers) if use_igraph else _NetworkxPaths(graph, weighted)
     if samples is None:
         return paths.betweenness(None), paths.total_distance(None), reached
 
-    rng = _rng(seed)
+    rng = random_generator(seed)
     large = np.flatnonzero(sizes > samples)
     exact = ~np.isin(component, large)
     drawn_large = [np.sort(rng.choice(np.flatnonzero(component == c), size=samples, replace=False))
@@ -533,7 +531,7 @@ def _distance_sums(matrix: sp.csr_array, weighted: bool, sources: np.ndarray) ->
 
 class _IgraphPaths:
     def __init__(self, graph: _Graph, weighted: bool, workers: int = 1) -> None:
-        ig = _igraph(required=True)
+        ig = igraph(needed_for="backend='igraph'")
         self.n = graph.n
         # A list of pairs is several times faster for igraph to read than a numpy array.
         self.g = ig.Graph(n=graph.n, edges=list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)),
@@ -755,23 +753,8 @@ def _other_domain_share(network: nx.Graph, clusters: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------------------------
 
 
-def _igraph(required: bool = False):
-    try:
-        import igraph
-    except ImportError as err:
-        if required:
-            raise OptionalDependencyError(
-                "backend='igraph' needs python-igraph; install it with pip install 'clusternet[fast]'"
-            ) from err
-        return None
-    return igraph
 
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    # The one place a seed becomes a generator in this module.
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
 
 
 def _check_backend(backend: str) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import FAILURE_COLUMNS, SchemaError
+from .._shared import isin
+from ..errors import FAILURE_COLUMNS, SchemaError
 
 __all__ = [
     "Column",
@@ -250,7 +251,7 @@ def describe_schema() -> pd.DataFrame:
 
     Examples
     --------
-    >>> from clusternet.schema import describe_schema
+    >>> from clusternet.model import describe_schema
     >>> schema = describe_schema()
     >>> schema[schema["mandatory"]][["table", "column"]].values.tolist()[:3]
     [['organisations', 'organisation_id'], ['clusters', 'cluster_id'], ['memberships', 'organisation_id']]
@@ -366,7 +367,7 @@ def validate_tables(
     Examples
     --------
     >>> import pandas as pd
-    >>> from clusternet.schema import validate_tables
+    >>> from clusternet.model import validate_tables
     >>> cleaned, notes, provided = validate_tables({"organisations": pd.DataFrame({"org_id": [" 7 "]})})
     >>> cleaned["organisations"]["organisation_id"].tolist(), sorted(provided)
     (['7'], ['organisations'])
@@ -857,7 +858,7 @@ def _check_references(tables: dict[str, pd.DataFrame], provided, files, out: _Co
                 continue
             values = frame[column.name]
             known = tables[target][SCHEMAS[target].key[0]]
-            unknown = values.notna().to_numpy() & ~_isin(values, known)
+            unknown = values.notna().to_numpy() & ~isin(values, known)
             if unknown.any():
                 bad = values[unknown].to_numpy(dtype=object)
                 out.fail_rows(name, files.get(name), column.name, frame.index[unknown], bad,
@@ -877,18 +878,6 @@ def _unknown_reasons(bad: np.ndarray, known: pd.Series, column: str, target: str
     return reasons
 
 
-def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """``values.isin(known)`` by factorising both together: one hash pass, no per-cell Python
-    (pandas' isin on Arrow strings converts every cell to a Python object)."""
-    if len(values) == 0:
-        return np.zeros(0, dtype=bool)
-    both = pd.concat([known.dropna().astype("str"), values.astype("str")], ignore_index=True)
-    codes, _ = pd.factorize(both)
-    n_known = len(both) - len(values)
-    present = np.zeros(codes.max() + 2, dtype=bool)
-    present[codes[:n_known]] = True
-    present[-1] = False  # code -1: a missing value
-    return present[codes[n_known:]]
 
 
 def _note_memberships_outside_period(tables, provided, files, out: _Collector) -> None:

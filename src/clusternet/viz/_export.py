@@ -15,11 +15,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import ExportError, OptionalDependencyError
-from .palette import _is_missing, category_colors, layout_positions
+from .._shared import is_missing
+from ..errors import ExportError, OptionalDependencyError
+from ._style import category_colors, layout_positions
 
 __all__ = [
-    "ExportError",
     "neutralise_formulas",
     "write_gexf",
     "write_graphml",
@@ -127,7 +127,7 @@ def write_vosviewer(
     VOSviewer reads two tab-separated files [1]_. The *map file* has a header line and one line
     per item: ``id`` (1, 2, ... in the graph's node order), ``label``, ``description`` (the
     original node id, HTML-escaped because VOSviewer renders descriptions as HTML), ``x`` and
-    ``y`` (from :func:`clusternet.palette.layout_positions`; pass ``layout`` as a mapping to
+    ``y`` (from :func:`clusternet.layout_positions`; pass ``layout`` as a mapping to
     choose them), ``cluster`` (an integer from 1;
     categories numbered in the legend order of the figures) and any ``weight<...>`` and
     ``score<...>`` columns. The *network file* has no header and one line per link: the two
@@ -149,7 +149,7 @@ def write_vosviewer(
     weight : str or None
         Edge attribute for link strength.
     layout, seed
-        Positions as in :func:`clusternet.palette.layout_positions`.
+        Positions as in :func:`clusternet.layout_positions`.
 
     Returns
     -------
@@ -183,7 +183,7 @@ def write_vosviewer(
     columns: dict[str, list[str]] = {
         "id": [str(ids[node]) for node in nodes],
         "label": [
-            _vos_text(G.nodes[node].get(label_by) if not _is_missing(G.nodes[node].get(label_by)) else node)
+            _vos_text(G.nodes[node].get(label_by) if not is_missing(G.nodes[node].get(label_by)) else node)
             for node in nodes
         ],
         "description": [_vos_text(_html.escape(str(node), quote=True)) for node in nodes],
@@ -191,13 +191,13 @@ def write_vosviewer(
         "y": [_number(positions[node][1]) for node in nodes],
     }
     if cluster_by is not None:
-        from .palette import node_values
+        from ._style import node_values
 
         values = node_values(G, cluster_by)
         order = {value: rank + 1 for rank, value in enumerate(category_colors(values))}
         if len(order) > 1000:
             raise ExportError(f"VOSviewer allows at most 1,000 clusters; cluster_by has {len(order)} values")
-        columns["cluster"] = ["" if _is_missing(value) else str(order[value]) for value in values]
+        columns["cluster"] = ["" if is_missing(value) else str(order[value]) for value in values]
     for header, spec in (("weight", weights), ("score", scores)):
         for title, attribute in (spec or {}).items():
             values = pd.to_numeric(
@@ -217,7 +217,7 @@ def write_vosviewer(
         if u == v:
             continue
         strength = 1.0 if weight is None else data.get(weight, 1.0)
-        if _is_missing(strength) or not isinstance(strength, int | float | np.number) or strength <= 0:
+        if is_missing(strength) or not isinstance(strength, int | float | np.number) or strength <= 0:
             continue
         links.append(f"{ids[u]}\t{ids[v]}\t{_number(strength)}")
     network_path.write_text("".join(line + "\n" for line in links), encoding="utf-8")
@@ -239,7 +239,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from clusternet.export import neutralise_formulas
+    >>> from clusternet.viz import neutralise_formulas
     >>> neutralise_formulas(pd.DataFrame({"name": ["=1+1", "@SUM(A1)", "Coöp"], "n": [-1, 2, 3]}))
            name  n
     0     '=1+1 -1
@@ -343,7 +343,7 @@ def _xml_value(value: object) -> object:
     """An attribute value networkx can write as XML, or None to leave it out."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, np.integer):
         return int(value)

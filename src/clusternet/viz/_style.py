@@ -14,9 +14,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import StyleError
-from .graphs import _sorted_nodes
-from .schema import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SIZE_CLASSES
+from .._shared import is_missing, sorted_nodes
+from ..errors import StyleError
+from ..model import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SIZE_CLASSES
 
 __all__ = [
     "CATEGORICAL",
@@ -81,14 +81,14 @@ def category_colors(values: pd.Series | list) -> dict[object, str]:
 
     Examples
     --------
-    >>> from clusternet.palette import category_colors
+    >>> from clusternet.viz import category_colors
     >>> category_colors(["IBN", "IBN", "other"])
     {'IBN': '#F28E2B', 'other': '#59A14F'}
     >>> category_colors(["b", "a", "b"])
     {'b': '#4E79A7', 'a': '#F28E2B'}
     """
     series = pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)
-    present = series[series.map(lambda value: not _is_missing(value))]
+    present = series[series.map(lambda value: not is_missing(value))]
     counts = present.value_counts(sort=False)
     distinct = list(counts.index)
     for vocabulary in _VOCABULARIES:
@@ -107,7 +107,7 @@ def continuous_color(fractions: np.ndarray) -> list[str]:
     Examples
     --------
     >>> import numpy as np
-    >>> from clusternet.palette import continuous_color
+    >>> from clusternet.viz import continuous_color
     >>> continuous_color(np.array([0.0, 1.0, np.nan]))
     ['#440154', '#FDE725', '#BAB0AC']
     """
@@ -133,7 +133,7 @@ def in_drawing_order(G: nx.Graph) -> nx.Graph:
     Examples
     --------
     >>> import networkx as nx
-    >>> from clusternet.palette import in_drawing_order
+    >>> from clusternet.viz import in_drawing_order
     >>> H = in_drawing_order(nx.Graph([("c", "a"), ("b", "c")]))
     >>> list(H), list(H.adj["c"])
     (['a', 'b', 'c'], ['a', 'b'])
@@ -143,7 +143,7 @@ def in_drawing_order(G: nx.Graph) -> nx.Graph:
     if G.is_multigraph():
         return G  # parallel edges have keys of their own; drawn in the order given
     nodes = list(G)
-    ordered = _sorted_nodes(nodes)
+    ordered = sorted_nodes(nodes)
     position = {node: i for i, node in enumerate(ordered)}
     adjacency = G.succ if G.is_directed() else G.adj
     if ordered == nodes and all(
@@ -200,7 +200,7 @@ def layout_positions(
     Examples
     --------
     >>> import networkx as nx
-    >>> from clusternet.palette import layout_positions
+    >>> from clusternet.viz import layout_positions
     >>> G = nx.path_graph(4)
     >>> layout_positions(G, seed=1) == layout_positions(G, seed=1)
     True
@@ -286,10 +286,10 @@ def node_style(
     if label_by is None:
         has_name = n and all("name" in data for _, data in G.nodes(data=True))
         labels = node_values(G, "name") if has_name else pd.Series(nodes, dtype=object)
-        labels = labels.where(labels.map(lambda value: not _is_missing(value)), pd.Series(nodes, dtype=object))
+        labels = labels.where(labels.map(lambda value: not is_missing(value)), pd.Series(nodes, dtype=object))
     else:
         labels = node_values(G, label_by, measures)
-    labels = labels.map(lambda value: "" if _is_missing(value) else str(value))
+    labels = labels.map(lambda value: "" if is_missing(value) else str(value))
 
     style = NodeStyle(table=pd.DataFrame(index=range(n)))
     style.table["label"] = labels.to_numpy()
@@ -313,11 +313,11 @@ def node_style(
             in_palette = set(list(colors)[: len(CATEGORICAL)])
             groups = values.map(
                 lambda value: MISSING_LABEL
-                if _is_missing(value)
+                if is_missing(value)
                 else (str(value) if value in in_palette else OTHER_LABEL)
             )
             style.table["color"] = values.map(
-                lambda value: MISSING_COLOR if _is_missing(value) else colors[value]
+                lambda value: MISSING_COLOR if is_missing(value) else colors[value]
             ).to_numpy()
             style.table["group"] = groups.to_numpy()
             counts = groups.value_counts()
@@ -551,7 +551,7 @@ class _GridRepulsion:
 
 
 def _is_continuous(values: pd.Series) -> bool:
-    present = [value for value in values if not _is_missing(value)]
+    present = [value for value in values if not is_missing(value)]
     if not present or any(isinstance(value, bool | np.bool_ | str) for value in present):
         return False
     if not all(isinstance(value, int | float | np.integer | np.floating) for value in present):
@@ -561,12 +561,6 @@ def _is_continuous(values: pd.Series) -> bool:
     return True
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return bool(np.isnan(value))
-    return value is pd.NA or value is pd.NaT
 
 
 def _sort_key(value: object) -> tuple[str, str]:

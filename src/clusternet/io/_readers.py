@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ecosystem import Ecosystem
-from .errors import OptionalDependencyError, SchemaError
-from .schema import SCHEMAS, TABLES
+from ..errors import OptionalDependencyError, SchemaError
+from ..model import SCHEMAS, TABLES, Ecosystem
 
 __all__ = ["read_ecosystem", "read_table", "TABLE_SUFFIXES"]
 

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .ecosystem import Ecosystem
-from .errors import MissingAttributeError, OptionError
+from .._shared import random_generator
+from ..errors import MissingAttributeError, OptionError
+from ..model import Ecosystem
 
 __all__ = [
-    "MissingAttributeError",
     "ei_index",
     "group_mixing",
     "nominal_assortativity",
@@ -698,7 +698,7 @@ def gefura(
     else:
         if not 0 < k <= n:
             raise _value_error(f"k must be between 1 and the number of nodes ({n}), not {k}")
-        sources = np.sort(_rng(seed).choice(n, size=k, replace=False))
+        sources = np.sort(random_generator(seed).choice(n, size=k, replace=False))
         scale = n / k
     total, local = _gefura_accumulate(adjacency, codes, sources)
     total *= scale
@@ -867,7 +867,7 @@ def permutation_test(
         raise _value_error("permutation_test needs the groups as a node attribute name")
     nodes, codes, labels = _node_groups(G, attribute)
     observed = float(measure(G, attribute))
-    rng = _rng(seed)
+    rng = random_generator(seed)
     null = np.empty(n)
     if method == "shuffle":
         graph = G.copy()
@@ -903,11 +903,6 @@ def permutation_test(
 # --------------------------------------------------------------------------------------------
 
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    # The one place a seed becomes a generator, so the same seed always gives the same draws.
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
 
 
 def _value_error(message: str) -> Exception:

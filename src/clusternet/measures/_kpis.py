@@ -9,9 +9,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .ecosystem import Ecosystem
-from .errors import MissingTableError, OptionError
-from .graphs import WITHDRAWN, organisation_edges
+from ..errors import MissingTableError, OptionError
+from ..graphs import WITHDRAWN, organisation_edges
+from ..model import Ecosystem
 
 __all__ = ["kpis", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .ecosystem import Ecosystem
-from .errors import SchemaError
-from .readers import read_table
-from .schema import NOTE_COLUMNS, _isin
+from .._shared import isin
+from ..errors import SchemaError
+from ..model import NOTE_COLUMNS, Ecosystem
+from ._readers import read_table
 
 __all__ = ["read_cordis", "ACTIVITY_KINDS", "CORDIS_ROLES"]
 
@@ -350,7 +350,7 @@ def _programme_parts(parts, known_projects: set[str], notes) -> tuple[pd.DataFra
                       "rows": int(empty.sum()), "removed": True,
                       "action": "programme-part rows without a project or a part left out"})
     links = links[~empty]
-    used = _isin(links["project_id"], pd.Series(sorted(known_projects), dtype="str"))
+    used = isin(links["project_id"], pd.Series(sorted(known_projects), dtype="str"))
     if (~used).any():
         notes.append({"table": "project_clusters", "file": file, "column": "project_id",
                       "rows": int((~used).sum()), "removed": True,

@@ -11,13 +11,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .palette import (
+from .._shared import is_missing
+from ._style import (
     CATEGORICAL,
     CONTINUOUS_MAP,
     EDGE_COLOR,
     MISSING_COLOR,
     StyleError,
-    _is_missing,
     category_colors,
     in_drawing_order,
     layout_positions,
@@ -219,7 +219,7 @@ def plot_overlap(
     for i, source in enumerate(row_ids):
         for j, target in enumerate(column_ids):
             number = lookup.get((source, target), lookup.get((target, source)))
-            if number is not None and not _is_missing(number):
+            if number is not None and not is_missing(number):
                 matrix[i, j] = float(number)
     if ax is None:
         height = min(9.0, 1.2 + 0.28 * len(row_ids))
@@ -318,7 +318,7 @@ def plot_centrality(
         mapping = pd.Series(color_by) if not isinstance(color_by, pd.Series) else color_by
         values = [mapping.get(node) for node in order]
         groups = category_colors(pd.Series(list(mapping.reindex(numbers.index)), dtype=object))
-        colors = [MISSING_COLOR if _is_missing(value) else groups.get(value, MISSING_COLOR) for value in values]
+        colors = [MISSING_COLOR if is_missing(value) else groups.get(value, MISSING_COLOR) for value in values]
     # Highest at the top: bars drawn from the top row down.
     positions = np.arange(len(order))[::-1]
     bars = ax.barh(positions, [float(numbers[node]) for node in order], color=colors, height=0.7)
@@ -332,7 +332,7 @@ def plot_centrality(
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.12)
     if groups:
-        shown = {value for value in (mapping.get(node) for node in order) if not _is_missing(value)}
+        shown = {value for value in (mapping.get(node) for node in order) if not is_missing(value)}
         handles = [Patch(color=color, label=str(value)) for value, color in groups.items() if value in shown]
         box = ax.legend(handles=handles, fontsize=_FONT_SIZE, frameon=False, loc="lower right",
                         title=getattr(mapping, "name", None), title_fontsize=_FONT_SIZE)
@@ -388,7 +388,7 @@ def plot_communities(
         "group": [group.get(node) if node in group.index else None for node in community.index],
     })
     colors = category_colors(frame["group"])
-    frame["group"] = frame["group"].map(lambda value: "missing" if _is_missing(value) else value)
+    frame["group"] = frame["group"].map(lambda value: "missing" if is_missing(value) else value)
     counts = pd.crosstab(frame["community"], frame["group"])
     ordered = [value for value in colors if value in counts.columns]
     if "missing" in counts.columns and "missing" not in ordered:
@@ -491,7 +491,7 @@ def _names(labels: Mapping | pd.Series | None) -> dict:
     if labels is None:
         return {}
     items = labels.items() if isinstance(labels, pd.Series) else dict(labels).items()
-    return {key: "" if _is_missing(value) else str(value) for key, value in items}
+    return {key: "" if is_missing(value) else str(value) for key, value in items}
 
 
 def _finite(value: object) -> float:

@@ -20,12 +20,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import OptionalDependencyError
-from .palette import (
+from .._shared import is_missing
+from ..errors import OptionalDependencyError
+from ._style import (
     EDGE_COLOR,
     NodeStyle,
     StyleError,
-    _is_missing,
     in_drawing_order,
     layout_positions,
     node_style,
@@ -113,7 +113,7 @@ def to_html(
     color_by : str, mapping or pandas.Series, optional
         Node attribute (or column of ``measures``, or a node -> value mapping) giving the colour.
         Text, booleans and integers with few values are categories (colours of
-        :mod:`clusternet.palette`, the same as the figures'); other numbers use a continuous map.
+        :mod:`clusternet.viz`, the same as the figures'); other numbers use a continuous map.
     size_by : str, mapping or pandas.Series, optional
         Numeric node attribute or measure; node area grows with the value.
     label_by : str, mapping or pandas.Series, optional
@@ -121,13 +121,13 @@ def to_html(
     title : str, optional
         Page title and heading.
     layout : str or mapping, optional
-        Positions computed in Python (see :func:`clusternet.palette.layout_positions`), or
+        Positions computed in Python (see :func:`clusternet.layout_positions`), or
         ``"physics"`` to let the browser's physics place the nodes (only for small graphs: it
         does not settle beyond about 1,000 nodes).
     seed : int
         Seed of the layout. The page depends only on the graph, the options and the seed, not
         on the order in which nodes and edges were added: the graph is drawn with its nodes
-        sorted (see :func:`clusternet.palette.in_drawing_order`), so the page of a
+        sorted (see :func:`clusternet.viz.in_drawing_order`), so the page of a
         ``G.subgraph(...)``, whose node order changes with Python's hash seed, is the same in
         every process. Not so for multigraphs (drawn in their own order) and for nodes that
         are sets (a ``quotient_graph``'s), which have no total order.
@@ -319,7 +319,7 @@ def _page_data(
         "size": style.size_title,
     }
     if style.continuous is not None:
-        from .palette import continuous_color
+        from ._style import continuous_color
 
         legend["continuous"] = {
             "low": _text(style.continuous[0]),
@@ -427,7 +427,7 @@ def _text(value: object) -> str:
         return "; ".join(_text(item) for item in value)
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, float | np.floating):
         return f"{float(value):.4g}" if math.isfinite(value) else str(float(value))

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .ecosystem import Ecosystem
-from .errors import OptionError
+from ..errors import OptionError
+from ..model import Ecosystem
 
 __all__ = ["overlap", "multi_membership", "niche_mapping", "OVERLAP_MEASURES"]
 

@@ -8,10 +8,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .ecosystem import Ecosystem
-from .errors import IdCollisionError, OptionError
-from .incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
-from .schema import KINDS
+from ..errors import IdCollisionError, OptionError
+from ..model import KINDS, Ecosystem
+from ._incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
 
 __all__ = [
     "bipartite_graph",
@@ -22,8 +21,6 @@ __all__ = [
     "cluster_network",
     "cluster_edges",
     "edge_table",
-    "IdCollisionError",
-    "OptionError",
     "WEIGHTS",
     "CLUSTER_LINKS",
 ]
@@ -220,7 +217,7 @@ def organisation_network(
         Keep only projects whose ``year`` lies in this inclusive range (either end may be
         ``None`` for an open end); projects without a year are then left out.
     kinds : str or iterable of str, optional
-        Keep only organisations of these kinds (see ``clusternet.schema.KINDS``).
+        Keep only organisations of these kinds (see ``clusternet.model.KINDS``).
     min_weight : float, optional
         Drop edges whose weight is below this value.
 
@@ -645,17 +642,6 @@ def edge_table(graph: nx.Graph) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _sorted_nodes(nodes: Iterable) -> list:
-    """Nodes in a canonical order: sorted, or, for mixed types, by type name and then text.
-
-    The one order every result that must not depend on insertion (or hash-seed) order starts
-    from: community detection and drawing.
-    """
-    nodes = list(nodes)
-    try:
-        return sorted(nodes)
-    except TypeError:
-        return sorted(nodes, key=lambda node: (type(node).__name__, str(node)))
 
 
 def _id_column(values: list, strings: bool) -> pd.Series:

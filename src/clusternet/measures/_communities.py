@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .centrality import _edge_arrays, _edge_weights
-from .ecosystem import Ecosystem
-from .errors import ConvergenceWarning, InvalidGraphError, OptionalDependencyError, OptionError
-from .graphs import _sorted_nodes
+from .._shared import igraph, sorted_nodes
+from ..errors import ConvergenceWarning, InvalidGraphError, OptionError
+from ..model import Ecosystem
+from ._centrality import _edge_arrays, _edge_weights
 
 __all__ = [
     "communities",
@@ -103,7 +103,7 @@ def communities(
     Two triangles joined by one edge:
 
     >>> import networkx as nx
-    >>> from clusternet.communities import communities  # also cn.communities
+    >>> from clusternet import communities
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"),
     ...               ("d", "e"), ("e", "f"), ("d", "f")])
     >>> communities(G).tolist()
@@ -553,7 +553,7 @@ class _Canonical:
                 "convert it with nx.Graph(G)"
             )
         original, rows, cols, raw = _edge_arrays(G, weight, missing=1.0)
-        nodes = _sorted_nodes(original)
+        nodes = sorted_nodes(original)
         position = {node: i for i, node in enumerate(nodes)}
         rank = np.array([position[node] for node in original], dtype=np.int64)
         weights = np.ones(len(rows)) if weight is None else _edge_weights(original, rows, cols, raw, weight,
@@ -595,7 +595,7 @@ def _detect(graph: _Canonical, *, method: str, resolution: float, seed: int | No
         found = community_louvain.best_partition(graph.to_networkx(), weight="weight",
                                                  resolution=resolution, random_state=seed)
         return np.array([found[i] for i in range(graph.n)], dtype=np.int64)
-    ig = _igraph()
+    ig = igraph(needed_for="method='leiden'")
     g = ig.Graph(n=graph.n, edges=list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)),
                  directed=False)
     # igraph draws from the generator set with set_random_number_generator (Python's random module
@@ -755,12 +755,3 @@ def _check_resolution(resolution: float) -> None:
     if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) or not resolution > 0:
         raise OptionError(f"resolution must be a positive number; got {resolution!r}")
 
-
-def _igraph():
-    try:
-        import igraph
-    except ImportError as err:
-        raise OptionalDependencyError(
-            "method='leiden' needs python-igraph; install it with pip install 'clusternet[fast]'"
-        ) from err
-    return igraph

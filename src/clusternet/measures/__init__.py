@@ -1,0 +1,70 @@
+"""Measures: bridging, membership overlap, centrality, communities and the programme KPIs.
+
+Each takes a graph or an Ecosystem and returns a tidy DataFrame (node measures indexed by node
+id, pairwise results as edge tables). One private module per family of measures.
+"""
+
+from ._bridging import (
+    BROKERAGE_ROLES,
+    MODULE_ROLES,
+    PermutationResult,
+    brokerage,
+    consortium_diversity,
+    ei_index,
+    gefura,
+    group_mixing,
+    module_roles,
+    nominal_assortativity,
+    participation_coefficient,
+    permutation_test,
+    structural_holes,
+)
+from ._centrality import CENTRALITY_COLUMNS, CLUSTER_CENTRALITY_COLUMNS, centrality, cluster_centrality
+from ._communities import (
+    COMMUNITY_METHODS,
+    communities,
+    community_profile,
+    compare_partitions,
+    consensus_communities,
+    misfits,
+    modularity,
+    nominal_partition,
+)
+from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
+from ._overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
+
+__all__ = [
+    "BROKERAGE_ROLES",
+    "CENTRALITY_COLUMNS",
+    "CLUSTER_CENTRALITY_COLUMNS",
+    "COMMUNITY_METHODS",
+    "KPI_DEFINITIONS",
+    "MODULE_ROLES",
+    "NETWORK_COLUMNS",
+    "OVERLAP_MEASURES",
+    "PermutationResult",
+    "brokerage",
+    "centrality",
+    "cluster_centrality",
+    "communities",
+    "community_profile",
+    "compare_partitions",
+    "consensus_communities",
+    "consortium_diversity",
+    "ei_index",
+    "gefura",
+    "group_mixing",
+    "kpis",
+    "misfits",
+    "modularity",
+    "module_roles",
+    "multi_membership",
+    "network_timeseries",
+    "niche_mapping",
+    "nominal_assortativity",
+    "nominal_partition",
+    "overlap",
+    "participation_coefficient",
+    "permutation_test",
+    "structural_holes",
+]

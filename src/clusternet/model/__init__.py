@@ -1,0 +1,40 @@
+"""The data model: the six tables clusternet reads, how each is validated, and the Ecosystem.
+
+The declarations (which columns each table has, which values a column accepts) live in
+``_schema``; the validated, immutable :class:`Ecosystem` that every later stage receives lives in
+``_ecosystem``. Nothing here reads files: that is :mod:`clusternet.io`.
+"""
+
+from ._ecosystem import Ecosystem
+from ._schema import (
+    CLUSTER_TYPES,
+    KINDS,
+    NOTE_COLUMNS,
+    OWNERSHIPS,
+    ROLES,
+    SCHEMAS,
+    SIZE_CLASSES,
+    TABLES,
+    YEAR_RANGE,
+    Column,
+    TableSchema,
+    describe_schema,
+    validate_tables,
+)
+
+__all__ = [
+    "YEAR_RANGE",
+    "CLUSTER_TYPES",
+    "KINDS",
+    "NOTE_COLUMNS",
+    "OWNERSHIPS",
+    "ROLES",
+    "SCHEMAS",
+    "SIZE_CLASSES",
+    "TABLES",
+    "Column",
+    "Ecosystem",
+    "TableSchema",
+    "describe_schema",
+    "validate_tables",
+]

@@ -91,7 +91,7 @@ def main() -> None:
                       seed=1)
         for column in ("betweenness", "closeness"):
             print(f"  seed 0 vs seed 1, {column}: Spearman {spearman(table[column], other[column]):.4f}")
-        small = organisation_network(path, years=(2020, 2021))
+        small = organisation_network(path, years=range(2020, 2022))
         small = small.subgraph([n for n, d in small.degree() if d > 0]).copy()
         print(f"subnetwork (projects starting 2020-2021): {small.number_of_nodes():,} organisations, "
               f"{small.number_of_edges():,} ties")

@@ -55,8 +55,8 @@ def main() -> None:
     print()
     print(SYNTHETIC_NOTE)
     eco = cn.datasets.synthetic_ecosystem(seed=args.seed)
-    heading("SYNTHETIC: clusters linked by shared members (cluster_centrality, via='members')")
-    members = cn.cluster_centrality(eco, via="members").sort_values("rank")
+    heading("SYNTHETIC: clusters linked by shared members (cluster_centrality, via='memberships')")
+    members = cn.cluster_centrality(eco, via="memberships").sort_values("rank")
     show(members[["name", "type", "degree", "strength", "betweenness", "eigenvector", "members", "reach", "rank"]],
          "with shared members as links, the largest SPC (Flanders' FOOD) sits at the centre; strength "
          "counts shared members; reach the unique organisations in its memberships and projects.", rows=12)

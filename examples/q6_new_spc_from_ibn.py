@@ -31,7 +31,7 @@ def main() -> None:
     first, last = int(kpi.columns.min()), int(kpi.columns.max())
     smallest_spc = kpi.loc[clusters.index[clusters["type"] == "SPC"], last].min()
     niches = cn.niche_mapping(eco, measure="p_value")
-    by_members = cn.cluster_centrality(eco, via="members")
+    by_members = cn.cluster_centrality(eco, via="memberships")
     intercluster = cn.cluster_centrality(real, via="intercluster")
 
     table = pd.DataFrame({

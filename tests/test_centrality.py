@@ -453,7 +453,7 @@ TABEL_10_11_PAIRS = [
 
 @pytest.fixture(scope="module")
 def flanders_table(flanders):
-    return cluster_centrality(flanders)
+    return cluster_centrality(flanders, via="intercluster")
 
 
 def test_flanders_degrees_and_strengths_by_hand(flanders, flanders_table):
@@ -515,7 +515,7 @@ def test_cluster_reach_by_hand():
         project_clusters=pd.DataFrame({"project_id": ["p", "p", "q"], "cluster_id": ["k1", "k2", "k2"],
                                        "status": ["approved", "approved", "withdrawn"]}),
     )
-    table = cluster_centrality(eco)
+    table = cluster_centrality(eco, via="intercluster")
     # k1: members {a, b}, project p brings {b, d}: reach {a, b, d} = 3.
     # k2: members {c}, carries p ({b, d}; q is withdrawn): reach {b, c, d} = 3.
     assert table[["members", "project_organisations", "reach", "projects"]].to_dict("index") == {
@@ -529,7 +529,7 @@ def test_cluster_reach_by_hand():
 def test_cluster_centrality_via_members_needs_memberships():
     eco = cn.Ecosystem(clusters=pd.DataFrame({"cluster_id": ["k"]}))
     with pytest.raises(cn.MissingTableError):
-        cluster_centrality(eco, via="members")
+        cluster_centrality(eco, via="memberships")
 
 
 def test_random_module_state_untouched():

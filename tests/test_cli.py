@@ -11,7 +11,7 @@ from clusternet.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, main
 
 
 def test_summary_of_the_bundled_real_data(capsys):
-    assert main(["summary", "--dataset", "flanders-real"]) == EXIT_OK
+    assert main(["summary", "--dataset", "flanders"]) == EXIT_OK
     assert "clusters                27 rows" in capsys.readouterr().out
 
 
@@ -26,7 +26,7 @@ def test_validate_prints_the_failure_table_not_a_traceback(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [["report"], ["validate", "a", "--dataset", "flanders"], ["validate", "/nonexistent/folder"]],
+    [["report"], ["validate", "a", "--dataset", "flanders-synthetic"], ["validate", "/nonexistent/folder"]],
     ids=["no-input", "input-and-dataset", "missing-folder"],
 )
 def test_bad_input_is_one_line_and_exit_1(argv, capsys):
@@ -53,7 +53,15 @@ def test_terminal_output_shows_control_characters_instead_of_obeying_them(tmp_pa
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "clusternet", "summary", "--dataset", "flanders-real"],
+    result = subprocess.run([sys.executable, "-m", "clusternet", "summary", "--dataset", "flanders"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Ecosystem with 6 of 6 tables" in result.stdout
+
+
+def test_the_old_name_of_the_real_tables_says_what_to_write(capsys):
+    # --dataset names follow clusternet.datasets: 'flanders' is load_flanders() (real tables).
+    assert main(["summary", "--dataset", "flanders-real"]) != EXIT_OK
+    assert "--dataset flanders-real is now --dataset flanders" in capsys.readouterr().err
+    assert main(["summary", "--dataset", "flanders"]) == EXIT_OK
+    assert "6 of 6 tables" in capsys.readouterr().out

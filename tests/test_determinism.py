@@ -57,7 +57,7 @@ OUTPUTS = {
     "group_mixing": lambda eco: cn.group_mixing(_graph(eco), "sector"),
     "consortium_diversity": lambda eco: cn.consortium_diversity(eco, "sector"),
     "organisation_edges": lambda eco: cn.organisation_edges(eco, weight="newman"),
-    "cluster_edges": lambda eco: cn.cluster_edges(eco, via="members"),
+    "cluster_edges": lambda eco: cn.cluster_edges(eco, via="memberships"),
     "project_edges": lambda eco: cn.project_edges(eco),
     "edge_table": lambda eco: cn.edge_table(_graph(eco)),
 }

@@ -128,9 +128,9 @@ def test_overlap_via_projects():
         ),
     )
     sets = {"ERC": {"a", "b"}, "MSCA": {"b", "c", "d"}, "SME": set()}
-    table = cn.overlap(eco, between=("other", "other"), via="projects")
+    table = cn.overlap(eco, between=("other", "other"), via="intercluster")
     _check_rows(table, sets, 5, [("ERC", "MSCA"), ("ERC", "SME"), ("MSCA", "SME")])
-    only_2019 = cn.overlap(eco, between=("other", "other"), via="projects", years=[2019])
+    only_2019 = cn.overlap(eco, between=("other", "other"), via="intercluster", years=[2019])
     assert only_2019["shared"].tolist() == [0, 0, 0]
 
 

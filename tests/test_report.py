@@ -17,7 +17,7 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//|ftp:)|@import
 @pytest.fixture(scope="module")
 def synthetic_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    assert main(["report", "--dataset", "flanders", "--out", str(out), "--quiet"]) == EXIT_OK
+    assert main(["report", "--dataset", "flanders-synthetic", "--out", str(out), "--quiet"]) == EXIT_OK
     return out
 
 

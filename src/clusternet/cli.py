@@ -19,11 +19,14 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 
-DATASETS = ("flanders", "flanders-real")
+# Named as in clusternet.datasets: flanders = load_flanders(), flanders-synthetic = synthetic_ecosystem().
+DATASETS = ("flanders", "flanders-synthetic")
+# clusternet 0.1 called the synthetic ecosystem "flanders" and the real tables "flanders-real".
+_RENAMED_DATASETS = {"flanders-real": "flanders"}
 EXPORT_FORMATS = ("gexf", "graphml", "vosviewer")
 
 _PROVENANCE = {
-    "flanders": (
+    "flanders-synthetic": (
         "Real and synthetic parts. REAL, from the 2020 evaluation of the Flemish cluster policy "
         "(IDEA Consult and Technopolis): the 6 spearhead clusters (SPC) and 20 innovative business "
         "networks (IBN) of its Tabel 3, the IBN-SPC niche relations its text names, the intercluster "
@@ -32,7 +35,7 @@ _PROVENANCE = {
         "retention, projects per instrument of Tabel 6-8): every member firm, membership, cluster "
         "project and participation. The report publishes no member lists; no firm named here is real."
     ),
-    "flanders-real": (
+    "flanders": (
         "Real data only, from the 2020 evaluation of the Flemish cluster policy (IDEA Consult and "
         "Technopolis): the 6 SPCs and 20 IBNs of Tabel 3, the IBN-SPC niche relations, the intercluster "
         "projects of Tabel 10 and 11 and the Moonshot board. The report publishes no member lists, "
@@ -47,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> from clusternet.cli import main
-    >>> main(["summary", "--dataset", "flanders-real"])  # doctest: +ELLIPSIS
+    >>> main(["summary", "--dataset", "flanders"])  # doctest: +ELLIPSIS
     Ecosystem with 6 of 6 tables
     ...
     0
@@ -113,9 +116,10 @@ def _parser() -> argparse.ArgumentParser:
 def _add_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", nargs="?",
                         help="a folder of tables (one file per table) or a CORDIS participations file")
-    parser.add_argument("--dataset", choices=DATASETS,
-                        help="a bundled dataset instead of INPUT: 'flanders' (real landscape with calibrated "
-                             "synthetic members) or 'flanders-real' (the report's real tables only)")
+    parser.add_argument("--dataset", choices=DATASETS + tuple(_RENAMED_DATASETS),
+                        help="a bundled dataset instead of INPUT: 'flanders' (the report's real tables, "
+                             "clusternet.datasets.load_flanders) or 'flanders-synthetic' (the real landscape "
+                             "with calibrated synthetic members, clusternet.datasets.synthetic_ecosystem)")
 
 
 def _load(args):
@@ -124,12 +128,19 @@ def _load(args):
 
     if args.dataset and args.input:
         raise ClusternetError("give either INPUT or --dataset, not both")
+    if args.dataset in _RENAMED_DATASETS:
+        raise ClusternetError(
+            f"--dataset {args.dataset} is now --dataset {_RENAMED_DATASETS[args.dataset]} (the names follow "
+            "clusternet.datasets: 'flanders' is load_flanders(), 'flanders-synthetic' is synthetic_ecosystem())"
+        )
     if args.dataset == "flanders":
-        return datasets.synthetic_ecosystem(seed=0), _PROVENANCE["flanders"]
-    if args.dataset == "flanders-real":
-        return datasets.load_flanders(), _PROVENANCE["flanders-real"]
+        return datasets.load_flanders(), _PROVENANCE["flanders"]
+    if args.dataset == "flanders-synthetic":
+        return datasets.synthetic_ecosystem(seed=0), _PROVENANCE["flanders-synthetic"]
     if not args.input:
-        raise ClusternetError("give an INPUT (a folder of tables or a CORDIS file) or --dataset flanders")
+        raise ClusternetError(
+            "give an INPUT (a folder of tables or a CORDIS file) or --dataset flanders / flanders-synthetic"
+        )
     path = Path(args.input)
     if path.is_file():
         return read_cordis(path), f"EU Framework Programme participations read from {path.name}."
@@ -141,8 +152,8 @@ def _report(args) -> int:
 
     ecosystem, provenance = _load(args)
     title = args.title or {
-        "flanders": "Flemish clusters: network report",
-        "flanders-real": "Flemish cluster landscape (real data)",
+        "flanders-synthetic": "Flemish clusters: network report",
+        "flanders": "Flemish cluster landscape (real data)",
     }.get(args.dataset, "clusternet report")
     index = write_report(ecosystem, args.out, title=title, provenance=provenance, seed=args.seed,
                          community_method=args.communities, progress=None if args.quiet else print_progress)
@@ -175,7 +186,7 @@ def _export(args) -> int:
     elif args.network == "projects":
         graph = project_network(ecosystem, weight=args.weight)
     else:
-        via = "intercluster" if "project_clusters" in ecosystem.provided else "members"
+        via = "intercluster" if "project_clusters" in ecosystem.provided else "memberships"
         graph = cluster_network(ecosystem, via=via)
     suffix = {"gexf": ".gexf", "graphml": ".graphml", "vosviewer": ""}[args.format]
     out = Path(args.out or f"{args.network}{suffix}")

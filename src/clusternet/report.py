@@ -235,7 +235,7 @@ class _ReportBuilder:
         from .measures import cluster_centrality
 
         eco = self.ecosystem
-        via = "intercluster" if "project_clusters" in eco.provided else "members"
+        via = "intercluster" if "project_clusters" in eco.provided else "memberships"
         table = cluster_centrality(eco, via=via)
         self._save_table(section, table, "cluster_centrality")
         section.body.append(
@@ -342,7 +342,7 @@ class _ReportBuilder:
         eco = self.ecosystem
         links = []
         if "clusters" in eco.provided:
-            for via, needs in (("intercluster", "project_clusters"), ("members", "memberships")):
+            for via, needs in (("intercluster", "project_clusters"), ("memberships", "memberships")):
                 if needs not in eco.provided:
                     continue
                 graph = cluster_network(eco, via=via)
@@ -431,7 +431,7 @@ class _ReportBuilder:
 
 _VIA_TEXT = {
     "intercluster": "by the projects they carry together",
-    "members": "by shared members",
+    "memberships": "by shared members",
     "projects": "by members meeting in projects",
 }
 

@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._shared import VIA, check_via, parse_years, select_years
 from ..errors import IdCollisionError, OptionError
 from ..model import KINDS, Ecosystem
 from ._incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 #: The ways clusters can be linked, see :func:`cluster_network`.
-CLUSTER_LINKS = ("members", "projects", "intercluster")
+CLUSTER_LINKS = VIA
 #: ``project_clusters.status`` values (case-insensitive) that do not carry a project.
 WITHDRAWN = ("withdrawn",)
 _BETWEEN = ("organisation-project", "organisation-cluster")
@@ -162,7 +163,7 @@ def organisation_edges(
     ecosystem: Ecosystem,
     *,
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     kinds: Iterable[str] | str | None = None,
     min_weight: float | None = None,
 ) -> pd.DataFrame:
@@ -201,7 +202,7 @@ def organisation_network(
     ecosystem: Ecosystem,
     *,
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     kinds: Iterable[str] | str | None = None,
     min_weight: float | None = None,
 ) -> nx.Graph:
@@ -213,9 +214,10 @@ def organisation_network(
         Needs ``organisations``, ``projects`` and ``participations``.
     weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
         How strongly two organisations are linked (formulas in the Notes).
-    years : (start, end), optional
-        Keep only projects whose ``year`` lies in this inclusive range (either end may be
-        ``None`` for an open end); projects without a year are then left out.
+    years : int or collection of int, optional
+        Keep only projects of these years (``range(2017, 2020)`` for 2017-2019; see
+        :ref:`years <parameters>` in the API reference); projects without a year are then
+        left out.
     kinds : str or iterable of str, optional
         Keep only organisations of these kinds (see ``clusternet.model.KINDS``).
     min_weight : float, optional
@@ -295,7 +297,7 @@ def organisation_network(
     [('a', 'b', 2.0), ('a', 'c', 1.0), ('b', 'c', 1.0)]
     >>> G.degree("d")  # an isolate, still a node
     0
-    >>> G = cn.organisation_network(eco, weight="jaccard", years=(2019, None))
+    >>> G = cn.organisation_network(eco, weight="jaccard", years=range(2019, 2021))
     >>> sorted(G.edges(data=True))
     [('a', 'b', {'weight': 1.0, 'shared': 1})]
     >>> sorted(cn.organisation_network(eco, kinds="company").nodes)
@@ -319,7 +321,7 @@ def _organisation_projection(ecosystem: Ecosystem, weight, years, kinds, min_wei
 def _organisation_incidence(ecosystem: Ecosystem, years, kinds) -> tuple[Incidence, np.ndarray | None]:
     organisations = ecosystem.organisations
     rows = node_ids(organisations["organisation_id"])
-    columns = node_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    columns = node_ids(select_years(ecosystem.projects, years)["project_id"])
     participations = ecosystem.participations
     incidence = build_incidence(participations["organisation_id"], participations["project_id"],
                                 rows=rows, columns=columns)
@@ -339,7 +341,7 @@ def project_edges(
     ecosystem: Ecosystem,
     *,
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     min_weight: float | None = None,
 ) -> pd.DataFrame:
     """Projects linked through shared organisations, as a tidy edge table.
@@ -368,7 +370,7 @@ def project_network(
     ecosystem: Ecosystem,
     *,
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     min_weight: float | None = None,
 ) -> nx.Graph:
     r"""Projects linked through the organisations they share.
@@ -384,8 +386,9 @@ def project_network(
     ecosystem : Ecosystem
         Needs ``organisations``, ``projects`` and ``participations``.
     weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
-    years : (start, end), optional
-        Keep only projects in this inclusive range of years; degrees are counted over them.
+    years : int or collection of int, optional
+        Keep only projects of these years (``range(2017, 2020)`` for 2017-2019); degrees are
+        counted over them.
     min_weight : float, optional
         Drop edges whose weight is below this value.
 
@@ -417,7 +420,7 @@ def project_network(
     2020
     """
     projection, ids = _project_projection(ecosystem, weight, years, min_weight)
-    projects = _projects_in(ecosystem.projects, _check_years(years))
+    projects = select_years(ecosystem.projects, years)
     return _graph(projects, "project_id", projection, ids, network="project", weight=weight, years=years,
                   min_weight=min_weight)
 
@@ -430,7 +433,7 @@ def _project_projection(ecosystem: Ecosystem, weight, years, min_weight):
 
 
 def _project_incidence(ecosystem: Ecosystem, years) -> Incidence:
-    rows = node_ids(_projects_in(ecosystem.projects, years)["project_id"])
+    rows = node_ids(select_years(ecosystem.projects, years)["project_id"])
     columns = node_ids(ecosystem.organisations["organisation_id"])
     participations = ecosystem.participations
     return build_incidence(participations["project_id"], participations["organisation_id"],
@@ -445,9 +448,9 @@ def _project_incidence(ecosystem: Ecosystem, years) -> Incidence:
 def cluster_edges(
     ecosystem: Ecosystem,
     *,
-    via: str = "members",
+    via: str = "memberships",
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     min_weight: float | None = None,
 ) -> pd.DataFrame:
     """Clusters linked by members, member projects or joint projects, as a tidy edge table.
@@ -471,9 +474,9 @@ def cluster_edges(
 def cluster_network(
     ecosystem: Ecosystem,
     *,
-    via: str = "members",
+    via: str = "memberships",
     weight: str = "count",
-    years: tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     min_weight: float | None = None,
 ) -> nx.Graph:
     """Clusters linked by shared members, by their members' projects, or by joint projects.
@@ -481,8 +484,8 @@ def cluster_network(
     Parameters
     ----------
     ecosystem : Ecosystem
-    via : {"members", "projects", "intercluster"}
-        ``members``: clusters share member organisations (``memberships``; ``shared`` counts
+    via : {"memberships", "projects", "intercluster"}, default "memberships"
+        ``memberships``: clusters share member organisations (``memberships``; ``shared`` counts
         the organisations that are members of both, in any year). ``projects``: members of both
         clusters take part in the same projects (``memberships`` and ``participations``; a
         cluster takes part in a project when at least one of its members does, and ``shared``
@@ -493,10 +496,10 @@ def cluster_network(
     weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
         As in :func:`organisation_network`, with clusters in the place of organisations and
         the linking members or projects in the place of projects.
-    years : (start, end), optional
-        An inclusive range of years applied to what carries the link: the membership year for
-        ``members``, the project year for ``projects`` and ``intercluster``. Rows without a
-        year are then left out.
+    years : int or collection of int, optional
+        The years (``range(2017, 2020)`` for 2017-2019) of what carries the link: the
+        membership year for ``memberships``, the project year for ``projects`` and
+        ``intercluster``. Rows without a year are then left out.
     min_weight : float, optional
         Drop edges whose weight is below this value.
 
@@ -538,7 +541,7 @@ def cluster_network(
 
 
 def _cluster_projection(ecosystem: Ecosystem, via, weight, years, min_weight):
-    via = _check_choice("via", via, CLUSTER_LINKS)
+    via = check_via(via, CLUSTER_LINKS)
     weight, years, _, min_weight = _check_options(weight, years, None, min_weight)
     incidence = _cluster_incidence(ecosystem, via, years)
     return project_rows(incidence, weight=weight, min_weight=min_weight), incidence.rows
@@ -546,9 +549,9 @@ def _cluster_projection(ecosystem: Ecosystem, via, weight, years, min_weight):
 
 def _cluster_incidence(ecosystem: Ecosystem, via: str, years) -> Incidence:
     rows = node_ids(ecosystem.clusters["cluster_id"]) if "clusters" in ecosystem.provided else None
-    if via == "members":
-        ecosystem.require("clusters", "memberships", purpose="the cluster network via members")
-        memberships = _in_years(ecosystem.memberships, years)
+    if via == "memberships":
+        ecosystem.require("clusters", "memberships", purpose="the cluster network via memberships")
+        memberships = select_years(ecosystem.memberships, years)
         return build_incidence(memberships["cluster_id"], memberships["organisation_id"], rows=rows,
                                columns=node_ids(ecosystem.organisations["organisation_id"]))
     if via == "projects":
@@ -565,7 +568,7 @@ def _cluster_incidence(ecosystem: Ecosystem, via: str, years) -> Incidence:
     ecosystem.require("clusters", "project_clusters", purpose="the intercluster network")
     links = ecosystem.project_clusters
     links = links[~links["status"].str.strip().str.lower().isin(WITHDRAWN)]
-    columns = node_ids(_projects_in(ecosystem.projects, years)["project_id"]) if years else node_ids(
+    columns = node_ids(select_years(ecosystem.projects, years)["project_id"]) if years is not None else node_ids(
         links["project_id"]
     )
     return build_incidence(links["cluster_id"], links["project_id"], rows=rows, columns=columns)
@@ -733,27 +736,10 @@ def _records(table: pd.DataFrame, order: np.ndarray | None = None) -> tuple[list
     return columns, records
 
 
-def _projects_in(projects: pd.DataFrame, years) -> pd.DataFrame:
-    return _in_years(projects, years)
-
-
-def _in_years(table: pd.DataFrame, years) -> pd.DataFrame:
-    if years is None:
-        return table
-    start, end = years
-    year = table["year"]
-    inside = year.notna()
-    if start is not None:
-        inside &= year >= start
-    if end is not None:
-        inside &= year <= end
-    return table[inside.fillna(False).astype(bool).to_numpy()]
-
-
 def _check_options(weight, years, kinds, min_weight):
     return (
         _check_choice("weight", weight, WEIGHTS),
-        _check_years(years),
+        parse_years(years),
         None if kinds is None else _check_kinds(kinds),
         _check_min_weight(min_weight),
     )
@@ -763,22 +749,6 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise OptionError(f"{name}={value!r} is not one of {', '.join(repr(c) for c in choices)}")
     return value
-
-
-def _check_years(years) -> tuple[int | None, int | None] | None:
-    if years is None:
-        return None
-    if isinstance(years, str) or not isinstance(years, tuple | list) or len(years) != 2:
-        raise OptionError(f"years={years!r} must be a (start, end) pair of years, either end may be None")
-    bounds = []
-    for bound in years:
-        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | np.integer)):
-            raise OptionError(f"years={years!r}: {bound!r} is not a whole year")
-        bounds.append(None if bound is None else int(bound))
-    start, end = bounds
-    if start is not None and end is not None and start > end:
-        raise OptionError(f"years={years!r}: the start {start} is after the end {end}")
-    return start, end
 
 
 def _check_kinds(kinds) -> list[str]:

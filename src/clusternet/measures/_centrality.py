@@ -241,7 +241,7 @@ def centrality(
 def cluster_centrality(
     ecosystem: Ecosystem,
     *,
-    via: str = "intercluster",
+    via: str = "memberships",
     samples: int | None = None,
     seed: int | np.random.Generator | None = 0,
     backend: str = "auto",
@@ -252,9 +252,10 @@ def cluster_centrality(
     ----------
     ecosystem : Ecosystem
         Needs ``clusters`` and what :func:`clusternet.cluster_network` needs for ``via``.
-    via : {"intercluster", "members", "projects"}
-        How clusters are linked, as in :func:`clusternet.cluster_network` (``weight="count"``:
-        joint projects for ``intercluster``).
+    via : {"memberships", "projects", "intercluster"}, default "memberships"
+        How clusters are linked, as in :func:`clusternet.cluster_network` (``weight="count"``):
+        shared members, members' shared projects, or joint projects (``intercluster``, the
+        report's Tabel 10 and 11).
     samples, seed, backend
         As in :func:`centrality` (the cluster network is small; the defaults are exact).
 
@@ -305,7 +306,7 @@ def cluster_centrality(
     The intercluster projects of Tabel 10 and 11 of the Flemish evaluation report:
 
     >>> import clusternet as cn
-    >>> table = cn.cluster_centrality(cn.datasets.load_flanders())
+    >>> table = cn.cluster_centrality(cn.datasets.load_flanders(), via="intercluster")
     >>> table.sort_values("rank")[["name", "degree", "strength", "projects", "rank"]].head(5)
                                  name  degree  strength  projects  rank
     cluster_id

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from .._shared import parse_years, select_years
 from ..errors import MissingTableError, OptionError
 from ..graphs import WITHDRAWN, organisation_edges
 from ..model import Ecosystem
@@ -61,7 +63,7 @@ def kpis(
     ecosystem: Ecosystem,
     *,
     by: str | None = "cluster",
-    years: int | tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
     home_country: str | None = None,
 ) -> pd.DataFrame:
     """The cluster KPIs of the report's Tabel 4 and Tabel 12, per cluster and year.
@@ -77,9 +79,9 @@ def kpis(
         ``"cluster"``: one row per cluster of the ``clusters`` table and year. ``None``: one
         row per year for the whole ecosystem, where a member is a member of any cluster and the
         projects are all projects.
-    years : int or (first, last), optional
-        Only return these years (inclusive; either bound may be ``None``). History before
-        ``first`` still counts for the flows (new members, new active companies, repeat pairs).
+    years : int or collection of int, optional
+        Only return these years (``range(2017, 2020)`` for 2017-2019). History before them
+        still counts for the flows (new members, new active companies, repeat pairs).
     home_country : str, optional
         The country that makes a project international when some participant is from
         elsewhere. Default: the most common known country of the organisations that take part
@@ -89,7 +91,7 @@ def kpis(
     -------
     pandas.DataFrame
         Indexed by ``(cluster_id, year)`` (``by="cluster"``) or ``year`` (``by=None``), one row
-        for every year from the first to the last year in the data (within ``years``), sorted.
+        for every year from the first to the last year in the data (only those in ``years``), sorted.
         The columns are always the keys of :data:`KPI_DEFINITIONS`, in that order: counts as
         nullable ``Int64``, shares and rates as ``float64``. A KPI that cannot be computed is
         missing (``<NA>``/``NaN``), never zero; see Notes.
@@ -100,8 +102,8 @@ def kpis(
         ``by="cluster"`` without ``clusters``; or neither ``memberships`` nor the project tables
         (``projects``, and ``project_clusters`` when ``by="cluster"``) were given.
     OptionError
-        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a pair of years
-        (a ``ValueError``).
+        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a collection of
+        years (a ``ValueError``).
 
     Warns
     -----
@@ -195,7 +197,7 @@ def kpis(
     """
     if by not in ("cluster", None):
         raise OptionError(f"by must be 'cluster' or None, not {by!r}")
-    first, last = _year_bounds(years)
+    wanted = parse_years(years)
     provided = ecosystem.provided
     if by == "cluster":
         ecosystem.require("clusters", purpose="kpis(by='cluster')")
@@ -232,12 +234,12 @@ def kpis(
             spans.append(span)
 
     if spans:
-        low = max(min(span[0] for span in spans), first if first is not None else -(10**9))
-        high = min(max(span[1] for span in spans), last if last is not None else 10**9)
+        shown = range(min(span[0] for span in spans), max(span[1] for span in spans) + 1)
     else:
-        low, high = 0, -1
+        shown = range(0)
+    shown = [year for year in shown if wanted is None or year in wanted]
     index = pd.MultiIndex.from_product(
-        [groups, pd.Index(range(low, high + 1), dtype="int64")], names=["cluster_id", "year"]
+        [groups, pd.Index(shown, dtype="int64")], names=["cluster_id", "year"]
     )
     result = pd.DataFrame(index=index)
     for piece in pieces:
@@ -258,12 +260,12 @@ def network_timeseries(
     *,
     window: int = 1,
     step: int = 1,
-    years: int | tuple[int | None, int | None] | None = None,
+    years: int | Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """Size and cohesion of the organisation network, per year or per moving window of years.
 
     The organisation network of a window is that of :func:`~clusternet.organisation_network`
-    with ``years=(first year, last year)`` of the window, restricted to the organisations with
+    with ``years=range(first year, last year + 1)`` of the window, restricted to the organisations with
     at least one participation in a project of the window: the other organisations of the
     ecosystem are not counted as nodes (they would make every year look sparse), but the
     single participant of a one-partner project is, as an isolated node.
@@ -276,9 +278,9 @@ def network_timeseries(
         Years per window: the window ending in year ``t`` covers ``t - window + 1`` to ``t``.
     step : int, default 1
         Years between the ends of consecutive windows.
-    years : int or (first, last), optional
-        Only use projects of these years (inclusive; either bound may be ``None``). The first
-        window ends at ``first + window - 1``.
+    years : int or collection of int, optional
+        Only use projects of these years (``range(2017, 2020)`` for 2017-2019). The first
+        window ends at ``min(years) + window - 1``, the last at ``max(years)``.
 
     Returns
     -------
@@ -330,24 +332,29 @@ def network_timeseries(
     for name, value in (("window", window), ("step", step)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
             raise OptionError(f"{name} must be a whole number of years of at least 1, not {value!r}")
-    first, last = _year_bounds(years)
+    wanted = parse_years(years)
     ecosystem.require("projects", "participations", purpose="network_timeseries")
     projects = _projects_with_year(ecosystem, stacklevel=2)
+    if wanted is not None:
+        projects = select_years(projects, wanted)
     participations = ecosystem.participations[["project_id", "organisation_id"]].merge(
         projects, on="project_id", how="inner"
     )
     organisation_codes, organisation_ids = pd.factorize(participations["organisation_id"], sort=True)
     project_years = participations["year"].to_numpy(dtype="int64")
     data_years = projects["year"]
-    low = first if first is not None else (int(data_years.min()) if len(data_years) else 0)
-    high = last if last is not None else (int(data_years.max()) if len(data_years) else -1)
+    if wanted is not None:
+        low, high = min(wanted), max(wanted)
+    else:
+        low, high = (int(data_years.min()), int(data_years.max())) if len(data_years) else (0, -1)
     rows = []
     for end in range(low + window - 1, high + 1, step):
         start = end - window + 1
         inside = (project_years >= start) & (project_years <= end)
         # The nodes: every organisation with a participation in the window, isolates included.
         nodes = organisation_ids[np.unique(organisation_codes[inside])]
-        edges = organisation_edges(ecosystem, years=(start, end)) if len(nodes) else None
+        window_years = [year for year in range(start, end + 1) if wanted is None or year in wanted]
+        edges = organisation_edges(ecosystem, years=window_years) if len(nodes) else None
         rows.append({"year": end, "first_year": start, **_network_statistics(_adjacency(nodes, edges))})
     result = pd.DataFrame(rows, columns=["year", *NETWORK_COLUMNS]).set_index("year")
     for column in ("first_year", "nodes", "edges", "components"):
@@ -359,22 +366,6 @@ def network_timeseries(
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _year_bounds(years: object) -> tuple[int | None, int | None]:
-    if years is None:
-        return None, None
-    if isinstance(years, int | np.integer) and not isinstance(years, bool):
-        return int(years), int(years)
-    if isinstance(years, tuple | list) and len(years) == 2 and all(
-        bound is None or (isinstance(bound, int | np.integer) and not isinstance(bound, bool))
-        for bound in years
-    ):
-        first, last = (None if bound is None else int(bound) for bound in years)
-        if first is not None and last is not None and first > last:
-            raise OptionError(f"years=({first}, {last}): the first year is after the last")
-        return first, last
-    raise OptionError(f"years must be a year or a (first, last) pair of years, not {years!r}")
 
 
 def _drop_missing_years(frame: pd.DataFrame, what: str, *, stacklevel: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._shared import check_via, select_years
 from ..errors import OptionError
 from ..model import Ecosystem
 
@@ -17,7 +18,7 @@ __all__ = ["overlap", "multi_membership", "niche_mapping", "OVERLAP_MEASURES"]
 #: Similarity columns of :func:`overlap`; each can rank in :func:`niche_mapping`.
 OVERLAP_MEASURES = ("shared", "jaccard", "overlap", "cosine", "association")
 
-Via = Literal["memberships", "projects"]
+Via = Literal["memberships", "intercluster"]
 
 
 def overlap(
@@ -50,7 +51,7 @@ def overlap(
     ----------
     ecosystem : Ecosystem
         Needs ``clusters`` and ``memberships`` (``via="memberships"``) or ``participations``
-        and ``project_clusters`` (``via="projects"``).
+        and ``project_clusters`` (``via="intercluster"``).
     between : (str, str)
         Cluster types of source and target, e.g. ``("SPC", "IBN")``. When both are the same
         type each unordered pair appears once (source id < target id).
@@ -59,11 +60,13 @@ def overlap(
         left out). Default: all organisations of the ecosystem.
     years : int or iterable of int, optional
         Keep only memberships of these years (``via="memberships"``) or projects of these
-        years (``via="projects"``); default all. A member in any kept year counts once.
-    via : {"memberships", "projects"}
-        ``"projects"`` makes an organisation a member of every cluster that carries a project
-        it takes part in (``project_clusters`` rows with status ``withdrawn`` are left out),
-        for EU data where programme parts are clusters.
+        years (``via="intercluster"``); default all (``range(2017, 2020)`` for 2017-2019). A
+        member in any kept year counts once.
+    via : {"memberships", "intercluster"}, default "memberships"
+        ``"intercluster"`` makes an organisation a member of every cluster that carries a
+        project it takes part in (``project_clusters`` rows with status ``withdrawn`` are left
+        out), for EU data where programme parts are clusters. (``"projects"``, the members'
+        own projects, links clusters in :func:`cluster_network` but defines no member set.)
 
     Returns
     -------
@@ -170,7 +173,7 @@ def multi_membership(
     2                     1    0.5             0.5
     """
     ecosystem.require("organisations", "clusters", "memberships", purpose="multi-membership")
-    memberships = _filter_years(ecosystem.memberships, years)
+    memberships = select_years(ecosystem.memberships, years)
     if types is not None:
         wanted = ecosystem.clusters.loc[ecosystem.clusters["type"].isin(list(types)), "cluster_id"]
         memberships = memberships[memberships["cluster_id"].isin(wanted)]
@@ -279,13 +282,6 @@ def niche_mapping(
 # --------------------------------------------------------------------------------------------
 
 
-def _filter_years(table: pd.DataFrame, years: int | Iterable[int] | None) -> pd.DataFrame:
-    if years is None:
-        return table
-    wanted = [years] if isinstance(years, (int, np.integer)) else list(years)
-    return table[table["year"].isin(wanted)]
-
-
 def _membership_matrix(
     ecosystem: Ecosystem,
     *,
@@ -294,22 +290,21 @@ def _membership_matrix(
     via: Via,
 ) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, int]:
     """Binary organisation x cluster matrix (all clusters of the ecosystem), and N."""
+    via = check_via(via, ("memberships", "intercluster"), renamed={"projects": "intercluster"})
     if via == "memberships":
         ecosystem.require("clusters", "memberships", purpose="cluster overlap")
-        links = _filter_years(ecosystem.memberships, years)[["organisation_id", "cluster_id"]]
-    elif via == "projects":
-        ecosystem.require("clusters", "participations", "project_clusters", purpose="cluster overlap via projects")
+        links = select_years(ecosystem.memberships, years)[["organisation_id", "cluster_id"]]
+    else:
+        ecosystem.require("clusters", "participations", "project_clusters", purpose="cluster overlap via intercluster projects")
         carried = ecosystem.project_clusters
         if "status" in carried.columns:
             carried = carried[carried["status"].fillna("").str.lower() != "withdrawn"]
         participations = ecosystem.participations
         if years is not None:
-            projects = _filter_years(ecosystem.projects, years)["project_id"]
+            projects = select_years(ecosystem.projects, years)["project_id"]
             participations = participations[participations["project_id"].isin(projects)]
         links = participations[["project_id", "organisation_id"]].merge(carried[["project_id", "cluster_id"]], on="project_id")
         links = links[["organisation_id", "cluster_id"]]
-    else:
-        raise OptionError(f"via must be 'memberships' or 'projects', not {via!r}")
     links = links.drop_duplicates()
     if population is None:
         size = len(ecosystem.organisations) if "organisations" in ecosystem.provided else links["organisation_id"].nunique()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._shared import parse_years
 from ..errors import OptionalDependencyError
 from ..model import (
     CLUSTER_TYPES,
@@ -47,7 +48,7 @@ def ecosystems(
     max_partners: int | None = None,
     max_clusters: int = 4,
     kinds: Sequence[str] = KINDS,
-    years: tuple[int, int] = (2014, 2020),
+    years: int | Iterable[int] = range(2014, 2021),
     with_projects: bool = True,
     with_clusters: bool = True,
     distinct_ids: bool = True,
@@ -66,8 +67,9 @@ def ecosystems(
         At most this many clusters.
     kinds : sequence of str
         The organisation kinds drawn from (a non-empty subset of ``clusternet.model.KINDS``).
-    years : (int, int)
-        Inclusive range of project and membership years.
+    years : int or collection of int, default range(2014, 2021)
+        The project and membership years to draw from: consecutive years, as everywhere in
+        clusternet (``range(2014, 2021)`` for 2014-2020).
     with_projects : bool
         Include ``projects`` and ``participations`` tables.
     with_clusters : bool
@@ -151,7 +153,7 @@ def memberships(
     *,
     organisation_ids: Sequence[str],
     cluster_ids: Sequence[str],
-    years: tuple[int, int] = (2014, 2020),
+    years: int | Iterable[int] = range(2014, 2021),
     max_clusters_per_organisation: int | None = None,
 ) -> st.SearchStrategy[pd.DataFrame]:
     """Memberships tables of the given organisations in the given clusters, per year.
@@ -163,8 +165,8 @@ def memberships(
     ----------
     organisation_ids, cluster_ids : sequence of str
         Distinct ids the table may refer to.
-    years : (int, int)
-        Inclusive range of membership years.
+    years : int or collection of int, default range(2014, 2021)
+        The membership years to draw from (consecutive years).
     max_clusters_per_organisation : int, optional
         Default: every cluster.
 
@@ -175,7 +177,7 @@ def memberships(
     Examples
     --------
     >>> from clusternet import strategies
-    >>> table = strategies.memberships(organisation_ids=["a"], cluster_ids=["k"], years=(2019, 2020)).example()
+    >>> table = strategies.memberships(organisation_ids=["a"], cluster_ids=["k"], years=range(2019, 2021)).example()
     >>> list(table.columns)
     ['organisation_id', 'cluster_id', 'year', 'tier', 'board']
     """
@@ -460,16 +462,15 @@ def _check_vocabulary(name: str, values: object, vocabulary: tuple[str, ...]) ->
 
 
 def _check_years(years: object) -> tuple[int, int]:
-    if (
-        not isinstance(years, tuple | list)
-        or len(years) != 2
-        or any(isinstance(y, bool) or not isinstance(y, int | np.integer) for y in years)
-    ):
-        raise TypeError(f"years={years!r} must be a (start, end) pair of ints")
-    start, end = int(years[0]), int(years[1])
+    """The first and last year of ``years``, read as everywhere in clusternet; the strategies draw
+    from a span, so the years must be consecutive."""
+    wanted = parse_years(years)
+    if wanted is None:
+        raise TypeError("years=None: name the years to draw from, e.g. range(2014, 2021)")
+    start, end = min(wanted), max(wanted)
+    if len(wanted) != end - start + 1:
+        raise ValueError(f"years={years!r} must be consecutive years, e.g. range({start}, {end + 1})")
     low, high = YEAR_RANGE
-    if start > end:
-        raise ValueError(f"years={years!r}: the start is after the end")
     if start < low or end > high:
         raise ValueError(f"years={years!r} must lie within {low}-{high}")
     return start, end

@@ -1,4 +1,4 @@
-"""The page's JavaScript and CSS files: shipped, valid, inlined as written."""
+"""The page's JavaScript and CSS files, and the data contract between Python and the page."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import json
 import re
 import shutil
 import subprocess
+import types
+import typing
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 import clusternet as cn
+from clusternet.viz._page_data import PageData
 
 STATIC = resources.files("clusternet.viz") / "static"
 
@@ -76,3 +80,124 @@ def test_assets_cannot_close_their_element_early():
     script = (STATIC / "app.js").read_text(encoding="utf-8").lower()
     assert "</script" not in script and "<!--" not in script
     assert "</style" not in (STATIC / "app.css").read_text(encoding="utf-8").lower()
+
+
+# --- the data contract -------------------------------------------------------------------
+
+
+def _departures(value: object, annotation: object, where: str, seen: set[tuple[str, str]]) -> list[str]:
+    """Where ``value`` (parsed JSON) departs from ``annotation``; records each TypedDict key met."""
+    if typing.is_typeddict(annotation):
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not an object"]
+        hints = typing.get_type_hints(annotation)
+        problems = [
+            f"{where}: missing {key!r}" for key in sorted(annotation.__required_keys__ - value.keys())
+        ]
+        problems += [
+            f"{where}: {key!r} is not in the contract" for key in sorted(value.keys() - hints.keys())
+        ]
+        for key, item in value.items():
+            if key in hints:
+                seen.add((annotation.__name__, key))
+                problems += _departures(item, hints[key], f"{where}.{key}", seen)
+        return problems
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {type(value).__name__}, not an array"]
+        return [
+            p for i, item in enumerate(value) for p in _departures(item, arguments[0], f"{where}[{i}]", seen)
+        ]
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not an object"]
+        return [
+            p
+            for key, item in value.items()
+            for p in _departures(item, arguments[1], f"{where}[{key!r}]", seen)
+        ]
+    if origin in (types.UnionType, typing.Union):
+        attempts = [_departures(value, argument, where, seen) for argument in arguments]
+        return [] if any(not attempt for attempt in attempts) else attempts[0]
+    if annotation is type(None):
+        return [] if value is None else [f"{where}: {value!r}, not null"]
+    if annotation is float:  # a JSON number
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif annotation is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, annotation)
+    return [] if ok else [f"{where}: {value!r}, not {annotation.__name__}"]
+
+
+def _declared(annotation: object, found: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every (TypedDict, key) reachable from ``annotation``."""
+    if typing.is_typeddict(annotation):
+        for key, hint in typing.get_type_hints(annotation).items():
+            if (annotation.__name__, key) not in found:
+                found.add((annotation.__name__, key))
+                _declared(hint, found)
+    for argument in typing.get_args(annotation):
+        _declared(argument, found)
+    return found
+
+
+def _contract_pages() -> dict[str, str]:
+    """Pages that between them use every key of the contract."""
+    G = nx.Graph()
+    G.add_node("a", name="Alpha", type="SPC", members=3, founded=pd.Timestamp("2001-05-01"))
+    G.add_node("b", name="Beta", type="IBN", members=1)
+    G.add_node("c", name="Gamma", type="SPC", members=7)
+    G.add_node("d", name="Delta", type=None, members=2)
+    G.add_edge("a", "b", weight=2.0)
+    G.add_edge("b", "c", weight=1)
+    G.add_edge("c", "d", note="no weight, so no width")
+    measures = pd.DataFrame({"score": [0.5, 0.25, 1.0, 0.0]}, index=list("abcd"))
+    directed = nx.DiGraph([(1, 2), (2, 3), (3, 1)])
+    return {
+        "categories, positions": cn.show_html(
+            G, color_by="type", size_by="members", measures=measures, title="Contract"
+        ).html,
+        "continuous, physics": cn.show_html(G, color_by="score", measures=measures, layout="physics").html,
+        "directed, plain": cn.show_html(directed).html,
+        "empty": cn.show_html(nx.Graph()).html,
+    }
+
+
+@pytest.fixture(scope="module")
+def contract_pages() -> dict[str, str]:
+    return _contract_pages()
+
+
+def test_pages_emit_exactly_the_contract(contract_pages):
+    seen: set[tuple[str, str]] = set()
+    for name, page_html in contract_pages.items():
+        assert _departures(_data(page_html), PageData, "data", seen) == [], name
+    # Each key of the contract is written by some page, so the contract holds no dead keys.
+    assert _declared(PageData, set()) - seen == set()
+
+
+def test_contract_checker_catches_drift(contract_pages):
+    # The checker itself must notice an added, a missing and a retyped key.
+    data = _data(contract_pages["categories, positions"])
+    data["nodes"][0]["shape"] = "box"
+    del data["legend"]["size"]
+    data["edges"][0]["from"] = "a"
+    problems = _departures(data, PageData, "data", set())
+    assert problems == [
+        "data.nodes[0]: 'shape' is not in the contract",
+        "data.edges[0].from: 'a', not int",
+        "data.legend: missing 'size'",
+    ]
+
+
+def test_app_script_reads_only_contract_keys():
+    # Top-level and legend keys app.js reads (as data.<key>) must all be in the contract.
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    hints = typing.get_type_hints(PageData)
+    assert set(re.findall(r"\bdata\.(\w+)", script)) <= hints.keys()
+    legend = typing.get_type_hints(hints["legend"])
+    assert set(re.findall(r"\bdata\.legend\.(\w+)", script)) <= legend.keys()
+    gradient = typing.get_type_hints(typing.get_args(legend["continuous"])[0])
+    assert set(re.findall(r"\bdata\.legend\.continuous\.(\w+)", script)) <= gradient.keys()

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .._shared import is_missing
 from ..errors import OptionalDependencyError
+from ._page_data import PageData, PageEdge, PageLegend, PageNode
 from ._style import (
     EDGE_COLOR,
     NodeStyle,
@@ -237,7 +238,7 @@ def _page_data(
     measures: pd.DataFrame | None,
     title: str,
     physics: bool,
-) -> dict:
+) -> PageData:
     # Built column by column: a 2,000-node page of the CORDIS network has 130,000 edges, and
     # per-row pandas look-ups or per-value type checks took seconds.
     node_items = list(G.nodes(data=True))
@@ -247,11 +248,11 @@ def _page_data(
     spread = max(500.0, 45.0 * math.sqrt(n))  # page pixels from centre to edge of the layout
     radius = 5.0 if n > _LARGE else 8.0
     table = style.table
-    node_rows = []
+    node_rows: list[PageNode] = []
     for i, (label, color, size, group) in enumerate(
         zip(table["label"].tolist(), table["color"].tolist(), table["size"].tolist(), table["group"].tolist(), strict=True)
     ):
-        entry = {
+        entry: PageNode = {
             "id": i,
             "label": _short_label(label),
             "color": color,
@@ -298,7 +299,7 @@ def _page_data(
     edge_items = _edges(G)
     edge_data = [attributes for _, _, attributes in edge_items]
     widths = _widths([attributes.get("weight") for attributes in edge_data])
-    edge_rows = [{"from": index[u], "to": index[v]} for u, v, _ in edge_items]
+    edge_rows: list[PageEdge] = [{"from": index[u], "to": index[v]} for u, v, _ in edge_items]
     for entry, width in zip(edge_rows, widths, strict=True):
         if width is not None:
             entry["width"] = width
@@ -312,7 +313,7 @@ def _page_data(
     edge_texts = [_texts([attributes.get(column) for attributes in edge_data]) for column in edge_columns]
     edge_values = [list(values) for values in zip(*edge_texts, strict=True)] if edge_columns else [[] for _ in edge_data]
 
-    legend = {
+    legend: PageLegend = {
         "title": style.legend_title,
         "entries": [{"label": e.label, "color": e.color, "count": e.count} for e in style.legend],
         "continuous": None,
@@ -500,7 +501,7 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _render(data: dict, *, title: str) -> str:
+def _render(data: PageData, *, title: str) -> str:
     vis, version = _vis_network()
     app = _static("app.js")
     policy = (

@@ -1,6 +1,10 @@
 // The interactive network page of clusternet.to_html (src/clusternet/viz/_html.py inlines this
 // file, allowed by its SHA-256 hash in the page's Content-Security-Policy).
 //
+// Its input is the JSON of <script id="cn-data">, whose shape is written down as TypedDicts in
+// src/clusternet/viz/_page_data.py and in docs/pictures.md ("The page's data contract"); the test
+// tests/test_web_assets.py checks that the page emits exactly those keys. Change all three together.
+//
 // Every name reaches the page through textContent or the canvas, never through innerHTML.
 // This comment block (the leading // lines) is left out of the page.
 

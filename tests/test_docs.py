@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from clusternet.model._schema import schema_markdown
+from clusternet.model._declarations import schema_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def test_data_model_page_shows_the_schemas_as_they_are():
     block = re.search(r"<!-- schema:start -->\n(.*?)\n<!-- schema:end -->", page, re.S)
     assert block, "docs/data-model.md lost its schema markers"
     assert block.group(1).strip() == schema_markdown().strip(), (
-        "docs/data-model.md is out of date: paste clusternet.model._schema.schema_markdown() between the markers"
+        "docs/data-model.md is out of date: paste clusternet.model._declarations.schema_markdown() between the markers"
     )
 
 

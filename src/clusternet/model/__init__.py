@@ -1,12 +1,12 @@
 """The data model: the six tables clusternet reads, how each is validated, and the Ecosystem.
 
 The declarations (which columns each table has, which values a column accepts) live in
-``_schema``; the validated, immutable :class:`Ecosystem` that every later stage receives lives in
-``_ecosystem``. Nothing here reads files: that is :mod:`clusternet.io`.
+``_declarations``, apart from the engine that checks tables against them, ``_validation``; the
+validated, immutable :class:`Ecosystem` that every later stage receives lives in ``_ecosystem``.
+Nothing here reads files: that is :mod:`clusternet.io`.
 """
 
-from ._ecosystem import Ecosystem
-from ._schema import (
+from ._declarations import (
     CLUSTER_TYPES,
     KINDS,
     NOTE_COLUMNS,
@@ -19,8 +19,9 @@ from ._schema import (
     Column,
     TableSchema,
     describe_schema,
-    validate_tables,
 )
+from ._ecosystem import Ecosystem
+from ._validation import validate_tables
 
 __all__ = [
     "YEAR_RANGE",

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from ..errors import MissingTableError
-from ._schema import NOTE_COLUMNS, SCHEMAS, TABLES, validate_tables
+from ._declarations import NOTE_COLUMNS, SCHEMAS, TABLES
+from ._validation import validate_tables
 
 __all__ = ["Ecosystem"]
 

@@ -1,17 +1,17 @@
-"""Helpers every stage shares: missing values, node order, seeds, the years argument, optional igraph.
+"""Helpers every stage shares: missing values, node order, a graph as arrays, seeds, fast membership tests.
 
 Private to clusternet: each helper exists once here so that the stages agree (what counts as
-missing, which order nodes are visited in, how a seed becomes a generator).
+missing, which order nodes are visited in, how a seed becomes a generator). It imports nothing
+from clusternet, so that even :mod:`clusternet.errors` can use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import networkx as nx
 import numpy as np
 import pandas as pd
-
-from .errors import OptionalDependencyError, OptionError
 
 
 def is_missing(value: object) -> bool:
@@ -22,10 +22,9 @@ def is_missing(value: object) -> bool:
     """
     if value is None:
         return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # containers: pd.isna answers element-wise
+    if not pd.api.types.is_scalar(value):  # pd.isna would answer element by element
         return False
+    return bool(pd.isna(value))
 
 
 def sorted_nodes(nodes: Iterable) -> list:
@@ -62,75 +61,34 @@ def random_generator(seed: int | np.random.Generator | None) -> np.random.Genera
     return np.random.default_rng(seed)
 
 
-def igraph(needed_for: str | None = None):
-    """The python-igraph module, or None when it is not installed.
+def edge_arrays(G: nx.Graph, weight: str | None, *, missing: object = 1.0) -> tuple[list, np.ndarray, np.ndarray, list]:
+    """The one conversion of a networkx graph to arrays: nodes, edge ends as positions, raw weights.
 
-    With ``needed_for`` (the option that needs it, e.g. ``"method='leiden'"``) a missing igraph
-    raises an OptionalDependencyError that says how to install it, instead of returning None.
+    Nodes come in graph order (``list(G)``). An undirected edge is listed once, from the end that
+    comes first in that order; a directed graph lists every arc, a multigraph every parallel
+    edge. Self-loops are left out. The weights are the raw attribute values (``1.0`` for every
+    edge when ``weight`` is None); an edge without the attribute gets ``missing``, so each
+    caller states its own rule: 1 as networkx's converters do, or NaN to have it rejected.
     """
-    try:
-        import igraph as module
-    except ImportError as err:
-        if needed_for is None:
-            return None
-        raise OptionalDependencyError(
-            f"{needed_for} needs python-igraph; install it with pip install 'clusternet[fast]'"
-        ) from err
-    return module
-
-
-def parse_years(years: object) -> frozenset[int] | None:
-    """The one reading of a ``years`` argument: None (all years), one year, or a collection of years.
-
-    A span is written as a range, ``range(2017, 2020)`` for 2017-2019; a tuple is a collection
-    like any other, so ``(2017, 2019)`` means the two years 2017 and 2019. Returns the years as a
-    frozenset, or None for all years.
-    """
-    if years is None:
-        return None
-    if _is_year(years):
-        return frozenset([int(years)])  # type: ignore[call-overload]
-    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
-        raise OptionError(
-            f"years={years!r} must be a year or a collection of years; for a span write "
-            "range(first, last + 1), e.g. range(2017, 2020) for 2017-2019"
-        )
-    values = list(years)
-    for value in values:
-        if not _is_year(value):
-            hint = (" (an open end is not a year: write the span as range(first, last + 1))"
-                    if value is None else "")
-            raise OptionError(f"years={years!r}: {value!r} is not a whole year{hint}")
-    if not values:
-        raise OptionError("years is empty; pass years=None for all years")
-    return frozenset(int(value) for value in values)
-
-
-def _is_year(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
-#: The one vocabulary of ``via``, named by what ties organisations to clusters: ``memberships``
-#: (the member lists), ``projects`` (the projects the members take part in, through
-#: ``participations``), ``intercluster`` (the projects the clusters carry, ``project_clusters``).
-VIA = ("memberships", "projects", "intercluster")
-
-
-def check_via(via: object, accepted: tuple[str, ...] = VIA, *, renamed: dict[str, str] | None = None) -> str:
-    """``via`` checked against the values a function accepts (a subset of :data:`VIA`).
-
-    ``renamed`` maps a clusternet 0.1 spelling to today's, so the error says what to write.
-    """
-    if isinstance(via, str) and via in accepted:
-        return via
-    renamed = {"members": "memberships", **(renamed or {})}
-    hint = f"; clusternet 0.1's {via!r} is now {renamed[via]!r}" if isinstance(via, str) and via in renamed else ""
-    raise OptionError(f"via={via!r} is not one of {', '.join(map(repr, accepted))}{hint}")
-
-
-def select_years(table: pd.DataFrame, years: object) -> pd.DataFrame:
-    """The rows of ``table`` whose ``year`` is one of ``years`` (read by :func:`parse_years`); rows without a year go."""
-    wanted = parse_years(years)
-    if wanted is None:
-        return table
-    return table[table["year"].isin(sorted(wanted)).fillna(False).astype(bool).to_numpy()]
+    nodes = list(G)
+    position = {node: i for i, node in enumerate(nodes)}
+    if G.is_multigraph():
+        ends = [(position[u], position[v], data.get(weight, missing)) for u, v, data in G.edges(data=True)]
+        rows = np.fromiter((end[0] for end in ends), np.intp, len(ends))
+        cols = np.fromiter((end[1] for end in ends), np.intp, len(ends))
+        raw = [end[2] for end in ends]
+        keep = rows != cols
+    else:
+        # One walk over the adjacency dicts, several times faster than G.edges(data=...) on
+        # large graphs; an undirected edge appears from both ends and is kept from the first.
+        adjacency = [neighbours for _, neighbours in G.adjacency()]
+        count = sum(map(len, adjacency))
+        rows = np.repeat(np.arange(len(nodes), dtype=np.intp), [len(neighbours) for neighbours in adjacency])
+        cols = np.fromiter((position[v] for neighbours in adjacency for v in neighbours), np.intp, count)
+        raw = [data.get(weight, missing) for neighbours in adjacency for data in neighbours.values()]
+        keep = rows != cols if G.is_directed() else rows < cols
+    if weight is None:
+        raw = [1.0] * int(keep.sum())
+    else:
+        raw = [w for w, kept in zip(raw, keep.tolist(), strict=True) if kept]
+    return nodes, rows[keep], cols[keep], raw

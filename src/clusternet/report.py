@@ -130,7 +130,7 @@ def _community_method(method: str) -> str:
         raise OptionError(f"community_method must be 'auto', 'leiden' or 'louvain'; got {method!r}")
     if method != "auto":
         return method
-    from ._shared import igraph
+    from ._options import igraph
 
     return "leiden" if igraph() is not None else "louvain"
 
@@ -437,9 +437,9 @@ _VIA_TEXT = {
 
 
 def _plot(name: str, *args, **kwargs):
-    from .viz import _figures as plotting
+    from . import viz
 
-    return getattr(plotting, name)(*args, **kwargs)
+    return getattr(viz, name)(*args, **kwargs)
 
 
 def _table_html(table: pd.DataFrame, *, limit: int | None = None) -> str:

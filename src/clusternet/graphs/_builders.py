@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .._shared import VIA, check_via, parse_years, select_years
+from .._options import VIA, check_via, parse_years, select_years
 from ..errors import IdCollisionError, OptionError
 from ..model import KINDS, Ecosystem
 from ._incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows

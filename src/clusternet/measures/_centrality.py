@@ -14,7 +14,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .._shared import igraph, random_generator
+from .._options import check_edge_weights, check_simple_graph, igraph
+from .._shared import edge_arrays, random_generator
 from ..errors import (
     ConvergenceWarning,
     InvalidGraphError,
@@ -370,16 +371,10 @@ class _Graph:
 
     @classmethod
     def from_networkx(cls, G: nx.Graph, *, weight: str | None, bipartite: bool | None) -> _Graph:
-        if not isinstance(G, nx.Graph):
-            raise InvalidGraphError(f"expected a networkx Graph, got {type(G).__name__}")
-        if G.is_directed() or G.is_multigraph():
-            raise InvalidGraphError(
-                f"centrality needs an undirected simple graph, got a {type(G).__name__}; "
-                "convert it with nx.Graph(G) (summing parallel edge weights if they matter)"
-            )
-        nodes, rows, cols, raw = _edge_arrays(G, weight)
+        check_simple_graph(G, "centrality")
+        nodes, rows, cols, raw = edge_arrays(G, weight, missing=np.nan)
         n = len(nodes)
-        values = np.ones(len(rows)) if weight is None else _edge_weights(nodes, rows, cols, raw, weight)
+        values = np.ones(len(rows)) if weight is None else check_edge_weights(nodes, rows, cols, raw, weight)
         both_rows = np.concatenate([rows, cols])
         both_cols = np.concatenate([cols, rows])
         adjacency = sp.csr_array((np.concatenate([values, values]), (both_rows, both_cols)), shape=(n, n))
@@ -391,54 +386,6 @@ class _Graph:
 
     def lengths(self, weighted: bool) -> np.ndarray | None:
         return 1.0 / self.weights if weighted else None
-
-
-def _edge_arrays(G: nx.Graph, weight: str | None, *, missing: float = np.nan) -> tuple[list, np.ndarray, np.ndarray, list]:
-    """Nodes in graph order, and each edge once as positions in that order, with its raw weight.
-
-    Self-loops are left out. A missing weight reads as ``missing`` (NaN is rejected by the checks).
-    """
-    nodes = list(G)
-    position = {node: i for i, node in enumerate(nodes)}
-    rows: list[int] = []
-    cols: list[int] = []
-    raw: list = []
-    # One walk over the adjacency is several times faster than G.edges(data=...) on large graphs.
-    for i, (_, neighbours) in enumerate(G.adjacency()):
-        for other, data in neighbours.items():
-            j = position[other]
-            if j > i:
-                rows.append(i)
-                cols.append(j)
-                raw.append(data.get(weight, missing) if weight is not None else 1.0)
-    return nodes, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), raw
-
-
-def _edge_weights(nodes: list, rows: np.ndarray, cols: np.ndarray, raw: list, weight: str, *,
-                  allow_zero: bool = False) -> np.ndarray:
-    try:
-        values = np.asarray(raw, dtype="float64")
-    except (TypeError, ValueError):
-        values = np.array([float(w) if _is_number(w) else np.nan for w in raw])
-    valid = np.isfinite(values) & ((values >= 0) if allow_zero else (values > 0))
-    if not valid.all():
-        i = int(np.flatnonzero(~valid)[0])
-        wanted = "non-negative" if allow_zero else "positive"
-        why = "" if allow_zero else " (it becomes the distance 1 / weight)"
-        shown = "no such attribute" if isinstance(raw[i], float) and np.isnan(raw[i]) else repr(raw[i])
-        raise InvalidGraphError(
-            f"edge weight {weight!r} must be a {wanted} number{why}; edge ({nodes[rows[i]]!r}, "
-            f"{nodes[cols[i]]!r}) has {shown}. Drop such edges or pass weight=None."
-        )
-    return values
-
-
-def _is_number(value: object) -> bool:
-    try:
-        float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _modes(G: nx.Graph, nodes: list, rows: np.ndarray, cols: np.ndarray, bipartite: bool | None):

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._shared import igraph, sorted_nodes
-from ..errors import ConvergenceWarning, InvalidGraphError, OptionError
+from .._options import check_edge_weights, check_simple_graph, igraph
+from .._shared import edge_arrays, sorted_nodes
+from ..errors import ConvergenceWarning, OptionError
 from ..model import Ecosystem
-from ._centrality import _edge_arrays, _edge_weights
 
 __all__ = [
     "communities",
@@ -545,18 +545,12 @@ class _Canonical:
 
     @classmethod
     def from_networkx(cls, G: nx.Graph, *, weight: str | None) -> _Canonical:
-        if not isinstance(G, nx.Graph):
-            raise InvalidGraphError(f"expected a networkx Graph, got {type(G).__name__}")
-        if G.is_directed() or G.is_multigraph():
-            raise InvalidGraphError(
-                f"communities need an undirected simple graph, got a {type(G).__name__}; "
-                "convert it with nx.Graph(G)"
-            )
-        original, rows, cols, raw = _edge_arrays(G, weight, missing=1.0)
+        check_simple_graph(G, "community detection")
+        original, rows, cols, raw = edge_arrays(G, weight, missing=1.0)
         nodes = sorted_nodes(original)
         position = {node: i for i, node in enumerate(nodes)}
         rank = np.array([position[node] for node in original], dtype=np.int64)
-        weights = np.ones(len(rows)) if weight is None else _edge_weights(original, rows, cols, raw, weight,
+        weights = np.ones(len(rows)) if weight is None else check_edge_weights(original, rows, cols, raw, weight,
                                                                           allow_zero=True)
         first, second = rank[rows], rank[cols]
         sources, targets = np.minimum(first, second), np.maximum(first, second)

@@ -10,7 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .._shared import parse_years, select_years
+from .._options import parse_years, select_years
 from ..errors import MissingTableError, OptionError
 from ..graphs import WITHDRAWN, organisation_edges
 from ..model import Ecosystem

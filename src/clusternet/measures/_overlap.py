@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._shared import check_via, select_years
+from .._options import check_via, select_years
 from ..errors import OptionError
 from ..model import Ecosystem
 

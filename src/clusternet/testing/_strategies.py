@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .._shared import parse_years
+from .._options import parse_years
 from ..errors import OptionalDependencyError
 from ..model import (
     CLUSTER_TYPES,

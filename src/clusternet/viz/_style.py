@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .._shared import is_missing, sorted_nodes
+from .._shared import edge_arrays, is_missing, sorted_nodes
 from ..errors import StyleError
 from ..model import CLUSTER_TYPES, KINDS, OWNERSHIPS, ROLES, SIZE_CLASSES
 
@@ -411,34 +411,15 @@ def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -
 
 
 def _edge_arrays(G: nx.Graph, weight: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Ends (node positions in ``list(G)``) and |weight| of the edges that are not loops.
+    """Ends (node positions in ``list(G)``) and |weight| of the edges that are not loops, for the layout.
 
-    They are the non-diagonal entries of ``nx.to_scipy_sparse_array(G, weight=weight,
-    format="coo")`` in its order, without building the matrix. For an undirected graph those
-    entries come twice, every edge and then every edge reversed: only the first half is
-    returned, and the flag ``symmetric`` says so.
+    The edges of :func:`clusternet._shared.edge_arrays` (an edge without the weight counts 1, as
+    in ``nx.to_scipy_sparse_array``), and whether each stands for both directions.
     """
-    index = {node: i for i, node in enumerate(G)}
-    if type(G) in (nx.Graph, nx.DiGraph):
-        # G.edges(data=weight, default=1) walks the adjacency the same way, a few times slower.
-        adjacency = [neighbours for _, neighbours in G.adjacency()]
-        count = sum(map(len, adjacency))
-        rows = np.repeat(np.arange(len(index)), [len(neighbours) for neighbours in adjacency])
-        cols = np.fromiter((index[v] for neighbours in adjacency for v in neighbours), np.intp, count)
-        weights = [data.get(weight, 1) for neighbours in adjacency for data in neighbours.values()]
-        # An undirected edge is reported from the end that comes first in node order.
-        first = rows <= cols if not G.is_directed() else np.ones(count, dtype=bool)
-        rows, cols = rows[first], cols[first]
-        weights = [w for w, keep in zip(weights, first.tolist(), strict=True) if keep]
-    else:
-        edges = [(index[u], index[v], w) for u, v, w in G.edges(data=weight, default=1)]
-        rows = np.array([edge[0] for edge in edges], dtype=np.intp)
-        cols = np.array([edge[1] for edge in edges], dtype=np.intp)
-        weights = [edge[2] for edge in edges]
+    _, rows, cols, raw = edge_arrays(G, weight, missing=1)
     # The conversion scipy's coo_array(..., dtype=float) applies to the weights.
-    strength = np.abs(np.array(weights, dtype=float).reshape(len(weights)))
-    loop = rows == cols
-    return rows[~loop], cols[~loop], strength[~loop], not G.is_directed()
+    strength = np.abs(np.array(raw, dtype=float).reshape(len(raw)))
+    return rows, cols, strength, not G.is_directed()
 
 
 def _force_layout(

@@ -220,7 +220,7 @@ def _graphs_of_every_kind() -> list[nx.Graph]:
 @pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
 @pytest.mark.parametrize("weight", ["weight", None], ids=["weighted", "unweighted"])
 def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, weight):
-    from clusternet.viz._style import _edge_arrays
+    from clusternet.viz._layout import _edge_arrays
 
     rows, cols, strength, symmetric = _edge_arrays(G, weight)
     if symmetric:
@@ -234,7 +234,7 @@ def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, wei
 
 def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
     """Fruchterman-Reingold over the full symmetric networkx matrix, summing every entry."""
-    from clusternet.viz._style import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
+    from clusternet.viz._layout import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
 
     n = len(G)
     matrix = nx.to_scipy_sparse_array(G, weight="weight", format="coo", dtype=float)
@@ -261,7 +261,7 @@ def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
 def test_force_layout_is_bit_identical_to_the_symmetric_matrix_formula(n):
     # Each undirected pull is computed once and negated for the other end; the sums must still
     # come out to the last bit, or every saved page would change.
-    from clusternet.viz._style import _edge_arrays, _force_layout
+    from clusternet.viz._layout import _edge_arrays, _force_layout
 
     G = nx.barabasi_albert_graph(n, 3, seed=7)
     for i, (u, v) in enumerate(G.edges()):

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .._shared import is_missing
 from ..errors import ExportError, OptionalDependencyError
-from ._style import category_colors, layout_positions
+from ._layout import layout_positions
+from ._style import category_colors
 
 __all__ = [
     "neutralise_formulas",

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import is_missing
+from ._layout import layout_positions
 from ._style import (
     CATEGORICAL,
     CONTINUOUS_MAP,
@@ -20,7 +21,6 @@ from ._style import (
     StyleError,
     category_colors,
     in_drawing_order,
-    layout_positions,
     node_style,
 )
 

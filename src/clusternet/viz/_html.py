@@ -22,13 +22,13 @@ import pandas as pd
 
 from .._shared import is_missing
 from ..errors import OptionalDependencyError
+from ._layout import layout_positions
 from ._page_data import PageData, PageEdge, PageLegend, PageNode
 from ._style import (
     EDGE_COLOR,
     NodeStyle,
     StyleError,
     in_drawing_order,
-    layout_positions,
     node_style,
 )
 

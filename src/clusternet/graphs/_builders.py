@@ -215,9 +215,8 @@ def organisation_network(
     weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
         How strongly two organisations are linked (formulas in the Notes).
     years : int or collection of int, optional
-        Keep only projects of these years (``range(2017, 2020)`` for 2017-2019; see
-        :ref:`years <parameters>` in the API reference); projects without a year are then
-        left out.
+        Keep only projects of these years (``range(2017, 2020)`` for 2017-2019; a tuple is a
+        set of years, see ``docs/parameters.md``); projects without a year are then left out.
     kinds : str or iterable of str, optional
         Keep only organisations of these kinds (see ``clusternet.model.KINDS``).
     min_weight : float, optional

@@ -196,6 +196,126 @@ def test_module_roles_hand_worked_hub():
 
 
 # ------------------------------------------------------------------------------------------
+# Attribute mixing: group mixing on the population an attribute describes
+# ------------------------------------------------------------------------------------------
+
+
+def _hand_ecosystem() -> cn.Ecosystem:
+    # c4 is a company with no sector (the model fills in "unknown"), u1 and r1 are no companies,
+    # r1 has no country; nobody has a size class.
+    return cn.Ecosystem(
+        organisations=pd.DataFrame({
+            "organisation_id": ["c1", "c2", "c3", "c4", "u1", "r1"],
+            "kind": ["company"] * 4 + ["knowledge_institution", "research_centre"],
+            "sector": ["chem", "chem", "food", None, None, None],
+            "country": ["BE", "BE", "NL", "BE", "BE", None],
+        }),
+        projects=pd.DataFrame({"project_id": ["p1", "p2", "p3", "p4"]}),
+        participations=pd.DataFrame({
+            "project_id": ["p1", "p1", "p1", "p2", "p2", "p3", "p3", "p3", "p4", "p4"],
+            "organisation_id": ["c1", "c2", "u1", "c2", "c3", "c3", "c4", "r1", "c1", "u1"],
+        }),
+    )
+
+
+def _brute_attribute_mixing(eco: cn.Ecosystem, attribute: str, companies_only: bool) -> dict:
+    """The population and its E-I index from the tables alone: no graph, no clusternet measure."""
+    organisations = eco.organisations.set_index("organisation_id")
+    scope = organisations[organisations["kind"] == "company"] if companies_only else organisations
+    values = scope[attribute]
+    known = values[values.notna() & (values != "unknown")]
+    ties = set()
+    for _, members in eco.participations.groupby("project_id")["organisation_id"]:
+        inside = sorted(set(members) & set(known.index))
+        ties |= set(itertools.combinations(inside, 2))
+    internal = sum(known[a] == known[b] for a, b in ties)
+    external = len(ties) - internal
+    return {"organisations": len(known), "unknown": len(values) - len(known), "groups": known.nunique(),
+            "ties": len(ties), "internal": internal, "external": external,
+            "ei_index": (external - internal) / (external + internal)}
+
+
+# Hand count on _hand_ecosystem's seven ties c1-c2, c1-u1, c2-u1, c2-c3, c3-c4, c3-r1, c4-r1:
+# sector among c1, c2, c3 keeps c1-c2 (inside chem) and c2-c3 (across): (1 - 1) / 2 = 0;
+# country among all but r1 keeps c1-c2, c1-u1, c2-u1 (inside BE), c2-c3, c3-c4 (across): -1/5;
+# kind among all six: c1-c2, c2-c3, c3-c4 inside, the other four across: (4 - 3) / 7.
+HAND_COUNTS = [
+    ("sector", "companies", {"organisations": 3, "unknown": 1, "groups": 2, "ties": 2, "ei_index": 0.0}),
+    ("country", "all organisations", {"organisations": 5, "unknown": 1, "groups": 2, "ties": 5, "ei_index": -0.2}),
+    ("kind", "all organisations", {"organisations": 6, "unknown": 0, "groups": 3, "ties": 7, "ei_index": 1 / 7}),
+]
+
+
+@pytest.mark.parametrize(("attribute", "among", "counts"), HAND_COUNTS, ids=[c[0] for c in HAND_COUNTS])
+def test_attribute_mixing_against_hand_count_and_tables(attribute, among, counts):
+    eco = _hand_ecosystem()
+    row = cn.attribute_mixing(eco, attribute=attribute).iloc[0]
+    assert (row["attribute"], row["among"]) == (attribute, among)
+    for column, value in counts.items():
+        assert row[column] == pytest.approx(value), column
+    brute = _brute_attribute_mixing(eco, attribute, companies_only=among == "companies")
+    for column, value in brute.items():
+        assert row[column] == pytest.approx(value), column
+    # the graph an Ecosystem is measured on, passed in, gives the same row
+    from_graph = cn.attribute_mixing(cn.organisation_network(eco, weight="newman"), attribute=attribute)
+    pd.testing.assert_frame_equal(from_graph, cn.attribute_mixing(eco, attribute=attribute))
+
+
+def test_attribute_mixing_levels_are_group_mixing_on_the_known_population():
+    eco = _hand_ecosystem()
+    G = cn.organisation_network(eco)
+    population = G.subgraph(["c1", "c2", "c3"]).copy()  # the companies with a known sector, by hand
+    for level in ("group", "node"):
+        table = cn.attribute_mixing(G, attribute="sector", level=level)
+        assert set(table["attribute"]) == {"sector"} and set(table["among"]) == {"companies"}
+        expected = cn.group_mixing(population, "sector", level=level).reset_index()
+        pd.testing.assert_frame_equal(table.drop(columns=["attribute", "among"]), expected)
+    assert cn.attribute_mixing(G, attribute="sector", level="node")["node"].tolist() == ["c1", "c2", "c3"]
+    graph = cn.attribute_mixing(G, attribute="sector").iloc[0]
+    # baseline by hand: 3 pairs of which 1 inside a group, so (2 - 1) / 3 expected at random
+    assert graph["expected_ei_index"] == pytest.approx(1 / 3)
+    assert graph["assortativity"] == pytest.approx(cn.nominal_assortativity(population, "sector"))
+
+
+def test_attribute_mixing_falls_back_and_says_which_attribute_it_used():
+    eco = _hand_ecosystem()
+    table = cn.attribute_mixing(eco, attribute="size_class", fallback="kind")
+    assert table.loc[0, "attribute"] == "kind"
+    pd.testing.assert_frame_equal(table, cn.attribute_mixing(eco, attribute="kind"))
+    # a measurable attribute is used even when a fallback is given
+    assert cn.attribute_mixing(eco, attribute="sector", fallback="kind").loc[0, "attribute"] == "sector"
+
+
+NOTHING_TO_MEASURE = [
+    ("no-known-value", dict(attribute="size_class"), r"'size_class' has 0 known value\(s\) among 4 companies"),
+    ("fallback-too", dict(attribute="size_class", fallback="region"), r"'size_class' .*; 'region' has 1 known"),
+    ("one-group", dict(attribute="region"), r"'region' has 1 known value\(s\) among 6 organisations"),
+    ("no-column", dict(attribute="colour"), r"'colour' has 0 known value\(s\) among 6 organisations"),
+    ("no-tie", dict(attribute="ownership"), "leaves no tie among the 2 companies"),
+    ("bad-level", dict(attribute="sector", level="edge"), "level must be"),
+]
+
+
+@pytest.mark.parametrize(("case", "options", "message"), NOTHING_TO_MEASURE, ids=[c[0] for c in NOTHING_TO_MEASURE])
+def test_attribute_mixing_says_why_there_is_nothing_to_measure(case, options, message):
+    eco = _hand_ecosystem()
+    # c1 and c4 have an ownership but share no project; every organisation is in one region
+    organisations = eco.organisations.assign(
+        ownership=["domestic", "unknown", "unknown", "foreign_multinational", "unknown", "unknown"],
+        region="Flanders")
+    eco = cn.Ecosystem(organisations=organisations, projects=eco.projects, participations=eco.participations)
+    with pytest.raises(cn.OptionError, match=message):
+        cn.attribute_mixing(eco, **options)
+
+
+def test_attribute_mixing_needs_a_network():
+    with pytest.raises(cn.MissingTableError):
+        cn.attribute_mixing(_hand_ecosystem().replace(participations=None))
+    with pytest.raises(cn.OptionError, match="Ecosystem or a networkx graph"):
+        cn.attribute_mixing(pd.DataFrame())
+
+
+# ------------------------------------------------------------------------------------------
 # Consortium diversity
 # ------------------------------------------------------------------------------------------
 

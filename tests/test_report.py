@@ -87,3 +87,51 @@ def test_report_names_the_community_method_it_used(synthetic_report, tmp_path):
     assert len(profile) == expected.nunique()
     with pytest.raises(cn.OptionError, match="community_method"):
         cn.write_report(eco, tmp_path / "x", community_method="walktrap")
+
+
+def _section(page: str, key: str) -> str:
+    return page.split(f'<section id="{key}">', 1)[1].split("</section>", 1)[0]
+
+
+def test_report_bridging_shows_exactly_the_measures_numbers(synthetic_report):
+    eco = cn.datasets.synthetic_ecosystem(seed=0)  # what --dataset flanders-synthetic loads
+    graph = cn.organisation_network(eco, weight="newman")
+    expected = pd.concat([cn.attribute_mixing(graph, attribute=a) for a in ("sector", "size_class", "kind", "country")],
+                         ignore_index=True)
+    shown = pd.read_csv(synthetic_report / "tables" / "ei_index.csv", keep_default_na=False)
+    columns = ["attribute", "among", "groups", "organisations", "ties", "ei_index"]
+    pd.testing.assert_frame_equal(shown, expected[columns], check_exact=False, rtol=1e-12)
+    section = _section((synthetic_report / "index.html").read_text(encoding="utf-8"), "bridging")
+    for value in expected["ei_index"]:
+        assert f"<td>{value:,.3f}</td>" in section
+    mixing = cn.attribute_mixing(graph, attribute="sector", fallback="kind", level="group")
+    assert set(mixing["attribute"]) == {"sector"}
+    table = pd.read_csv(synthetic_report / "tables" / "group_mixing_sector.csv")
+    pd.testing.assert_frame_equal(table, mixing.drop(columns=["attribute", "among"]), check_exact=False, rtol=1e-12)
+    groups = cn.attribute_mixing(graph, attribute="sector", level="node").set_index("node")["group"]
+    diversity = cn.consortium_diversity(eco, groups)
+    assert (f"{diversity['spans_groups'].mean():.0%} of {len(diversity):,} projects bring together companies "
+            "of two or more sector groups") in section
+
+
+def test_report_bridging_says_what_it_could_not_measure(tmp_path):
+    # no sectors and no size classes; kind and country are the only groupings with ties
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"],
+                                    "kind": ["company", "company", "knowledge_institution", "company"],
+                                    "country": ["BE", "NL", "BE", "BE"]}),
+        projects=pd.DataFrame({"project_id": ["p1", "p2"], "year": [2019, 2020]}),
+        participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p2"],
+                                     "organisation_id": ["a", "b", "b", "c"]}),
+    )
+    page = cn.write_report(eco, tmp_path).read_text(encoding="utf-8")
+    section = _section(page, "bridging")
+    assert "&#x27;sector&#x27; has 0 known value(s) among 3 companies" in section
+    assert "&#x27;size_class&#x27; has 0 known value(s) among 3 companies" in section
+    shown = pd.read_csv(tmp_path / "tables" / "ei_index.csv")
+    assert shown["attribute"].tolist() == ["kind", "country"]
+    # without sectors the section falls back to kinds of organisation, among all of them
+    assert "<h3>Ties within and across kind groups</h3>" in section
+    expected = cn.attribute_mixing(eco, attribute="kind", level="group")
+    table = pd.read_csv(tmp_path / "tables" / "group_mixing_kind.csv")
+    pd.testing.assert_frame_equal(table, expected.drop(columns=["attribute", "among"]), check_exact=False)

@@ -71,7 +71,7 @@ def write_report(
     (:func:`~clusternet.kpis`), the SPC-IBN membership overlap (:func:`~clusternet.overlap`,
     :func:`~clusternet.niche_mapping`, :func:`~clusternet.multi_membership`), the centrality of
     clusters (:func:`~clusternet.cluster_centrality`), cross-sector bridging
-    (:func:`~clusternet.group_mixing`, :func:`~clusternet.consortium_diversity`), communities
+    (:func:`~clusternet.attribute_mixing`, :func:`~clusternet.consortium_diversity`), communities
     against the nominal clusters (:func:`~clusternet.communities`,
     :func:`~clusternet.compare_partitions`, :func:`~clusternet.community_profile`), and the
     interactive networks.
@@ -249,52 +249,46 @@ class _ReportBuilder:
         section.body.append(_table_html(table))
 
     def bridging(self, section: ReportSection) -> None:
-        from .measures import consortium_diversity, ei_index, group_mixing
+        from .measures import attribute_mixing, consortium_diversity
 
         eco = self.ecosystem
         graph = self.organisation_network()
-        # Sector and size describe companies; on the full network every university and cluster
-        # organisation would form an "unknown" group whose ties all count as crossing.
-        # Copies, not subgraph views: a view filters every later walk over it (the edge counts and
-        # each measure's adjacency walk), which cost 50 s on all of Horizon 2020.
-        companies = graph.subgraph([n for n, kind in graph.nodes(data="kind") if kind == "company"]).copy()
-        rows = []
-        for attribute, network, scope in (("sector", companies, "companies"),
-                                          ("size_class", companies, "companies"),
-                                          ("kind", graph, "all organisations"),
-                                          ("country", graph, "all organisations")):
-            values = pd.Series(dict(network.nodes(data=attribute)), dtype=object)
-            values = values[values.notna() & (values != "unknown")]
-            if values.nunique() < 2 or network.number_of_edges() == 0:
-                continue
-            known = network if len(values) == network.number_of_nodes() else network.subgraph(values.index).copy()
-            if known.number_of_edges() == 0:
-                continue
-            rows.append({"attribute": attribute, "among": scope, "groups": int(values.nunique()),
-                         "organisations": known.number_of_nodes(), "ties": known.number_of_edges(),
-                         "ei_index": ei_index(known, attribute)})
+        rows, left_out = [], []
+        for attribute in ("sector", "size_class", "kind", "country"):
+            try:
+                rows.append(attribute_mixing(graph, attribute=attribute))
+            except OptionError as error:
+                left_out.append(str(error).removeprefix("nothing to measure: "))
         if rows:
-            summary = pd.DataFrame(rows)
+            summary = pd.concat(rows, ignore_index=True)[["attribute", "among", "groups", "organisations",
+                                                          "ties", "ei_index"]]
             self._save_table(section, summary, "ei_index")
             section.body.append(
                 "<p>Krackhardt and Stern's E-I index of the organisation network: -1 when every tie stays "
                 "inside a group, +1 when every tie crosses groups. Sector and size are compared among "
                 "companies only, and organisations whose value is unknown are left out.</p>")
             section.body.append(_table_html(summary))
-        sectors = eco.organisations.loc[eco.organisations["kind"] == "company", "sector"]
-        by_sector = sectors[sectors != "unknown"].nunique() > 1
-        attribute = "sector" if by_sector else "kind"
-        network = companies if by_sector else graph
-        mixing = group_mixing(network, attribute)
+        if left_out:
+            section.body.append(f"<p>No E-I index where there is nothing to measure: "
+                                f"{html.escape('; '.join(left_out))}.</p>")
+        try:
+            mixing = attribute_mixing(graph, attribute="sector", fallback="kind", level="group")
+        except OptionError as error:
+            section.body.append(f"<p>No ties within and across groups to show: {html.escape(str(error))}.</p>")
+            return
+        attribute, among = mixing["attribute"].iloc[0], mixing["among"].iloc[0]
+        mixing = mixing.drop(columns=["attribute", "among"]).set_index("group")
         self._save_table(section, mixing, f"group_mixing_{attribute}")
         section.body.append(f"<h3>Ties within and across {attribute} groups"
-                            f"{' (companies)' if by_sector else ''}</h3>")
+                            f"{' (companies)' if among == 'companies' else ''}</h3>")
         section.body.append(_table_html(mixing))
-        diversity = consortium_diversity(eco, attribute)
+        groups = attribute_mixing(graph, attribute=attribute, level="node").set_index("node")["group"]
+        diversity = consortium_diversity(eco, groups)
         self._save_table(section, diversity, f"consortium_diversity_{attribute}")
         spanning = float(diversity["spans_groups"].mean()) if len(diversity) else float("nan")
+        members = "companies" if among == "companies" else "organisations"
         section.body.append(
-            f"<p>{spanning:.0%} of {len(diversity):,} projects bring together organisations of two or more "
+            f"<p>{spanning:.0%} of {len(diversity):,} projects bring together {members} of two or more "
             f"{attribute} groups (per-project Blau index and Shannon entropy in "
             f"<code>tables/consortium_diversity_{attribute}.csv</code>).</p>")
 

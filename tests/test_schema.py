@@ -169,6 +169,46 @@ def test_repeated_participation_is_merged_and_reported():
     assert eco.summary().loc["participations", "merged"] == 1
 
 
+def test_every_column_kind_has_one_parser_and_one_dtype():
+    # Adding a kind is one entry in each table; a kind in a schema without both would fail only
+    # when a user's file first has that column.
+    from clusternet.model._validation import _DTYPES, _PARSERS
+
+    used = {column.kind for schema in cn.model.SCHEMAS.values() for column in schema.columns}
+    assert set(_PARSERS) == set(_DTYPES)
+    assert used <= set(_PARSERS), sorted(used - set(_PARSERS))
+
+
+# (kind, table, column, raw cells) for a column of each kind, as text and as mixed Python cells
+KIND_COLUMNS = [
+    ("id", "organisations", "organisation_id", ["a", 7, " b "]),
+    ("text", "organisations", "sector", ["ict", None, 3.0]),
+    ("category", "organisations", "kind", ["Company", "HES", None]),
+    ("year", "projects", "year", ["2019", 2020.0, None]),
+    ("number", "projects", "budget", ["1.234,5", 12, None]),
+    ("boolean", "memberships", "board", ["ja", True, None]),
+    ("date", "clusters", "start", ["2019-01-05", pd.Timestamp("2020-02-02"), None]),
+]
+
+
+@pytest.mark.parametrize(("kind", "table", "column", "cells"), KIND_COLUMNS, ids=[c[0] for c in KIND_COLUMNS])
+@pytest.mark.parametrize("form", ["text", "mixed"])
+def test_each_kind_parses_to_its_dtype(kind, table, column, cells, form):
+    from clusternet.model._validation import _DTYPES
+
+    schema = cn.model.SCHEMAS[table]
+    assert schema.column(column).kind == kind
+    values = [None if c is None else str(c) for c in cells] if form == "text" else cells
+    ids = ["x", "y", "z"]
+    frame = pd.DataFrame({c.name: ids for c in schema.columns if c.kind == "id" and c.name != column})
+    frame[column] = pd.Series(values, dtype=object)
+    tables = {table: frame}
+    for target in {c.references for c in schema.columns if c.references}:
+        tables[target] = pd.DataFrame({cn.model.SCHEMAS[target].key[0]: ids})
+    cleaned, _, _ = cn.model.validate_tables(tables)
+    assert str(cleaned[table][column].dtype) == str(pd.Series([], dtype=_DTYPES[kind]).dtype)
+
+
 def test_ecosystem_is_immutable(flanders):
     with pytest.raises(AttributeError):
         flanders.organisations = None

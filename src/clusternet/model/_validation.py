@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,17 +140,6 @@ def _empty_series(column: Column) -> pd.Series:
     return pd.Series([], dtype=_DTYPES[column.kind])
 
 
-_DTYPES = {
-    "id": "str",
-    "text": "str",
-    "category": "str",
-    "year": "Int64",
-    "number": "float64",
-    "boolean": "bool",
-    "date": "datetime64[ns]",
-}
-
-
 def _validate_table(
     raw: pd.DataFrame, schema: TableSchema, file: str | None, out: _Collector
 ) -> pd.DataFrame:
@@ -239,7 +229,7 @@ class _Unreadable:
         self.value = value
 
 
-def _cells(values: pd.Series) -> tuple[np.ndarray, list | None, pd.Series, np.ndarray]:
+def _factorise(values: pd.Series) -> tuple[np.ndarray, list | None, pd.Series, np.ndarray]:
     """Factorise a column for parsing once per distinct value instead of once per row.
 
     Returns a code per row (-1 for a missing cell), the distinct cells as Python objects
@@ -338,99 +328,246 @@ def _text_aliases(values: pd.Series, column: Column) -> pd.Series:
     return values.where(canonical.isna(), canonical).astype("str")
 
 
-def _parse(values: pd.Series, column: Column, schema: TableSchema, file, out: _Collector) -> pd.Series:
-    kind = column.kind
-    if kind in ("year", "number") and (pd.api.types.is_float_dtype(values.dtype)
-                                       or pd.api.types.is_integer_dtype(values.dtype)):
-        # already numbers (Parquet, DataFrames): no text at all
-        codes = np.arange(len(values), dtype=np.intp)
-        numbers = values.astype("float64").to_numpy(dtype=float, na_value=np.nan)
-        return _check_numbers(values, codes, numbers, np.isnan(numbers), np.zeros(len(values), dtype=bool),
-                              None, column, schema, file, out)
-    codes, raw, texts, unreadable = _cells(values)
-    empty = texts.isna().to_numpy(dtype=bool)
+def _parse(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    """One column parsed by the parser of its kind, its failures and defaults reported to ``out``."""
+    parser = _PARSERS.get(column.kind)
+    if parser is None:  # pragma: no cover - a schema bug
+        raise AssertionError(f"unknown column kind {column.kind}")
+    return parser(values, column, schema, file, out)
 
-    def fail(per_unique_bad: np.ndarray, reason, *, missing_cells: bool = False) -> None:
-        rows = np.flatnonzero(_by_row(per_unique_bad, codes, missing_cells))
+
+@dataclass
+class _Cells:
+    """One column being parsed: its distinct cells, and where its failures and notes go.
+
+    Parsers decide once per distinct cell (``raw``, ``texts``, ``unreadable`` and ``empty`` hold one
+    entry each) and go back to rows through ``codes`` (-1 for a missing cell) only to report a
+    failure or to return the column.
+    """
+
+    values: pd.Series
+    column: Column
+    schema: TableSchema
+    file: str | None
+    out: _Collector
+    codes: np.ndarray
+    raw: list | None
+    texts: pd.Series | None
+    unreadable: np.ndarray
+    empty: np.ndarray
+
+    @classmethod
+    def of(
+        cls, values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+    ) -> _Cells:
+        """The distinct cells of ``values``; collections (lists, dicts) are reported at once."""
+        codes, raw, texts, unreadable = _factorise(values)
+        cells = cls(values, column, schema, file, out, codes, raw, texts, unreadable,
+                    texts.isna().to_numpy(dtype=bool))
+        if unreadable.any():
+            cells.fail(unreadable, "not a single value (a list, dict or other collection)")
+        return cells
+
+    @functools.cached_property
+    def lowered(self) -> pd.Series:
+        return self.texts.str.lower()
+
+    def among(self, words: frozenset[str] | set[str]) -> np.ndarray:
+        """Which distinct cells are one of ``words``, whatever their case."""
+        return self.lowered.isin(words).to_numpy(dtype=bool)
+
+    def by_row(self, per_cell: np.ndarray, fill: object) -> np.ndarray:
+        return _by_row(per_cell, self.codes, fill)
+
+    def fail(self, bad: np.ndarray, reason, *, missing_cells: bool = False) -> None:
+        """Report every row whose cell is ``bad`` (``reason`` one string, or one per distinct cell)."""
+        rows = np.flatnonzero(self.by_row(bad, missing_cells))
         if len(rows):
-            out.fail_rows(schema.name, file, column.name, values.index[rows],
-                          values.iloc[rows].to_numpy(dtype=object),
-                          reason if isinstance(reason, str) else np.asarray(reason, dtype=object)[codes[rows]])
+            self.out.fail_rows(self.schema.name, self.file, self.column.name, self.values.index[rows],
+                               self.values.iloc[rows].to_numpy(dtype=object),
+                               reason if isinstance(reason, str)
+                               else np.asarray(reason, dtype=object)[self.codes[rows]])
 
-    if unreadable.any():
-        fail(unreadable, "not a single value (a list, dict or other collection)")
+    def note_defaults(self, missing: np.ndarray) -> None:
+        count = int(self.by_row(missing, True).sum())
+        if count and self.column.default is not None:
+            self.out.note(self.schema.name, self.file, self.column.name, count,
+                          f"empty cells filled with default {self.column.default!r}")
 
-    def note_defaults(missing: np.ndarray) -> None:
-        count = int(_by_row(missing, codes, True).sum())
-        if count and column.default is not None:
-            out.note(schema.name, file, column.name, count, f"empty cells filled with default {column.default!r}")
+    def text(self) -> pd.Series:
+        """The cleaned text by row, NA where empty."""
+        if (self.raw is None and not self.empty.any() and (self.codes >= 0).all()
+                and self.texts.equals(pd.Series(pd.unique(self.values), dtype="str"))):
+            return self.values.astype("str")  # clean text already, no conversion
+        return _take(self.texts, self.codes, self.values.index)
 
-    if kind in ("id", "text"):
-        if kind == "id":
-            fail(empty & ~unreadable, "empty id", missing_cells=True)
-        if (raw is None and not empty.any() and (codes >= 0).all()
-                and texts.equals(pd.Series(pd.unique(values), dtype="str"))):
-            return _text_aliases(values.astype("str"), column)  # clean text already, no conversion
-        result = _take(texts, codes, values.index)
-        if kind == "text" and column.default is not None:
-            note_defaults(empty)
-            return _text_aliases(result.fillna(column.default), column)
-        return _text_aliases(result, column)
-    lowered = texts.str.lower()
-    if kind == "category":
-        missing = empty | lowered.isin(_MISSING_TEXT).to_numpy(dtype=bool)
-        by_lower = {_normalise_name(value): value for value in column.vocabulary}
-        by_lower.update({_normalise_name(k): v for k, v in column.value_aliases.items()})
-        mapped = np.array([None if m else by_lower.get(_normalise_name(t))
-                           for t, m in zip(texts.tolist(), missing, strict=True)], dtype=object)
-        unmapped = np.array([m is None for m in mapped], dtype=bool)
-        fail(~missing & ~unreadable & unmapped, f"not one of {', '.join(column.vocabulary)}")
-        note_defaults(missing)
-        mapped[unmapped] = column.default
-        return pd.Series(_by_row(mapped, codes, column.default), index=values.index, dtype="str")
-    if kind in ("year", "number"):
-        missing = empty | lowered.isin(_MISSING_TEXT).to_numpy(dtype=bool)
-        numbers = np.full(len(texts), np.nan)
-        dated = np.zeros(len(texts), dtype=bool)
-        serial = np.zeros(len(texts), dtype=bool)
-        textual = ~missing & ~unreadable
-        if raw is not None:
-            for position, value in enumerate(raw):
-                if not textual[position]:
-                    continue
-                if isinstance(value, bool | np.bool_):
-                    textual[position] = False  # True is not a number: stays NaN, is reported
-                elif isinstance(value, int | float | np.integer | np.floating):
-                    numbers[position] = float(value)
-                    textual[position] = False
-                elif kind == "year" and isinstance(value, datetime.date):
-                    numbers[position], serial[position] = _year_of_date(value)
-                    dated[position] = True
-                    textual[position] = False
-        if textual.any():
-            numbers[textual] = _to_numbers(texts[textual])
-        for flags, action in (
-            (serial, "Excel year cells formatted as dates (2019 shown as 1905-07-11): the year read back"),
-            (dated & ~serial, "dates in a year column: their year kept"),
-        ):
-            count = int(_by_row(flags, codes, False).sum())
-            if count:
-                out.note(schema.name, file, column.name, count, action)
-        return _check_numbers(values, codes, numbers, missing, unreadable, fail, column, schema, file, out)
-    if kind == "boolean":
-        truth = lowered.isin(_TRUE).to_numpy(dtype=bool)
-        bad = ~empty & ~truth & ~lowered.isin(_FALSE).to_numpy(dtype=bool)
-        fail(bad & ~unreadable, "not a yes/no value (true/false, yes/no, ja/nee, 1/0)")
-        note_defaults(empty)
-        return pd.Series(_by_row(truth, codes, False), index=values.index, dtype="bool")
-    if kind == "date":
-        cells = raw if raw is not None else texts.tolist()
-        parsed = [None if e else _parse_date(cell) for cell, e in zip(cells, empty, strict=True)]
-        bad = np.array([p is None for p in parsed], dtype=bool) & ~empty
-        fail(bad & ~unreadable, "not a date (expected YYYY-MM-DD, DD/MM/YYYY or YYYY)")
-        stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT]).as_unit("ns")
-        return pd.Series(stamps.to_numpy()[codes], index=values.index, dtype="datetime64[ns]")
-    raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover - schema bug
+    def column_of(self, per_cell: np.ndarray, fill: object, dtype: str) -> pd.Series:
+        return pd.Series(self.by_row(per_cell, fill), index=self.values.index, dtype=dtype)
+
+
+def _parse_id(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells = _Cells.of(values, column, schema, file, out)
+    cells.fail(cells.empty & ~cells.unreadable, "empty id", missing_cells=True)
+    return _text_aliases(cells.text(), column)  # an id is never defaulted, whatever the column says
+
+
+def _parse_text(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells = _Cells.of(values, column, schema, file, out)
+    text = cells.text()
+    if column.default is not None:
+        cells.note_defaults(cells.empty)
+        text = text.fillna(column.default)
+    return _text_aliases(text, column)
+
+
+def _parse_category(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells = _Cells.of(values, column, schema, file, out)
+    missing = cells.empty | cells.among(_MISSING_TEXT)
+    by_lower = {_normalise_name(value): value for value in column.vocabulary}
+    by_lower.update({_normalise_name(k): v for k, v in column.value_aliases.items()})
+    mapped = np.array([None if m else by_lower.get(_normalise_name(t))
+                       for t, m in zip(cells.texts.tolist(), missing, strict=True)], dtype=object)
+    unmapped = np.array([m is None for m in mapped], dtype=bool)
+    cells.fail(~missing & ~cells.unreadable & unmapped, f"not one of {', '.join(column.vocabulary)}")
+    cells.note_defaults(missing)
+    mapped[unmapped] = column.default
+    return cells.column_of(mapped, column.default, "str")
+
+
+def _parse_number(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells, numbers, _ = _numbers(values, column, schema, file, out, dates=False)
+    return cells.column_of(numbers, np.nan, "float64")
+
+
+def _parse_year(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells, numbers, readable = _numbers(values, column, schema, file, out, dates=True)
+    finite = readable & np.isfinite(numbers)  # the cells not reported yet
+    with np.errstate(invalid="ignore"):
+        fractional = finite & (numbers % 1 != 0)
+    cells.fail(fractional, "a year must be a whole number")
+    low, high = YEAR_RANGE
+    with np.errstate(invalid="ignore"):
+        outside = finite & ~fractional & ((numbers < low) | (numbers > high))
+    cells.fail(outside, f"year outside {low}-{high}")
+    numbers[fractional | outside] = np.nan
+    return pd.Series(cells.by_row(numbers, np.nan), index=values.index).round().astype("Int64")
+
+
+def _parse_boolean(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells = _Cells.of(values, column, schema, file, out)
+    truth = cells.among(_TRUE)
+    bad = ~cells.empty & ~truth & ~cells.among(_FALSE)
+    cells.fail(bad & ~cells.unreadable, "not a yes/no value (true/false, yes/no, ja/nee, 1/0)")
+    cells.note_defaults(cells.empty)
+    return cells.column_of(truth, False, "bool")
+
+
+def _parse_date(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector
+) -> pd.Series:
+    cells = _Cells.of(values, column, schema, file, out)
+    found = cells.raw if cells.raw is not None else cells.texts.tolist()
+    parsed = [None if e else _date_of_cell(cell) for cell, e in zip(found, cells.empty, strict=True)]
+    bad = np.array([p is None for p in parsed], dtype=bool) & ~cells.empty
+    cells.fail(bad & ~cells.unreadable, "not a date (expected YYYY-MM-DD, DD/MM/YYYY or YYYY)")
+    stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT]).as_unit("ns")
+    return pd.Series(stamps.to_numpy()[cells.codes], index=values.index, dtype="datetime64[ns]")
+
+
+_Parser = Callable[[pd.Series, Column, TableSchema, str | None, _Collector], pd.Series]
+
+# A column kind is one entry in each of these two: the parser that turns raw cells into the
+# column (reporting what it cannot read) and the dtype the column has in every validated table.
+_PARSERS: dict[str, _Parser] = {
+    "id": _parse_id,
+    "text": _parse_text,
+    "category": _parse_category,
+    "year": _parse_year,
+    "number": _parse_number,
+    "boolean": _parse_boolean,
+    "date": _parse_date,
+}
+_DTYPES = {
+    "id": "str",
+    "text": "str",
+    "category": "str",
+    "year": "Int64",
+    "number": "float64",
+    "boolean": "bool",
+    "date": "datetime64[ns]",
+}
+
+
+def _numbers(
+    values: pd.Series, column: Column, schema: TableSchema, file: str | None, out: _Collector, *, dates: bool
+) -> tuple[_Cells, np.ndarray, np.ndarray]:
+    """The numbers of a number or year column, one per distinct cell (NaN where there is none).
+
+    Cells that are no finite number are reported. ``dates`` reads a date as its year. Also
+    returns which cells were readable (neither missing nor a collection).
+    """
+    if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        # already numbers (Parquet, DataFrames): no text at all, and each row its own cell
+        numbers = values.astype("float64").to_numpy(dtype=float, na_value=np.nan)
+        no_collections = np.zeros(len(values), dtype=bool)
+        cells = _Cells(values, column, schema, file, out, np.arange(len(values), dtype=np.intp), None, None,
+                       no_collections, np.isnan(numbers))
+        missing = cells.empty & values.isna().to_numpy(dtype=bool)
+    else:
+        cells = _Cells.of(values, column, schema, file, out)
+        missing = cells.empty | cells.among(_MISSING_TEXT)
+        numbers = _cell_numbers(cells, missing, dates=dates)
+    readable = ~missing & ~cells.unreadable
+    not_number = readable & np.isnan(numbers)
+    infinite = readable & np.isinf(numbers)
+    cells.fail(not_number, "not a number")
+    cells.fail(infinite, "not a finite number")
+    return cells, np.where(not_number | infinite, np.nan, numbers), readable
+
+
+def _cell_numbers(cells: _Cells, missing: np.ndarray, *, dates: bool) -> np.ndarray:
+    """The number each distinct cell holds: numbers as they are, text read, dates as their year."""
+    numbers = np.full(len(cells.texts), np.nan)
+    dated = np.zeros(len(cells.texts), dtype=bool)
+    serial = np.zeros(len(cells.texts), dtype=bool)
+    textual = ~missing & ~cells.unreadable
+    if cells.raw is not None:
+        for position, value in enumerate(cells.raw):
+            if not textual[position]:
+                continue
+            if isinstance(value, bool | np.bool_):
+                textual[position] = False  # True is not a number: stays NaN, is reported
+            elif isinstance(value, int | float | np.integer | np.floating):
+                numbers[position] = float(value)
+                textual[position] = False
+            elif dates and isinstance(value, datetime.date):
+                numbers[position], serial[position] = _year_of_date(value)
+                dated[position] = True
+                textual[position] = False
+    if textual.any():
+        numbers[textual] = _to_numbers(cells.texts[textual])
+    for flags, action in (
+        (serial, "Excel year cells formatted as dates (2019 shown as 1905-07-11): the year read back"),
+        (dated & ~serial, "dates in a year column: their year kept"),
+    ):
+        count = int(cells.by_row(flags, False).sum())
+        if count:
+            cells.out.note(cells.schema.name, cells.file, cells.column.name, count, action)
+    return numbers
 
 
 def _to_numbers(texts: pd.Series) -> np.ndarray:
@@ -443,35 +580,6 @@ def _to_numbers(texts: pd.Series) -> np.ndarray:
         return texts.astype("float64").to_numpy(dtype=float, na_value=np.nan)  # Arrow's fast cast
     except (ValueError, TypeError, ArithmeticError):
         return pd.to_numeric(texts, errors="coerce").astype("float64").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _check_numbers(values, codes, numbers, missing, unreadable, fail, column, schema, file, out) -> pd.Series:
-    """Report the cells that are no (finite, whole, in-range) number; return the column."""
-    if fail is None:  # numbers by row already: a failure is one row
-        def fail(bad, reason):
-            rows = np.flatnonzero(bad)
-            if len(rows):
-                out.fail_rows(schema.name, file, column.name, values.index[rows],
-                              values.iloc[rows].to_numpy(dtype=object), reason)
-        missing = missing & values.isna().to_numpy(dtype=bool)
-    readable = ~missing & ~unreadable
-    not_number = readable & np.isnan(numbers)
-    infinite = readable & np.isinf(numbers)
-    fail(not_number, "not a number")
-    fail(infinite, "not a finite number")
-    bad = not_number | infinite
-    numbers = np.where(bad, np.nan, numbers)
-    if column.kind == "number":
-        return pd.Series(_by_row(numbers, codes, np.nan), index=values.index, dtype="float64")
-    with np.errstate(invalid="ignore"):
-        fractional = readable & ~bad & (numbers % 1 != 0)
-    fail(fractional, "a year must be a whole number")
-    low, high = YEAR_RANGE
-    with np.errstate(invalid="ignore"):
-        outside = readable & ~bad & ~fractional & ((numbers < low) | (numbers > high))
-    fail(outside, f"year outside {low}-{high}")
-    numbers[fractional | outside] = np.nan
-    return pd.Series(_by_row(numbers, codes, np.nan), index=values.index).round().astype("Int64")
 
 
 def _year_of_date(value: datetime.date) -> tuple[float, bool]:
@@ -494,7 +602,7 @@ _MISSING_TEXT = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a", "<na
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
 
 
-def _parse_date(value: object) -> pd.Timestamp | None:
+def _date_of_cell(value: object) -> pd.Timestamp | None:
     if isinstance(value, pd.Timestamp | np.datetime64 | datetime.date):
         try:
             stamp = pd.Timestamp(value)

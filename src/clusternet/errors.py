@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._shared import is_missing
+
 __all__ = [
     "ClusternetError",
     "SchemaError",
@@ -30,7 +32,24 @@ _SHOWN_CASES = 10
 
 
 class ClusternetError(Exception):
-    """Base class of every error clusternet raises on purpose."""
+    """Base class of every error clusternet raises on purpose.
+
+    Every one pickles and deep-copies with its data, so it comes back whole from a worker process
+    (multiprocessing, joblib, concurrent.futures). A subclass whose constructor takes something
+    other than the message says what in :meth:`_arguments`.
+    """
+
+    def __reduce__(self) -> tuple:
+        # The builtin reduce rebuilds an exception as type(self)(*self.args): for an error built
+        # from data rather than from its message (SchemaError) that calls the constructor with
+        # the message. Only the arguments are ours; the state stays what the builtin keeps (the
+        # instance __dict__, and ImportError's name and path).
+        _, _, *state = super().__reduce__()
+        return (type(self), self._arguments(), *state)
+
+    def _arguments(self) -> tuple:
+        """The positional arguments that build this error again."""
+        return self.args
 
 
 class SchemaError(ClusternetError, ValueError):
@@ -51,9 +70,10 @@ class SchemaError(ClusternetError, ValueError):
         self.failure_cases = cases.reset_index(drop=True)
         super().__init__(self._message())
 
-    def _message(self) -> str:
-        from ._shared import is_missing  # here, not at the top: _shared imports this module
+    def _arguments(self) -> tuple:
+        return (self.failure_cases,)
 
+    def _message(self) -> str:
         total = len(self.failure_cases)
         lines = [f"{total} problem{'s' if total != 1 else ''} in the input tables:"]
         for case in self.failure_cases.head(_SHOWN_CASES).itertuples(index=False):
@@ -113,8 +133,6 @@ class StyleError(ClusternetError, ValueError):
 
 class ConvergenceWarning(RuntimeWarning):
     """An iterative measure did not converge; the warning says what was returned instead."""
-
-
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -36,7 +36,7 @@ def main() -> None:
          "the share of links outside the cluster's own domain (niche relations count as the same domain).")
     save(table, out, "q4_cluster_centrality_real")
 
-    periods = {"2017-2018 (Tabel 10)": (2017, 2018), "2019 (Tabel 11)": (2019, 2019)}
+    periods = {"2017-2018 (Tabel 10)": range(2017, 2019), "2019 (Tabel 11)": 2019}
     degree = pd.DataFrame({
         label: pd.Series(dict(cn.cluster_network(real, via="intercluster", years=years).degree()))
         for label, years in periods.items()

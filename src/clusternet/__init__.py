@@ -33,7 +33,7 @@ from .graphs import (
     project_edges,
     project_network,
 )
-from .io import read_cordis, read_ecosystem, read_table
+from .io import name_variants, read_cordis, read_ecosystem, read_participations, read_table
 from .measures import (
     BROKERAGE_ROLES,
     COMMUNITY_METHODS,
@@ -103,7 +103,9 @@ __all__ = [
     "datasets",
     "describe_schema",
     "read_cordis",
+    "name_variants",
     "read_ecosystem",
+    "read_participations",
     "read_table",
     # graphs
     "bipartite_graph",

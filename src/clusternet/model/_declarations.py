@@ -103,6 +103,15 @@ _KIND_ALIASES = {
     "cluster": "cluster_organisation",
     "cluster_organization": "cluster_organisation",
     "oth": "other",
+    # partner lists of regional and national programmes (read_participations)
+    "private": "company",
+    "sme": "company",
+    "higher_education_institution": "knowledge_institution",
+    "hei": "knowledge_institution",
+    "research_organisation": "research_centre",
+    "research_organization": "research_centre",
+    "research_institute": "research_centre",
+    "public_authority": "public_body",
 }
 _SIZE_ALIASES = {"kmo": "sme", "small": "sme", "medium": "sme", "micro": "sme", "big": "large",
                  "groot": "large"}
@@ -116,7 +125,11 @@ _TYPE_ALIASES = {"spc": "SPC", "ibn": "IBN", "other": "other", "speerpuntcluster
                  "innovatief_bedrijfsnetwerk": "IBN"}
 _ROLE_ALIASES = {"participant": "partner", "beneficiary": "partner", "coordinator": "coordinator",
                  "coördinator": "coordinator", "lead": "coordinator", "thirdparty": "other",
-                 "third_party": "other", "onderaannemer": "subcontractor"}
+                 "third_party": "other", "onderaannemer": "subcontractor",
+                 # partner lists of regional and national programmes (read_participations)
+                 "lead_partner": "coordinator", "leadpartner": "coordinator", "lp": "coordinator",
+                 "project_partner": "partner", "pp": "partner", "linked_third_party": "other",
+                 "associated_partner": "other"}
 
 SCHEMAS: dict[str, TableSchema] = {
     schema.name: schema

@@ -41,7 +41,7 @@ def main() -> None:
     eco = cn.datasets.synthetic_ecosystem(seed=0)
     print("Synthetic stand-in:", eco, "\n")
 
-    firms = cn.multi_membership(eco, kinds=["company"], years=2018)
+    firms = cn.multi_membership(eco, types=["SPC"], kinds=["company"], years=2018)
     print("Firms by number of SPCs (2018):")
     print(firms.round(3).to_string())
     print(f"-> {firms.loc[firms.index >= 2, 'organisations'].sum()} firms, "

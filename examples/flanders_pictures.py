@@ -44,7 +44,7 @@ def main(folder: Path) -> None:
 
     synthetic = cn.datasets.synthetic_ecosystem(seed=0)
     clusters = synthetic.clusters.set_index("cluster_id")
-    table = cn.overlap(synthetic)
+    table = cn.overlap(synthetic, between=("SPC", "IBN"))
     ax = cn.plot_overlap(
         table,
         value="jaccard",

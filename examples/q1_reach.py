@@ -50,7 +50,7 @@ def main() -> None:
     save(table, out, "q1_members_vs_active")
 
     heading("Firms by number of SPCs they are a member of, 2018 (multi_membership)")
-    multi = cn.multi_membership(eco, kinds=["company"], years=2018)
+    multi = cn.multi_membership(eco, types=["SPC"], kinds=["company"], years=2018)
     show(multi, f"{multi.loc[multi.index >= 2, 'organisations'].sum()} firms "
          f"({multi['share_at_least'].get(2, 0.0):.1%}) are in two or more SPCs; the report says "
          "'about 5%' (section 3.1). The synthetic members are calibrated to about that figure, so "

@@ -50,7 +50,7 @@ def _graph(eco):
 
 OUTPUTS = {
     "kpis": lambda eco: cn.kpis(eco),
-    "overlap": lambda eco: cn.overlap(eco),
+    "overlap": lambda eco: cn.overlap(eco, between=("SPC", "IBN")),
     "cluster_centrality": lambda eco: cn.cluster_centrality(eco),
     "centrality": lambda eco: cn.centrality(_graph(eco), weight="weight"),
     "communities": lambda eco: cn.communities(_graph(eco), seed=0),
@@ -98,7 +98,7 @@ def _pixels(draw) -> np.ndarray:
 
 FIGURES = {
     "network": lambda eco, ax: cn.plot_network(_graph(eco), ax=ax, color_by="sector", seed=0),
-    "overlap": lambda eco, ax: cn.plot_overlap(cn.overlap(eco), ax=ax),
+    "overlap": lambda eco, ax: cn.plot_overlap(cn.overlap(eco, between=("SPC", "IBN")), ax=ax),
     "centrality": lambda eco, ax: cn.plot_centrality(cn.centrality(_graph(eco)), "degree", ax=ax),
 }
 

@@ -70,7 +70,7 @@ def _check_rows(table, sets, N, pairs):
 def test_overlap_against_sets(seed):
     eco = _random_ecosystem(seed)
     sets = _members(eco)
-    table = cn.overlap(eco)
+    table = cn.overlap(eco, between=("SPC", "IBN"))
     pairs = [(s, t) for s in sorted(c for c in sets if c.startswith("spc")) for t in sorted(c for c in sets if c.startswith("ibn"))]
     _check_rows(table, sets, len(eco.organisations), pairs)
     assert (table["source_members"] == [len(sets[s]) for s in table["source"]]).all()
@@ -88,13 +88,13 @@ def test_overlap_same_type_unordered_pairs(seed):
 def test_overlap_population_and_years():
     eco = _random_ecosystem(7)
     sets = _members(eco, years=[2020])
-    table = cn.overlap(eco, population=100, years=2020)
+    table = cn.overlap(eco, between=("SPC", "IBN"), population=100, years=2020)
     pairs = list(zip(table["source"], table["target"], strict=True))
     _check_rows(table, sets, 100, pairs)
     # A population given as ids also drops memberships of other organisations.
     keep = sorted(eco.organisations["organisation_id"])[:20]
     restricted = {c: s & set(keep) for c, s in _members(eco).items()}
-    _check_rows(cn.overlap(eco, population=keep), restricted, 20, pairs)
+    _check_rows(cn.overlap(eco, between=("SPC", "IBN"), population=keep), restricted, 20, pairs)
 
 
 def test_overlap_hand_worked():
@@ -106,7 +106,7 @@ def test_overlap_hand_worked():
         clusters=pd.DataFrame({"cluster_id": ["s", "i"], "type": ["SPC", "IBN"]}),
         memberships=pd.DataFrame({"organisation_id": list("abcdcde"), "cluster_id": list("ssssiii")}),
     )
-    row = cn.overlap(eco).iloc[0]
+    row = cn.overlap(eco, between=("SPC", "IBN")).iloc[0]
     assert (row["source"], row["target"], row["shared"]) == ("s", "i", 2)
     assert row["jaccard"] == pytest.approx(2 / 5)
     assert row["overlap"] == pytest.approx(2 / 3)
@@ -138,6 +138,7 @@ BAD = [
     ("small-population", {"population": 3}, ValueError),
     ("bad-via", {"via": "boards"}, ValueError),
     ("one-type", {"between": ("SPC",)}, ValueError),
+    ("absent-type", {"between": ("SPC", "cluster")}, ValueError),
 ]
 
 
@@ -146,6 +147,37 @@ def test_overlap_bad_input(case, options, error):
     with pytest.raises(error) as info:
         cn.overlap(_random_ecosystem(1), **options)
     assert isinstance(info.value, cn.ClusternetError)
+
+
+@pytest.mark.parametrize("seed", [1, 2], ids=["eco1", "eco2"])
+def test_overlap_default_is_every_pair_of_clusters(seed):
+    # Data from elsewhere need not have SPCs and IBNs: by default every unordered pair of
+    # clusters, whatever its type, checked against set arithmetic on the memberships.
+    eco = _random_ecosystem(seed)
+    sets = _members(eco)
+    everyone = sorted(eco.clusters["cluster_id"])
+    _check_rows(cn.overlap(eco), sets, len(eco.organisations), list(itertools.combinations(everyone, 2)))
+
+
+def test_absent_cluster_type_names_the_types_there_are():
+    eco = _random_ecosystem(1)
+    with pytest.raises(cn.OptionError, match=r"no cluster has type 'cluster'; this ecosystem's cluster types are IBN \(\d+ clusters\), SPC"):
+        cn.overlap(eco, between=("SPC", "cluster"))
+    with pytest.raises(cn.OptionError, match="no cluster has type 'SPC'"):
+        cn.multi_membership(eco.replace(clusters=eco.clusters.assign(type="other")), types=["SPC"])
+    with pytest.raises(cn.OptionError, match="niche_mapping needs clusters of the types"):
+        cn.niche_mapping(eco.replace(clusters=eco.clusters.assign(type="other")))
+
+
+def test_no_shared_member_at_all_is_said():
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": list("abc")}),
+        clusters=pd.DataFrame({"cluster_id": ["k1", "k2"]}),
+        memberships=pd.DataFrame({"organisation_id": ["a", "b"], "cluster_id": ["k1", "k2"]}),
+    )
+    with pytest.warns(UserWarning, match="no two clusters share a member"):
+        table = cn.overlap(eco)
+    assert table["shared"].tolist() == [0]
 
 
 def test_overlap_needs_memberships():
@@ -160,6 +192,7 @@ def test_overlap_ignores_row_order(seed, shuffle):
     eco = _random_ecosystem(seed, organisations=15)
     memberships = eco.memberships.sample(frac=1, random_state=shuffle)
     shuffled = eco.replace(memberships=memberships[["organisation_id", "cluster_id", "year"]])
+    pd.testing.assert_frame_equal(cn.overlap(eco, between=("SPC", "IBN")), cn.overlap(shuffled, between=("SPC", "IBN")))
     pd.testing.assert_frame_equal(cn.overlap(eco), cn.overlap(shuffled))
 
 

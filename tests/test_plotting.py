@@ -141,7 +141,7 @@ def test_overlap_reports_missing_columns(overlap_table):
 
 
 def test_overlap_takes_clusternet_overlap_output(flanders):
-    table = cn.overlap(flanders)
+    table = cn.overlap(flanders, between=("SPC", "IBN"))
     ax = cn.plot_overlap(table, value="jaccard")
     rows = table["source"].nunique()
     columns = table["target"].nunique()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -135,3 +136,44 @@ def test_report_bridging_says_what_it_could_not_measure(tmp_path):
     expected = cn.attribute_mixing(eco, attribute="kind", level="group")
     table = pd.read_csv(tmp_path / "tables" / "group_mixing_kind.csv")
     pd.testing.assert_frame_equal(table, expected.drop(columns=["attribute", "among"]), check_exact=False)
+
+
+def _programme_elsewhere():
+    """A programme that is not Flemish: three clusters of type 'other', each project carried by one
+    cluster only (no intercluster project), organisations in two countries."""
+    organisations = pd.DataFrame({
+        "organisation_id": [f"o{i}" for i in range(8)],
+        "kind": ["company"] * 6 + ["knowledge_institution"] * 2,
+        "sector": ["industry", "services", "industry", "trade", "services", "industry", None, None],
+        "country": ["NL", "NL", "NL", "DE", "NL", "NL", "NL", "DE"],
+    })
+    return cn.Ecosystem(
+        organisations=organisations,
+        clusters=pd.DataFrame({"cluster_id": ["k1", "k2", "k3"], "name": ["Agri", "Port", "Health"]}),
+        memberships=pd.DataFrame({"organisation_id": ["o0", "o1", "o2", "o2", "o3", "o4", "o5", "o6"],
+                                  "cluster_id": ["k1", "k1", "k1", "k2", "k2", "k3", "k3", "k3"],
+                                  "year": [2021] * 8}),
+        projects=pd.DataFrame({"project_id": ["p1", "p2", "p3"], "year": [2020, 2021, 2021]}),
+        participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p2", "p3", "p3", "p3"],
+                                     "organisation_id": ["o0", "o1", "o6", "o2", "o3", "o4", "o5", "o7"]}),
+        project_clusters=pd.DataFrame({"project_id": ["p1", "p2", "p3"], "cluster_id": ["k1", "k2", "k3"]}),
+    )
+
+
+def test_report_on_data_from_elsewhere_speaks_generically_and_says_why(tmp_path):
+    # No SPCs, no IBNs, no intercluster project: the report must not speak of SPCs or the Flemish
+    # tables, and each choice the data forced is one sentence (expected text written by hand).
+    eco = _programme_elsewhere()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing leaks to the console
+        index = cn.write_report(eco, tmp_path, title="Elsewhere", seed=0)
+    text = index.read_text(encoding="utf-8")
+    assert "SPC" not in text and "Tabel" not in text and "IBN" not in text
+    assert "Membership overlap" in text and "Shared members of every pair of clusters" in text
+    # k1 and k2 share o2: one pair shares, so no "no two clusters share" sentence
+    overlap = pd.read_csv(tmp_path / "tables" / "overlap.csv")
+    assert overlap.loc[(overlap["source"] == "k1") & (overlap["target"] == "k2"), "shared"].tolist() == [1]
+    assert "No two clusters are linked by the projects they carry together, so clusters are linked by shared members instead." in text
+    assert "outside NL, the most common country" in text
+    centrality = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv").set_index("cluster_id")
+    assert centrality.loc["k2", "degree"] == 1 and centrality.loc["k3", "degree"] == 0

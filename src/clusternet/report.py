@@ -6,6 +6,7 @@ import base64
 import html
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,12 +149,15 @@ class _ReportBuilder:
         self.progress = progress or (lambda line: None)
         self._organisation_network = None
         self._communities = None
+        # The Flemish evaluation's wording (SPC, IBN, its Tabel numbers) only where the data has
+        # its cluster types; other data gets the generic wording.
+        self.flemish = "clusters" in ecosystem.provided and {"SPC", "IBN"} <= set(ecosystem.clusters["type"])
 
     def run(self) -> list[ReportSection]:
         steps = [
             ("data", "The data", self.data),
             ("kpis", "Programme KPIs", self.kpis),
-            ("overlap", "SPC-IBN membership overlap", self.overlap),
+            ("overlap", "SPC-IBN membership overlap" if self.flemish else "Membership overlap", self.overlap),
             ("centrality", "Centrality of clusters", self.centrality),
             ("bridging", "Cross-sector bridging", self.bridging),
             ("communities", "Communities against the nominal clusters", self.communities),
@@ -192,12 +196,20 @@ class _ReportBuilder:
             "memberships" in eco.provided or "project_clusters" in eco.provided) else None
         table = kpis(eco, by=by)
         self._save_table(section, table, "kpis")
+        source = (" as the SPCs report them to the government (Tabel 4 and 12 of the 2020 evaluation of "
+                  "the Flemish cluster policy)" if self.flemish else "")
         section.body.append(
-            "<p>Per cluster and year, as the SPCs report them to the government (Tabel 4 and 12 of the "
-            "2020 evaluation). Members (memberships) and active companies (companies in the cluster's "
-            "projects) are counted apart. The full table is in <code>tables/kpis.csv</code>.</p>"
+            f"<p>Per cluster and year{source}. Members (memberships) and active companies (companies in "
+            "the cluster's projects) are counted apart. The full table is in <code>tables/kpis.csv</code>.</p>"
             if by else "<p>Per year, for the whole ecosystem (no clusters given).</p>"
         )
+        home = table.attrs.get("home_country")
+        if home is not None:
+            section.body.append(
+                f"<p>A project counts as international when a participant comes from outside "
+                f"{html.escape(str(home))}, the most common country of the participating organisations "
+                "(<code>kpis(home_country=...)</code> chooses another).</p>"
+            )
         section.body.append(_table_html(table, limit=_MAX_HTML_ROWS))
 
     def overlap(self, section: ReportSection) -> None:
@@ -205,48 +217,90 @@ class _ReportBuilder:
 
         eco = self.ecosystem
         eco.require("clusters", "memberships", purpose="the membership overlap")
-        types = set(eco.clusters["type"])
-        if not {"SPC", "IBN"} <= types:
-            raise MissingTableError("the SPC-IBN overlap needs clusters of both types SPC and IBN")
+        with_members = eco.memberships["cluster_id"].nunique()
+        if with_members < 2:
+            raise MissingTableError(f"{with_members} cluster(s) have members, so no two clusters can share any")
         member_types = set(eco.memberships.merge(eco.clusters, on="cluster_id")["type"])
-        if not {"SPC", "IBN"} <= member_types:
-            raise MissingTableError("the memberships list no members of both SPCs and IBNs, so there is "
-                                    "no overlap to measure")
-        table = overlap(eco, between=("SPC", "IBN"))
-        self._save_table(section, table, "overlap_spc_ibn")
-        section.body.append(
-            "<p>Shared members of every SPC and IBN, with the Jaccard index and the hypergeometric "
-            "probability of sharing at least that many members by chance.</p>"
-        )
+        spc_ibn = self.flemish and {"SPC", "IBN"} <= member_types
         names = eco.clusters.set_index("cluster_id")["name"]
-        self._figure(section, "overlap_spc_ibn",
+        if spc_ibn:
+            table = overlap(eco, between=("SPC", "IBN"))
+            self._save_table(section, table, "overlap_spc_ibn")
+            section.body.append(
+                "<p>Shared members of every SPC and IBN, with the Jaccard index and the hypergeometric "
+                "probability of sharing at least that many members by chance.</p>"
+            )
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # a table of zeros is said below instead
+                table = overlap(eco)
+            self._save_table(section, table, "overlap")
+            section.body.append(
+                "<p>Shared members of every pair of clusters, with the Jaccard index and the hypergeometric "
+                "probability of sharing at least that many members by chance.</p>"
+            )
+            if not (table["shared"] > 0).any():
+                section.body.append("<p>No two clusters share a member.</p>")
+        self._figure(section, "overlap_spc_ibn" if spc_ibn else "overlap",
                      lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
                      size=(10, 7))
-        niches = niche_mapping(eco)
-        self._save_table(section, niches, "niche_mapping")
-        section.body.append("<h3>Which SPC each IBN overlaps most, beside the relation the report names</h3>")
-        section.body.append(_table_html(niches))
-        multi = multi_membership(eco, types=("SPC",))
-        self._save_table(section, multi, "multi_membership_spc")
-        section.body.append("<h3>Organisations by number of SPCs they are a member of</h3>")
+        if spc_ibn:
+            niches = niche_mapping(eco)
+            self._save_table(section, niches, "niche_mapping")
+            section.body.append("<h3>Which SPC each IBN overlaps most, beside the relation the report names</h3>")
+            section.body.append(_table_html(niches))
+            multi = multi_membership(eco, types=("SPC",))
+            self._save_table(section, multi, "multi_membership_spc")
+            section.body.append("<h3>Organisations by number of SPCs they are a member of</h3>")
+        else:
+            multi = multi_membership(eco)
+            self._save_table(section, multi, "multi_membership")
+            section.body.append("<h3>Organisations by number of clusters they are a member of</h3>")
         section.body.append(_table_html(multi))
 
     def centrality(self, section: ReportSection) -> None:
         from .measures import cluster_centrality
 
         eco = self.ecosystem
-        via = "intercluster" if "project_clusters" in eco.provided else "memberships"
+        eco.require("clusters", purpose="the centrality of clusters")
+        via, why = self._cluster_link()
         table = cluster_centrality(eco, via=via)
         self._save_table(section, table, "cluster_centrality")
+        if why:
+            section.body.append(f"<p>{html.escape(why)}</p>")
         section.body.append(
-            f"<p>Clusters in the cluster network <code>via=\"{via}\"</code>: degree is the number of "
-            "clusters it works with; reach the unique organisations in its memberships and projects.</p>"
+            f"<p>Clusters in the cluster network <code>via=\"{via}\"</code> ({_VIA_TEXT[via]}): degree is "
+            "the number of clusters it is linked with; reach the unique organisations in its memberships "
+            "and projects.</p>"
         )
         self._figure(section, "cluster_centrality",
                      lambda ax: _plot("plot_centrality", table, "degree", ax=ax, labels=table["name"],
                                       color_by=table["type"]),
                      size=(8, 7))
         section.body.append(_table_html(table))
+
+    def _cluster_link(self) -> tuple[str, str]:
+        """The link the cluster network is drawn with, and a sentence when it is not the first choice."""
+        from .graphs import cluster_edges
+
+        eco = self.ecosystem
+        tried = []
+        for via, needs in (("intercluster", ("project_clusters",)), ("memberships", ("memberships",))):
+            if not all(name in eco.provided for name in needs):
+                continue
+            if len(cluster_edges(eco, via=via)):
+                why = ""
+                if tried:
+                    why = (f"No two clusters are linked {_VIA_TEXT[tried[0]]}, so clusters are linked "
+                           f"{_VIA_TEXT[via]} instead.")
+                return via, why
+            tried.append(via)
+        if not tried:
+            raise MissingTableError("the cluster network needs project_clusters (joint projects) or memberships")
+        raise MissingTableError(
+            "no two clusters are linked " + " or ".join(_VIA_TEXT[via] for via in tried)
+            + ", so every cluster would have degree 0"
+        )
 
     def bridging(self, section: ReportSection) -> None:
         from .measures import attribute_mixing, consortium_diversity

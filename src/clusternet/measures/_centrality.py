@@ -297,6 +297,11 @@ def cluster_centrality(
     MissingTableError
         If a table the chosen link needs was not given.
 
+    Warns
+    -----
+    UserWarning
+        When ``via`` links no two clusters, so that every degree is 0.
+
     Notes
     -----
     Tables that were not given count as empty for ``projects``, ``members`` and
@@ -318,6 +323,12 @@ def cluster_centrality(
     spc-flux50                 Flux50       3       5.0         4     5
     """
     network = cluster_network(ecosystem, via=via, weight="count")
+    if network.number_of_edges() == 0 and network.number_of_nodes() > 1:
+        hint = {"intercluster": "no two clusters carry a project together",
+                "memberships": "no two clusters share a member",
+                "projects": "no members of two clusters meet in a project"}[via]
+        warnings.warn(f"cluster_centrality(via={via!r}): {hint}, so every cluster has degree 0; "
+                      "another via may link them", UserWarning, stacklevel=2)
     # sorted by id, so the result does not depend on the order of the clusters table's rows
     clusters = ecosystem.clusters.sort_values("cluster_id", kind="stable").reset_index(drop=True)
     ids = clusters["cluster_id"].tolist()

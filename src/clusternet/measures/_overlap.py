@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Literal
 
@@ -24,12 +25,12 @@ Via = Literal["memberships", "intercluster"]
 def overlap(
     ecosystem: Ecosystem,
     *,
-    between: tuple[str, str] = ("SPC", "IBN"),
+    between: tuple[str, str] | None = None,
     population: int | Iterable[str] | None = None,
     years: int | Iterable[int] | None = None,
     via: Via = "memberships",
 ) -> pd.DataFrame:
-    """Shared members of every pair of clusters of two types, with similarity and a hypergeometric test.
+    """Shared members of every pair of clusters (or of two types), with similarity and a hypergeometric test.
 
     With :math:`S` and :math:`T` the member sets of a source and a target cluster and
     :math:`N` the population:
@@ -52,9 +53,10 @@ def overlap(
     ecosystem : Ecosystem
         Needs ``clusters`` and ``memberships`` (``via="memberships"``) or ``participations``
         and ``project_clusters`` (``via="intercluster"``).
-    between : (str, str)
+    between : (str, str), optional
         Cluster types of source and target, e.g. ``("SPC", "IBN")``. When both are the same
-        type each unordered pair appears once (source id < target id).
+        type each unordered pair appears once (source id < target id). Default: every pair of
+        clusters whatever their type, each once (source id < target id).
     population : int or iterable of str, optional
         :math:`N`, or the organisation ids that make it up (memberships of others are then
         left out). Default: all organisations of the ecosystem.
@@ -79,8 +81,15 @@ def overlap(
     ------
     MissingTableError
         When a needed table is absent.
+    OptionError
+        When ``between`` names a type no cluster has (the message lists the types there are).
     ValueError
         When the population is smaller than the organisations that are members.
+
+    Warns
+    -----
+    UserWarning
+        When no pair of clusters shares a single member, so every count is 0.
 
     References
     ----------
@@ -97,22 +106,27 @@ def overlap(
     ...     clusters=pd.DataFrame({"cluster_id": ["spc", "ibn"], "type": ["SPC", "IBN"]}),
     ...     memberships=pd.DataFrame({"organisation_id": list("abcdcd"),
     ...                               "cluster_id": ["spc"] * 4 + ["ibn"] * 2}))
-    >>> cn.overlap(eco).round(3).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    >>> cn.overlap(eco, between=("SPC", "IBN")).round(3).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'source': 'spc', 'target': 'ibn', 'shared': 2, 'jaccard': 0.5, 'overlap': 1.0, 'cosine': 0.707,
      'association': 2.0, 'p_value': 0.214, 'source_members': 4, 'target_members': 2}
     """
-    if len(between) != 2:
+    if between is not None and (isinstance(between, str) or len(between) != 2):
         raise OptionError(f"between must name two cluster types, not {between!r}")
-    source_type, target_type = between
     matrix, organisations, clusters, size = _membership_matrix(ecosystem, population=population, years=years, via=via)
     types = ecosystem.clusters.set_index("cluster_id")["type"].reindex(clusters)
-    sources = np.flatnonzero((types == source_type).to_numpy())
-    targets = np.flatnonzero((types == target_type).to_numpy())
+    if between is None:
+        source_type = target_type = None
+        sources = targets = np.arange(len(clusters))
+    else:
+        source_type, target_type = between
+        _check_types(ecosystem, between, "between")
+        sources = np.flatnonzero((types == source_type).to_numpy())
+        targets = np.flatnonzero((types == target_type).to_numpy())
     counts = np.asarray(matrix.sum(axis=0)).ravel()
     shared = np.asarray((matrix[:, sources].T @ matrix[:, targets]).todense()).reshape(len(sources), len(targets))
     source_index, target_index = np.meshgrid(np.arange(len(sources)), np.arange(len(targets)), indexing="ij")
     keep = np.ones(source_index.shape, dtype=bool)
-    if source_type == target_type:
+    if source_type == target_type:  # one type, or every cluster: each unordered pair once
         keep = clusters[sources][:, None] < clusters[targets][None, :]
     rows = pd.DataFrame(
         {
@@ -123,13 +137,19 @@ def overlap(
             "target_members": counts[targets][target_index[keep]].astype(np.int64),
         }
     )
+    if len(rows) and not (rows["shared"] > 0).any():
+        warnings.warn(
+            f"no two clusters share a member{'' if between is None else f' between types {between}'} "
+            f"(via={via!r}): every shared count is 0",
+            UserWarning, stacklevel=2,
+        )
     return _similarities(rows, size)
 
 
 def multi_membership(
     ecosystem: Ecosystem,
     *,
-    types: Iterable[str] | None = ("SPC",),
+    types: Iterable[str] | None = None,
     years: int | Iterable[int] | None = None,
     kinds: Iterable[str] | None = None,
     include_non_members: bool = False,
@@ -141,7 +161,8 @@ def multi_membership(
     ecosystem : Ecosystem
         Needs ``organisations``, ``clusters`` and ``memberships``.
     types : iterable of str, optional
-        Cluster types counted; ``None`` counts every cluster.
+        Cluster types counted, e.g. ``["SPC"]``; default every cluster. A type no cluster has
+        raises an OptionError that lists the types there are.
     years : int or iterable of int, optional
         Keep only memberships of these years; a cluster joined in several years counts once.
     kinds : iterable of str, optional
@@ -166,7 +187,7 @@ def multi_membership(
     ...     clusters=pd.DataFrame({"cluster_id": ["s1", "s2", "i1"], "type": ["SPC", "SPC", "IBN"]}),
     ...     memberships=pd.DataFrame({"organisation_id": list("aabc"),
     ...                               "cluster_id": ["s1", "s2", "s1", "i1"]}))
-    >>> cn.multi_membership(eco)
+    >>> cn.multi_membership(eco, types=["SPC"])
               organisations  share  share_at_least
     clusters
     1                     1    0.5             1.0
@@ -175,6 +196,8 @@ def multi_membership(
     ecosystem.require("organisations", "clusters", "memberships", purpose="multi-membership")
     memberships = select_years(ecosystem.memberships, years)
     if types is not None:
+        types = [types] if isinstance(types, str) else list(types)
+        _check_types(ecosystem, types, "types")
         wanted = ecosystem.clusters.loc[ecosystem.clusters["type"].isin(list(types)), "cluster_id"]
         memberships = memberships[memberships["cluster_id"].isin(wanted)]
     organisations = ecosystem.organisations
@@ -251,6 +274,10 @@ def niche_mapping(
     """
     if measure not in (*OVERLAP_MEASURES, "p_value"):
         raise OptionError(f"measure must be one of {', '.join(OVERLAP_MEASURES)}, p_value, not {measure!r}")
+    ecosystem.require("clusters", purpose="niche mapping")
+    # The niche relation is the Flemish report's (an IBN as a niche of an SPC); other data has
+    # no such types, and the error says which types it has instead.
+    _check_types(ecosystem, ("SPC", "IBN"), "niche_mapping needs clusters of the types")
     pairs = overlap(ecosystem, between=("SPC", "IBN"), population=population, years=years, via=via)
     keys = ["target", measure, "shared", "p_value", "source"]
     ascending = [True, measure == "p_value", False, True, True]
@@ -344,3 +371,15 @@ def _similarities(rows: pd.DataFrame, size: int) -> pd.DataFrame:
     rows["p_value"] = hypergeom.sf(shared - 1, size, a, b) if len(rows) else np.zeros(0)
     columns = ["source", "target", "shared", "jaccard", "overlap", "cosine", "association", "p_value"]
     return rows[columns + ["source_members", "target_members"]].reset_index(drop=True)
+
+
+def _check_types(ecosystem: Ecosystem, wanted: Iterable[str], name: str) -> None:
+    """An OptionError when a requested cluster type is absent, naming the types the data has."""
+    present = ecosystem.clusters["type"].value_counts()
+    missing = [t for t in dict.fromkeys(wanted) if t not in present.index]
+    if missing:
+        have = ", ".join(f"{t} ({n} cluster{'s' if n != 1 else ''})" for t, n in present.items()) or "no clusters"
+        raise OptionError(
+            f"{name}={tuple(wanted)!r}: no cluster has type {', '.join(map(repr, missing))}; "
+            f"this ecosystem's cluster types are {have}"
+        )

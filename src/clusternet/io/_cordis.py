@@ -13,7 +13,8 @@ import pandas as pd
 from .._shared import isin
 from ..errors import SchemaError
 from ..model import NOTE_COLUMNS, Ecosystem
-from ._readers import read_table
+from ..model._numbers import check_number_format
+from ._readers import _with_number_format, read_table
 
 __all__ = ["read_cordis", "ACTIVITY_KINDS", "CORDIS_ROLES"]
 
@@ -79,6 +80,8 @@ def read_cordis(
     programme_parts: str | os.PathLike | pd.DataFrame | None = None,
     projects: str | os.PathLike | None = None,
     names: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
 ) -> Ecosystem:
     """Read EU Framework Programme participations (CORDIS) as an :class:`Ecosystem`.
 
@@ -100,7 +103,8 @@ def read_cordis(
         dashboard export with legal names (``project_id, pic, legal_entity_type, ...``) and the
         compact layout of the shared H2020 data (``rcn, pic, type, role, contribution, country,
         start_year, total_cost, max_contribution, ...``). CSV (``,`` or ``;``), optionally
-        gzipped.
+        gzipped. Amounts may be written either way (``1234.5``, ``1.234,5`` as CORDIS's own
+        ``;``-separated downloads do): each column's convention is inferred from its values.
     programme_parts : path or DataFrame, optional
         Two columns, the project key and ``programme_part``: each part becomes a cluster of type
         ``other``. Rows for projects without participations are left out and counted in
@@ -112,6 +116,9 @@ def read_cordis(
     names : path or paths, optional
         Files with ``pic`` and ``legal_name`` (or ``name``) columns that name organisations the
         main file leaves unnamed.
+    decimal, thousands : str, optional
+        The number format of the amounts, when the inference should not decide (see
+        :func:`~clusternet.read_ecosystem`).
 
     Returns
     -------
@@ -146,6 +153,7 @@ def read_cordis(
     >>> eco.participations["role"].tolist()
     ['coordinator', 'partner']
     """
+    check_number_format(decimal, thousands)
     path = Path(path)
     raw = read_table(path)
     layout, columns = _detect_layout(raw, path)
@@ -173,6 +181,8 @@ def read_cordis(
         "projects": project_table,
         "participations": participations,
     }
+    tables = {name: _with_number_format(frame, decimal, thousands) if frame is not None else None
+              for name, frame in tables.items()}
     files = {"participations": file, "organisations": file, "projects": file}
     parts = programme_parts
     if parts is None and "project_part" in rows:

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import os
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from ..errors import OptionalDependencyError, SchemaError
 from ..model import SCHEMAS, TABLES, Ecosystem
+from ..model._numbers import check_number_format
 
 __all__ = ["read_ecosystem", "read_table", "TABLE_SUFFIXES"]
 
@@ -34,7 +36,12 @@ TABLE_SUFFIXES = {
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
-def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosystem:
+def read_ecosystem(
+    source: str | os.PathLike | Mapping[str, object],
+    *,
+    decimal: str | None = None,
+    thousands: str | None = None,
+) -> Ecosystem:
     """Read and validate an ecosystem from a folder of files or a mapping of tables.
 
     Parameters
@@ -46,6 +53,13 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
         or a DataFrame. Tables not needed may be left out. Files in the folder with a table
         suffix but another name (``notes.csv``, ``organisations (1).csv``) are ignored and
         listed in ``eco.notes``.
+    decimal : {".", ","}, optional
+        The decimal mark of numbers written as text, in every table. By default each number and
+        year column's convention is inferred from all its values; one only ambiguous values
+        (``1,250``, ``1.000``) leaves is read by a stated rule and noted in ``eco.notes``.
+    thousands : {",", ".", " ", "'", "’", ""}, optional
+        The thousands separator ("" for none); ``","`` alone implies a decimal point, ``"."``
+        a decimal comma.
 
     Returns
     -------
@@ -53,6 +67,8 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
 
     Raises
     ------
+    OptionError
+        When ``decimal`` or ``thousands`` is not an accepted mark.
     SchemaError
         Listing every problem of every table: unreadable or empty files, missing columns,
         bad values, unknown references, with file, row (header = row 1) and column.
@@ -67,6 +83,7 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
     >>> eco.organisations[["organisation_id", "name"]].values.tolist()
     [['007', 'Coöperatief A']]
     """
+    check_number_format(decimal, thousands)
     if isinstance(source, Mapping):
         entries = dict(source)
         ignored: list[Path] = []
@@ -94,11 +111,11 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
         if value is None:
             continue
         if isinstance(value, pd.DataFrame):
-            frames[name] = value
+            frames[name] = _with_number_format(value, decimal, thousands)
             continue
         files[name] = str(value)
         try:
-            frames[name] = read_table(value)
+            frames[name] = read_table(value, decimal=decimal, thousands=thousands)
         except SchemaError as error:
             failures.extend(error.failure_cases.assign(table=name).to_dict("records"))
             continue
@@ -109,10 +126,17 @@ def read_ecosystem(source: str | os.PathLike | Mapping[str, object]) -> Ecosyste
     return Ecosystem.from_tables(frames, files=files, notes=pd.DataFrame(notes))
 
 
-def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike,
+    *,
+    sheet: str | int = 0,
+    decimal: str | None = None,
+    thousands: str | None = None,
+) -> pd.DataFrame:
     """Read one table file as text cells, indexed by spreadsheet row number (header = row 1).
 
-    CSV: the separator (``,``, ``;``, tab or ``|``) is detected, the encoding is UTF-8 (with or
+    CSV: the separator (``,``, ``;``, tab or ``|``) is the one that cuts the header and the
+    first records into the same number of cells (quotes respected), the encoding is UTF-8 (with or
     without BOM), UTF-16 with a BOM, or Windows-1252, and every cell is kept as text so ids like
     ``007`` survive. A ``.gz`` suffix means gzip.
     Excel needs the ``excel`` extra (openpyxl), Parquet the ``parquet`` extra (pyarrow).
@@ -121,6 +145,10 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
     title rows above it (an Excel sheet with a merged "Ledenlijst 2019" banner) are skipped.
     Empty rows are skipped. The index keeps each row's number as a spreadsheet shows it, so
     errors point at the right row; skipped rows are listed in ``frame.attrs["skipped"]``.
+
+    Numbers stay text here: validation reads them, inferring each column's convention. A stated
+    ``decimal`` or ``thousands`` (see :func:`read_ecosystem`) is kept in
+    ``frame.attrs["number_format"]``, which validation reads.
 
     Examples
     --------
@@ -132,6 +160,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
       project_id  budget
     4         P1 1.250,5
     """
+    check_number_format(decimal, thousands)
     path = Path(path)
     form = _format(path)
     if form is None:
@@ -143,9 +172,18 @@ def read_table(path: str | os.PathLike, *, sheet: str | int = 0) -> pd.DataFrame
         frame = _read_parquet(path)
         frame.index = pd.RangeIndex(2, len(frame) + 2)
         frame.attrs["skipped"] = []
-        return frame
+        return _with_number_format(frame, decimal, thousands)
     grid = _read_csv(path) if form == "csv" else _read_excel(path, sheet)
-    return _grid_to_table(grid, path)
+    return _with_number_format(_grid_to_table(grid, path), decimal, thousands)
+
+
+def _with_number_format(frame: pd.DataFrame, decimal: str | None, thousands: str | None) -> pd.DataFrame:
+    """The frame, telling validation the number format the caller stated (if any)."""
+    if decimal is None and thousands is None:
+        return frame
+    frame = frame.copy(deep=False)
+    frame.attrs = {**frame.attrs, "number_format": {"decimal": decimal, "thousands": thousands}}
+    return frame
 
 
 def _grid_to_table(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -217,10 +255,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise SchemaError([_case(None, str(path), "the file is empty; expected a header row")])
     first_lines = [line for line in text[:65536].splitlines() if line.strip()][:10]
-    try:
-        separator = csv.Sniffer().sniff("\n".join(first_lines[-3:]), delimiters=",;\t|").delimiter
-    except csv.Error:
-        separator = ","
+    separator = _separator(text)
     try:
         # header=None: pandas would rename a repeated column ("id", "id.1"), hiding the problem
         return pd.read_csv(
@@ -236,6 +271,39 @@ def _read_csv(path: Path) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise SchemaError([_case(None, str(path), f"not a readable CSV file: {error}")]) from error
+
+
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+def _separator(text: str) -> str:
+    """The separator that cuts the first records of ``text`` into the same number of cells.
+
+    Quotes are respected, and the header counts like any line, so a decimal comma inside
+    ``;``-separated data ("1.234,5", which csv.Sniffer took for the separator) does not win:
+    the winner is the separator giving most records one width above one cell, then the wider.
+    """
+    head = text[:65536]
+    if len(text) > len(head) and "\n" in head:
+        head = head[: head.rfind("\n") + 1]  # no record cut in two
+    best, best_score = ",", (0, 0)
+    for candidate in _SEPARATORS:
+        widths = []
+        try:
+            for record in csv.reader(io.StringIO(head), delimiter=candidate):
+                if any(cell.strip() for cell in record):
+                    widths.append(len(record))
+                if len(widths) == 20:
+                    break
+        except csv.Error:
+            continue
+        counts = Counter(width for width in widths if width > 1)
+        if not counts:
+            continue
+        width, records = max(counts.items(), key=lambda item: (item[1], item[0]))
+        if (records, width) > best_score:
+            best, best_score = candidate, (records, width)
+    return best
 
 
 def _decode(raw: bytes, path: Path) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from .._shared import isin
 from ..errors import FAILURE_COLUMNS, SchemaError
 from ._declarations import NOTE_COLUMNS, REQUIRED_BY, ROLES, SCHEMAS, TABLES, YEAR_RANGE, Column, TableSchema
+from ._numbers import _years_of_dates, check_number_format, parse_number_column
 
 __all__ = ["validate_tables"]
 
@@ -37,6 +38,8 @@ class _Collector:
 
     chunks: list[pd.DataFrame | dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
+    # per table, the (decimal, thousands) the caller stated; None where the text decides
+    number_formats: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -70,6 +73,8 @@ def validate_tables(
     tables: Mapping[str, pd.DataFrame | None],
     *,
     files: Mapping[str, str | None] | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, frozenset[str]]:
     """Validate raw tables and return them cleaned.
 
@@ -80,6 +85,13 @@ def validate_tables(
     files : mapping of str to str, optional
         The file each table came from, for the failure report. For tables read from files,
         the DataFrame index must hold the spreadsheet row numbers.
+    decimal, thousands : str, optional
+        The decimal mark (``"."`` or ``","``) and thousands separator (``","``, ``"."``, ``" "``,
+        ``"'"``, or ``""`` for none) of numbers written as text, in every table; by default each
+        number and year column's convention is inferred from its values (see "Numbers and dates"
+        in the data model's documentation). A table whose ``attrs["number_format"]`` holds a
+        ``{"decimal": ..., "thousands": ...}`` mapping (which :func:`~clusternet.read_table` sets)
+        uses that instead.
 
     Returns
     -------
@@ -106,6 +118,7 @@ def validate_tables(
     (['7'], ['organisations'])
     """
     files = dict(files or {})
+    check_number_format(decimal, thousands)  # a bad option fails before any table is read
     unknown = sorted(str(name) for name in set(tables) - set(SCHEMAS))
     collector = _Collector()
     for name in unknown:
@@ -123,6 +136,10 @@ def validate_tables(
         if raw is None:
             cleaned[name] = _empty(schema)
         else:
+            stated = getattr(raw, "attrs", {}).get("number_format") or {}
+            number_format = (stated.get("decimal", decimal), stated.get("thousands", thousands))
+            check_number_format(*number_format)
+            collector.number_formats[name] = number_format
             cleaned[name] = _validate_table(raw, schema, files.get(name), collector)
     _check_references(cleaned, provided, files, collector)
     if collector.failed:
@@ -390,6 +407,12 @@ class _Cells:
                                reason if isinstance(reason, str)
                                else np.asarray(reason, dtype=object)[self.codes[rows]])
 
+    def note_cells(self, chosen: np.ndarray, action: str) -> None:
+        """A note about the rows whose cell is ``chosen``, if there are any."""
+        count = int(self.by_row(chosen, False).sum())
+        if count:
+            self.out.note(self.schema.name, self.file, self.column.name, count, action)
+
     def note_defaults(self, missing: np.ndarray) -> None:
         count = int(self.by_row(missing, True).sum())
         if count and self.column.default is not None:
@@ -454,6 +477,13 @@ def _parse_year(
 ) -> pd.Series:
     cells, numbers, readable = _numbers(values, column, schema, file, out, dates=True)
     finite = readable & np.isfinite(numbers)  # the cells not reported yet
+    with np.errstate(invalid="ignore"):
+        serial = finite & (numbers % 1 == 0) & (numbers >= _SERIAL_YEARS[0]) & (numbers <= _SERIAL_YEARS[1])
+    if serial.any():
+        days = pd.to_timedelta(numbers[serial], unit="D")
+        numbers[serial] = (pd.Timestamp("1899-12-30") + days).year.to_numpy(dtype=float)
+        cells.note_cells(serial, f"numbers from {_SERIAL_YEARS[0]} to {_SERIAL_YEARS[1]} in a year column read as "
+                                 "Excel serial dates (days since 1899-12-30, 42304 is 2015-10-27): their year kept")
     with np.errstate(invalid="ignore"):
         fractional = finite & (numbers % 1 != 0)
     cells.fail(fractional, "a year must be a whole number")
@@ -527,21 +557,26 @@ def _numbers(
         cells = _Cells(values, column, schema, file, out, np.arange(len(values), dtype=np.intp), None, None,
                        no_collections, np.isnan(numbers))
         missing = cells.empty & values.isna().to_numpy(dtype=bool)
+        reported = np.zeros(len(numbers), dtype=bool)
     else:
         cells = _Cells.of(values, column, schema, file, out)
         missing = cells.empty | cells.among(_MISSING_TEXT)
-        numbers = _cell_numbers(cells, missing, dates=dates)
+        numbers, reasons = _cell_numbers(cells, missing, dates=dates)
+        reported = ~pd.isna(reasons)
+        cells.fail(reported, reasons)
     readable = ~missing & ~cells.unreadable
-    not_number = readable & np.isnan(numbers)
+    not_number = readable & np.isnan(numbers) & ~reported
     infinite = readable & np.isinf(numbers)
     cells.fail(not_number, "not a number")
     cells.fail(infinite, "not a finite number")
-    return cells, np.where(not_number | infinite, np.nan, numbers), readable
+    return cells, np.where(not_number | infinite | reported, np.nan, numbers), readable & ~reported
 
 
-def _cell_numbers(cells: _Cells, missing: np.ndarray, *, dates: bool) -> np.ndarray:
-    """The number each distinct cell holds: numbers as they are, text read, dates as their year."""
+def _cell_numbers(cells: _Cells, missing: np.ndarray, *, dates: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The number each distinct cell holds (numbers as they are, text read in the convention the
+    column's text shows, dates as their year), and why a cell could not be read (None if it was)."""
     numbers = np.full(len(cells.texts), np.nan)
+    reasons = np.full(len(cells.texts), None, dtype=object)
     dated = np.zeros(len(cells.texts), dtype=bool)
     serial = np.zeros(len(cells.texts), dtype=bool)
     textual = ~missing & ~cells.unreadable
@@ -558,28 +593,39 @@ def _cell_numbers(cells: _Cells, missing: np.ndarray, *, dates: bool) -> np.ndar
                 numbers[position], serial[position] = _year_of_date(value)
                 dated[position] = True
                 textual[position] = False
-    if textual.any():
-        numbers[textual] = _to_numbers(cells.texts[textual])
     for flags, action in (
         (serial, "Excel year cells formatted as dates (2019 shown as 1905-07-11): the year read back"),
         (dated & ~serial, "dates in a year column: their year kept"),
     ):
-        count = int(cells.by_row(flags, False).sum())
-        if count:
-            cells.out.note(cells.schema.name, cells.file, cells.column.name, count, action)
-    return numbers
+        cells.note_cells(flags, action)
+    if dates and textual.any():
+        positions = np.flatnonzero(textual)
+        years, forms, bad = _years_of_dates(cells.texts.iloc[positions])
+        numbers[positions] = years
+        reasons[positions] = bad
+        for form in dict.fromkeys(f for f in forms if f is not None):
+            chosen = np.zeros(len(textual), dtype=bool)
+            chosen[positions[forms == form]] = True
+            example = cells.texts.iloc[int(np.flatnonzero(chosen)[0])]
+            cells.note_cells(chosen, f"dates written {form} (for example {example!r}) in a year column: "
+                                     "their year kept")
+        textual[positions[~np.isnan(years) | ~pd.isna(bad)]] = False
+    if textual.any():
+        decimal, thousands = cells.out.number_formats.get(cells.schema.name, (None, None))
+        read = parse_number_column(cells.texts[textual], column=cells.column.name, decimal=decimal,
+                                   thousands=thousands)
+        numbers[textual] = read.values.to_numpy()
+        reasons[textual] = read.reasons.to_numpy()
+        for action, about in read.notes:
+            chosen = np.zeros(len(textual), dtype=bool)
+            chosen[np.flatnonzero(textual)[about.to_numpy(dtype=bool)]] = True
+            cells.note_cells(chosen, action)
+    return numbers, reasons
 
 
-def _to_numbers(texts: pd.Series) -> np.ndarray:
-    """Text to floats, NaN where it is no number; Belgian decimal commas read."""
-    comma = texts.str.match(_DECIMAL_COMMA.pattern).to_numpy(dtype=bool)
-    if comma.any():
-        texts = texts.copy()
-        texts[comma] = texts[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    try:
-        return texts.astype("float64").to_numpy(dtype=float, na_value=np.nan)  # Arrow's fast cast
-    except (ValueError, TypeError, ArithmeticError):
-        return pd.to_numeric(texts, errors="coerce").astype("float64").to_numpy(dtype=float, na_value=np.nan)
+# Excel serial numbers of 1950-01-01 and 2100-12-31: a "year" in this range is a date cell exported
+# as a number (a CSV from a workbook), never a year of the data model's range.
+_SERIAL_YEARS = (18264, 73415)
 
 
 def _year_of_date(value: datetime.date) -> tuple[float, bool]:
@@ -598,9 +644,6 @@ def _year_of_date(value: datetime.date) -> tuple[float, bool]:
 # In number, year and category columns these can only mean missing ("NA" from R, "NaN" from a
 # pandas export); in text and id columns they are kept ("NA" is Namibia).
 _MISSING_TEXT = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a", "<na>", "nat"})
-# "1.234,5" and "12,5" (Belgian spreadsheets) mean 1234.5 and 12.5.
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
-
 
 def _date_of_cell(value: object) -> pd.Timestamp | None:
     if isinstance(value, pd.Timestamp | np.datetime64 | datetime.date):

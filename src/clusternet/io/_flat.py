@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FAILURE_COLUMNS, OptionError, SchemaError
-from ..model import SCHEMAS, Ecosystem
+from ..model import SCHEMAS, Ecosystem, validate_tables
 from ._names import name_key
 from ._readers import read_table
 
@@ -47,6 +47,7 @@ _ORGANISATION_FIELDS = ("name", "kind", "sector", "size_class", "ownership", "re
 _PROJECT_FIELDS = ("title", "instrument", "year", "budget", "funding")
 _NUMBER_FIELDS = ("budget", "funding", "contribution")
 _CATEGORY_FIELDS = ("kind", "size_class", "ownership", "role")
+_FLAGS = {"yes", "no", "y", "n", "true", "false", "1", "0", "ja", "nee", "oui", "non", "x"}
 _COMPOUND = " / "  # joins the parts of a compound key: "Interreg VI / ACME"
 
 
@@ -437,8 +438,8 @@ class _Split:
         for character, rows in counted.items():
             shown = character if character.startswith(("legal form", "zero", "word", "byte", "soft", "U+")) \
                 else repr(character)
-            self.note("organisations", "name", rows, f"{shown} left out of the organisation ids made from "
-                      f"{rows} row{'s' if rows != 1 else ''}' names")
+            self.note("organisations", "name", rows, f"{shown} left out of the organisation ids "
+                      f"(names on {rows} row{'s' if rows != 1 else ''})")
         self._merge_spellings()
 
     def _merge_spellings(self) -> None:
@@ -478,16 +479,21 @@ class _Split:
             if unknown.any():
                 accepted = ", ".join(table["values"])
                 spellings = ", ".join(repr(spelling) for spelling in dict.fromkeys(table["spellings"]))
+                flags = {_spelling(value) for value in values[unknown].unique()} <= _FLAGS
+                hint = (f"; a Yes/No lead flag reads with vocabulary={{{field!r}: {{'Yes': 'coordinator', "
+                        "'No': 'partner'}}}}" if field == "role" and flags else "")
                 self.fail(FLAT_FIELDS[field][0], field, values.index[unknown], values[unknown].tolist(),
                           f"not a {field} clusternet knows: a {field} is one of {accepted}, written as one of "
-                          f"{spellings} (in any case); add spellings with vocabulary={{{field!r}: {{...}}}}")
-            self.cells[field] = values.map(mapped).where(~unknown, values)
+                          f"{spellings} (in any case, spaces, hyphens and underscores alike); add spellings "
+                          f"with vocabulary={{{field!r}: {{...}}}}{hint}")
+            # reported once, here: left empty, they cannot come back as conflicts or defaults
+            self.cells[field] = values.map(mapped)
 
     def settle_numbers(self, decimal, thousands) -> None:
         """Apply decimal=/thousands= to the number fields unless the validation takes them."""
         self.number_options = {name: value for name, value in (("decimal", decimal), ("thousands", thousands))
                                if value is not None}
-        if not self.number_options or _takes(Ecosystem.from_tables, "decimal"):
+        if not self.number_options or _takes(validate_tables, "decimal"):
             return
         for field in _NUMBER_FIELDS:
             if field not in self.cells:
@@ -571,10 +577,12 @@ class _Split:
 
     def validate(self, tables: dict[str, pd.DataFrame]) -> Ecosystem:
         files = dict.fromkeys(tables, self.file) if self.file else None
-        options = self.number_options if _takes(Ecosystem.from_tables, "decimal") else {}
+        if self.number_options:  # read by validation as read_table's stated convention is
+            for table in tables.values():
+                table.attrs["number_format"] = dict(self.number_options)
         notes = pd.DataFrame(self.notes)
         try:
-            ecosystem = Ecosystem.from_tables(tables, files=files, notes=notes, **options)
+            ecosystem = Ecosystem.from_tables(tables, files=files, notes=notes)
         except SchemaError as error:
             cases = error.failure_cases.copy()
             source = {FLAT_FIELDS[field]: label for field, label in self.labels.items()}

@@ -163,10 +163,10 @@ def parse_number_column(
     present = texts.notna().to_numpy(dtype=bool)
     plain = present & texts.str.fullmatch(_PLAIN_INTEGER).fillna(False).to_numpy(dtype=bool)
     values[plain] = texts[plain].astype("float64").to_numpy(dtype=float)
-    rest = np.flatnonzero(present & ~plain)
     # Each value read both ways: a point reading and a comma reading, NaN where it has none.
     point = np.full(len(texts), np.nan)
     comma = np.full(len(texts), np.nan)
+    rest = np.flatnonzero(_read_common_forms(texts, present & ~plain, point, comma, groups))
     currencies = np.full(len(texts), None, dtype=object)
     for position, text in zip(rest, texts.iloc[rest].tolist(), strict=True):
         if _FLOAT_ONLY.fullmatch(text):
@@ -229,9 +229,11 @@ def parse_number_column(
                               pd.Series(differ, index=index)))
             else:
                 values = point
-                reasons[differ] = (f"{column}: values such as {example!r} read either way, and the column has "
-                                   "both ',' and '.' this way, so no single convention reads it: state "
-                                   "decimal= and thousands=")
+                other = next(texts_list[i] for i in np.flatnonzero(differ)
+                             if _ambiguous_mark(texts_list[i]) != _ambiguous_mark(example))
+                reasons[differ] = (f"{column}: {example!r} and {other!r} each read two ways (one separator "
+                                   "followed by three digits), one with '.' and one with ',', so no single "
+                                   "convention reads the column: state decimal= and thousands=")
         else:
             values = point
         reasons[unreadable] = "not a number"
@@ -247,6 +249,50 @@ def parse_number_column(
         notes.append((f"{column}: currency {found.pop()} written beside the numbers, left out", carrying))
     return NumberColumn(pd.Series(values, index=index, dtype="float64"),
                         pd.Series(reasons, index=index, dtype=object), notes, decimal)
+
+
+# The forms most cells take, read by string kernels rather than one by one (200,000 distinct
+# amounts: 7.5 s in Python): pattern, then how the point and the comma reading get their digits
+# (characters to drop, the character that is the decimal mark; None where that reading has none).
+_ONE_GROUP = r"[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}"
+_COMMON_FORMS = (
+    (r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.", ("", "."), (".", None)),
+    (r"[+-]?[0-9]*,[0-9]+", (",", None), ("", ",")),
+    (r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]*)?", (",", "."), None),
+    (r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]*)?", None, (".", ",")),
+)
+
+
+def _read_common_forms(texts: pd.Series, pending: np.ndarray, point: np.ndarray, comma: np.ndarray,
+                       groups: tuple[set[str], set[str]]) -> np.ndarray:
+    """Fill in both readings of the texts in a common form; return which texts are left."""
+    pending = pending.copy()
+    for pattern, point_form, comma_form in _COMMON_FORMS:
+        positions = np.flatnonzero(pending)
+        if not len(positions):
+            break
+        chosen = texts.iloc[positions]
+        hit = chosen.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        found, positions = chosen[hit], positions[hit]
+        one_group = found.str.fullmatch(_ONE_GROUP).fillna(False).to_numpy(dtype=bool)
+        for target, form, allowed in ((point, point_form, groups[0]), (comma, comma_form, groups[1])):
+            if form is None:
+                continue
+            drop, mark = form
+            usable = np.ones(len(found), dtype=bool) if not drop else (drop in allowed) & (
+                one_group if mark is None else np.ones(len(found), dtype=bool))
+            if not usable.any():
+                continue
+            digits = found[usable]
+            if drop:
+                digits = digits.str.replace(drop, "", regex=False)
+            if mark == ",":
+                digits = digits.str.replace(",", ".", regex=False)
+            target[positions[usable]] = digits.astype("float64").to_numpy(dtype=float)
+        pending[positions] = False
+    return pending
 
 
 def _split(text: str) -> tuple[float, str, str | None] | None:

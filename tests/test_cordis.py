@@ -86,3 +86,32 @@ def test_real_h2020_counts(cordis_path, cordis_parts_path):
     left_out = eco.notes.loc[eco.notes["table"] == "project_clusters", "rows"].sum()
     assert len(eco.project_clusters) + left_out == 37_441
     assert eco.project_clusters["project_id"].nunique() <= 31_348
+
+
+def test_official_layout_semicolons_and_decimal_commas(tmp_path):
+    """CORDIS's own downloads: ';' separators and amounts like 1.234,5 (csv.Sniffer took ',')."""
+    path = tmp_path / "organization.csv"
+    path.write_text(
+        "projectID;organisationID;name;SME;activityType;country;role;ecContribution\n"
+        "101;999;Acme NV;true;PRC;BE;coordinator;1.234,5\n"
+        "101;888;KU Leuven;false;HES;BE;participant;250.000\n"
+        "102;888;KU Leuven;false;HES;BE;coordinator;12,5\n",
+        encoding="utf-8",
+    )
+    eco = cn.read_cordis(path)
+    budgets = eco.participations.set_index(["project_id", "organisation_id"])["budget"]
+    # by hand: a decimal comma, so "250.000" is 250000 and "12,5" is 12.5
+    assert budgets.to_dict() == {("101", "999"): 1234.5, ("101", "888"): 250000.0, ("102", "888"): 12.5}
+
+
+@pytest.mark.parametrize(("amount", "decimal", "expected"), [("250.000", None, 250000.0), ("250.000", ".", 250.0),
+                                                              ("1,250", ",", 1.25)],
+                         ids=["ambiguous-rule", "stated-point", "stated-comma"])
+def test_read_cordis_ambiguous_amounts(tmp_path, amount, decimal, expected):
+    path = tmp_path / "organization.csv"
+    path.write_text("projectID;organisationID;activityType;role;ecContribution\n"
+                    f"101;999;PRC;coordinator;{amount}\n", encoding="utf-8")
+    eco = cn.read_cordis(path, decimal=decimal)
+    assert eco.participations["budget"].tolist() == [expected]
+    noted = eco.notes["action"].str.contains("thousands separator").any()
+    assert noted == (decimal is None)

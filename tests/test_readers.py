@@ -124,3 +124,31 @@ def test_repeated_csv_column_is_reported_not_renamed(tmp_path):
     (tmp_path / "organisations.csv").write_text("organisation_id,name,name\na,x,y\n", encoding="utf-8")
     with pytest.raises(cn.SchemaError, match="duplicate column"):
         cn.read_ecosystem(tmp_path)
+
+
+# (id, the file's text, the separator that must win): a separator is the one that cuts the header
+# and the first records into the same number of cells, quotes respected.
+SEPARATOR_CASES = [
+    ("semicolon-decimal-commas", "project_id;budget\np1;1.234,5\np2;12,5\n", ";"),
+    ("semicolon-decimal-comma-every-cell", "project_id;year;budget\np1;2018;1,5\np2;2019;2,5\np3;2019;3,5\n", ";"),
+    ("comma-with-semicolons-in-text", "organisation_id,name\na,Alpha; Beta\nb,Gamma\n", ","),
+    ("comma-quoted-commas", "organisation_id,name\na,\"Alpha, Inc\"\nb,\"Beta, Ltd\"\n", ","),
+    ("tab-with-commas", "project_id\tbudget\np1\t1,5\np2\t2,5\n", "\t"),
+    ("pipe", "organisation_id|name\na|Alpha, Inc\n", "|"),
+    ("semicolon-title-row", "Projects 2019;\nproject_id;budget\np1;1.250,5\n", ";"),
+    ("quoted-newline", "organisation_id;name\na;\"Alpha\nline, two\"\nb;Beta\n", ";"),
+]
+
+
+@pytest.mark.parametrize(("text", "separator"), [case[1:] for case in SEPARATOR_CASES],
+                         ids=[case[0] for case in SEPARATOR_CASES])
+def test_separator_is_the_one_giving_consistent_rows(text, separator):
+    from clusternet.io._readers import _separator
+
+    assert _separator(text) == separator
+
+
+def test_semicolon_file_with_decimal_commas_reads_its_numbers(tmp_path):
+    (tmp_path / "projects.csv").write_text("project_id;year;budget\np1;2018;1,5\np2;2019;2,5\n", encoding="utf-8")
+    eco = cn.read_ecosystem(tmp_path)
+    assert eco.projects["budget"].tolist() == [1.5, 2.5]  # by hand: decimal commas

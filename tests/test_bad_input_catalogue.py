@@ -149,6 +149,18 @@ def _excel_project_years(value_2: object, number_format: str | None) -> Callable
     return writer
 
 
+def _excel_budgets(folder: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["project_id", "budget"])
+    sheet.append(["p1", "1.234,5"])
+    sheet.append(["p2", 1000.25])
+    book.save(folder / "projects.xlsx")
+    write(folder, "organisations.csv", ORGS)
+    write(folder, "participations.csv", PARTICIPATIONS)
+
+
 def _excel_ids(folder: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
@@ -416,6 +428,95 @@ CATALOGUE = [
     Case("infinite-budget", "projects", "CSV", "budget `1e400` (overflows) and `inf`",
          "error: not a finite number", with_projects(projects="project_id,budget\np1,1e400\np2,inf\n"),
          Error("projects", 2, "budget", "not a finite number")),
+    # --- number formats: each column's convention inferred from all its values -------------------
+    Case("number-english-thousands", "projects", "CSV", "budget `892,228.58` and `\"1,250,000\"` (quoted)",
+         "accepted: 892228.58 and 1250000 (`.` settles the column: decimal point, `,` thousands)",
+         with_projects(projects='project_id,budget\np1,"892,228.58"\np2,"1,250,000"\n'),
+         lambda eco: eco.projects["budget"].tolist() == [892228.58, 1250000.0] or pytest.fail("english")),
+    Case("number-continental-thousands", "projects", "CSV", "budget `1.250.000,50` and `7,5`",
+         "accepted: 1250000.5 and 7.5",
+         with_projects(projects="project_id;budget\np1;1.250.000,50\np2;7,5\n"),
+         lambda eco: eco.projects["budget"].tolist() == [1250000.5, 7.5] or pytest.fail("continental")),
+    Case("number-space-groups", "projects", "CSV", "budget `1 250 000` (no-break spaces) and `2\u202f500,5` "
+         "(narrow no-break)", "accepted: 1250000 and 2500.5",
+         with_projects(projects="project_id;budget\np1;1\u00a0250\u00a0000\np2;2\u202f500,5\n"),
+         lambda eco: eco.projects["budget"].tolist() == [1250000.0, 2500.5] or pytest.fail("spaces")),
+    Case("number-apostrophe-groups", "projects", "CSV", "budget `1'250'000` and `1’250.75` (Swiss)",
+         "accepted: 1250000 and 1250.75",
+         with_projects(projects="project_id,budget\np1,1'250'000\np2,1’250.75\n"),
+         lambda eco: eco.projects["budget"].tolist() == [1250000.0, 1250.75] or pytest.fail("apostrophes")),
+    Case("number-currency", "projects", "CSV", "budget `EUR 1.234,50` and `12,5 €`",
+         "accepted: 1234.5 and 12.5; the currency left out, noted",
+         with_projects(projects="project_id;budget\np1;EUR 1.234,50\np2;12,5 €\n"),
+         lambda eco: (eco.projects["budget"].tolist() == [1234.5, 12.5]
+                      and "currency EUR" in actions(eco)) or pytest.fail("currency")),
+    Case("number-two-currencies", "projects", "CSV", "budget `€1,234.50` and `USD 99`",
+         "error: several currencies in one column",
+         with_projects(projects="project_id,budget\np1,\"€1,234.50\"\np2,USD 99\n"),
+         Error("projects", 2, "budget", "several currencies")),
+    Case("number-negative-parentheses", "projects", "CSV", "budget `(1,234.50)` (accounting) and `-7.5`",
+         "accepted: -1234.5 and -7.5",
+         with_projects(projects='project_id,budget\np1,"(1,234.50)"\np2,-7.5\n'),
+         lambda eco: eco.projects["budget"].tolist() == [-1234.5, -7.5] or pytest.fail("negative")),
+    Case("number-ambiguous-thousands", "projects", "CSV", "budget only `\"250,000\"` and `\"1,250\"` "
+         "(a separator and three digits: either convention)",
+         "accepted by the stated rule: thousands (250000, 1250), noted with the column and `decimal=`",
+         with_projects(projects='project_id,budget\np1,"250,000"\np2,"1,250"\n'),
+         lambda eco: (eco.projects["budget"].tolist() == [250000.0, 1250.0]
+                      and "thousands separator" in actions(eco)) or pytest.fail("ambiguous")),
+    Case("number-ambiguous-stated", "projects", "CSV", "budget `1.000` read with `decimal=\".\"`",
+         "accepted as stated: 1.0, no note",
+         lambda folder: (write(folder, "projects.csv", "project_id,budget\np1,1.000\n"),
+                         lambda: cn.read_ecosystem(folder, decimal="."))[1],
+         lambda eco: (eco.projects["budget"].tolist() == [1.0]
+                      and "thousands" not in actions(eco)) or pytest.fail("stated")),
+    Case("number-ambiguous-both-marks", "projects", "CSV", "budget `\"1,250\"` and `1.000` (each ambiguous, "
+         "with different marks)", "error: no single convention reads the column, state decimal= and thousands=",
+         with_projects(projects='project_id,budget\np1,"1,250"\np2,1.000\n'),
+         Error("projects", 2, "budget", "state decimal= and thousands=")),
+    Case("number-mixed-conventions", "projects", "CSV", "budget `1,234.5` in one row, `1.234,5` and `7,5` in "
+         "others", "error: the minority convention's rows, naming both examples",
+         with_projects(projects="project_id;budget\np1;1,234.5\np2;1.234,5\np3;7,5\n"),
+         Error("projects", 2, "budget", "no single convention reads both")),
+    Case("number-excel-text-cells", "projects", "Excel", "a budget cell stored as text `1.234,5` beside a "
+         "numeric cell 1000.25", "accepted: the text inferred (1234.5), the number kept (1000.25)",
+         custom(_excel_budgets),
+         lambda eco: eco.projects["budget"].tolist() == [1234.5, 1000.25] or pytest.fail("excel text")),
+    # --- dates where a year is expected --------------------------------------------------------
+    Case("year-iso-date", "projects", "CSV", "year `2015-10-27`", "accepted: 2015, noted with the form read",
+         with_projects(projects="project_id,year\np1,2015-10-27\np2,2019\n"),
+         lambda eco: (eco.projects["year"].tolist() == [2015, 2019]
+                      and "dates written YYYY-MM-DD" in actions(eco)) or pytest.fail("iso year")),
+    Case("year-slashed-dates", "projects", "CSV", "year `2015/10/27` and `27/10/2015`",
+         "accepted: 2015 twice, each form noted (day and month order does not matter for the year)",
+         with_projects(projects="project_id,year\np1,2015/10/27\np2,27/10/2015\n"),
+         lambda eco: (eco.projects["year"].tolist() == [2015, 2015] and "YYYY/MM/DD" in actions(eco)
+                      and "DD/MM/YYYY" in actions(eco)) or pytest.fail("slashed years")),
+    Case("year-dotted-date", "projects", "CSV", "year `27.10.2015`", "accepted: 2015, noted",
+         with_projects(projects="project_id;year\np1;27.10.2015\np2;2019\n"),
+         lambda eco: eco.projects["year"].tolist() == [2015, 2019] or pytest.fail("dotted year")),
+    Case("year-excel-serial", "projects", "CSV", "year `42304` (an Excel date exported as its serial number)",
+         "accepted: 2015 (42304 is 2015-10-27), noted",
+         with_projects(projects="project_id,year\np1,42304\np2,2019\n"),
+         lambda eco: (eco.projects["year"].tolist() == [2015, 2019]
+                      and "Excel serial dates" in actions(eco)) or pytest.fail("serial")),
+    Case("year-two-digit-date", "projects", "CSV", "year `27/10/15`",
+         "error: a two-digit year, its century unknown",
+         with_projects(projects="project_id,year\np1,2018\np2,27/10/15\n"),
+         Error("projects", 3, "year", "two-digit year")),
+    # --- separators --------------------------------------------------------------------------------
+    Case("csv-semicolon-decimal-comma-every-row", "projects", "CSV", "`;` separators and a decimal comma in every "
+         "row (`1,5`), the comma more frequent than `;` in the data", "accepted: `;` chosen (the same cell count "
+         "on every line), 1.5 and 2.5",
+         with_projects(projects="project_id;budget\np1;1,5\np2;2,5\n"),
+         lambda eco: eco.projects["budget"].tolist() == [1.5, 2.5] or pytest.fail("separator")),
+    Case("cordis-official-decimal-commas", "participations", "CORDIS CSV", "the official `organization.csv` "
+         "with `;` and ecContribution `1.234,5`, `250.000`, `12,5`",
+         "accepted: layout recognised, 1234.5, 250000 and 12.5 (used to be 'not a CORDIS participation layout')",
+         cordis("projectID;organisationID;activityType;role;ecContribution\n101;999;PRC;coordinator;1.234,5\n"
+                "101;888;HES;participant;250.000\n102;888;HES;coordinator;12,5\n", name="organization.csv"),
+         lambda eco: sorted(eco.participations["budget"].tolist()) == [12.5, 1234.5, 250000.0]
+         or pytest.fail("cordis decimal commas")),
     Case("dutch-booleans", "memberships", "CSV", "board `ja`, `Nee`, `WAAR`, `x`, empty",
          "accepted: ja/waar/x true, nee/onwaar/empty false (empty noted)",
          with_clusters(memberships="organisation_id,cluster_id,year,board\na,k1,2018,ja\nb,k1,2018,Nee\n"

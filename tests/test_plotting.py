@@ -276,3 +276,34 @@ def test_layout_with_isolates_follows_the_graph_order_not_set_order():
     core = G.subgraph([n for n in G if G.degree(n)])
     assert _edge_to_pair_ratio(core, {n: positions[n] for n in core}) < 0.6
     assert list(positions) == list(G)
+
+
+@pytest.mark.parametrize("isolates", [0, 3, 40, 2000], ids=["none", "few", "some", "many"])
+def test_isolates_never_make_the_drawing_a_column(isolates):
+    # The synthetic report page drew 2,000 nodes 50 times taller than wide (isolates stacked in
+    # five columns). The bound: no drawing more than 3:1 either way, measured on the positions.
+    G = nx.connected_caveman_graph(6, 8)
+    G.add_nodes_from(f"alone-{i}" for i in range(isolates))
+    xy = np.array(list(cn.layout_positions(G, seed=0).values()))
+    width, height = np.ptp(xy[:, 0]), np.ptp(xy[:, 1])
+    assert max(width / height, height / width) <= 3.0
+
+
+def test_community_numbers_are_categories_however_many():
+    # 40 communities: a label each (12 colours, the rest one grey that the legend counts), never
+    # a viridis gradient. Expected counts by hand: 40 values, 12 coloured, 28 in "other values".
+    from clusternet.viz._style import node_style
+
+    G = nx.Graph()
+    G.add_nodes_from((i, {"community": i % 40, "score": float(i)}) for i in range(200))
+    style = node_style(G, color_by="community")
+    assert style.continuous is None
+    labels = [entry.label for entry in style.legend]
+    assert len(labels) == 13 and labels[-1] == "other values (28)"
+    assert style.legend[-1].count == 200 - 12 * 5
+    assert node_style(G, color_by="score").continuous == (0.0, 199.0)  # a measure stays continuous
+
+
+def test_equally_frequent_numbers_keep_numeric_order():
+    # Ties in frequency go in numeric order: 9, 10, 100, not 10, 100, 9 as text would sort them.
+    assert list(cn.viz.category_colors([100, 9, 10, 2, 2])) == [2, 9, 10, 100]

@@ -148,12 +148,17 @@ def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -
         part.add_edges_from((u, v, data) for u, v, data in G.edges(data=True) if u != v)
         edges = _edge_arrays(part, weight)
     core = _fit(_force_layout(len(connected), *edges, seed=seed))
-    # Few columns, every other one a little lower, so that long names do not run into each other.
-    columns = max(3, min(5, math.ceil(math.sqrt(2 * len(isolated)))))
+    # A grid as wide as the network and about half as high (twice as many columns as rows), so
+    # that a thousand isolates make a block under the network, not a column that shrinks the
+    # network to a dot: the whole drawing stays within 2 wide by 3.3 high. Every other column a
+    # little lower, so that neighbouring names do not run into each other.
+    columns = max(3, math.ceil(math.sqrt(2 * len(isolated))))
     rows = math.ceil(len(isolated) / columns)
     step = 2.0 / max(columns - 1, 1)
+    row_step = min(0.4, step)
     spots = np.array(
-        [(-1.0 + step * (i % columns), -1.3 - 0.4 * (i // columns) - 0.12 * (i % 2)) for i in range(len(isolated))]
+        [(-1.0 + step * (i % columns), -1.3 - row_step * (i // columns) - 0.3 * row_step * (i % 2))
+         for i in range(len(isolated))]
     )
     if rows == 1:  # centre a short row under the network
         spots[:, 0] += 1.0 - step * (len(isolated) - 1) / 2

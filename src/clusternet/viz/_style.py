@@ -6,6 +6,7 @@ e-mails and in the PDF figure of the report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -38,6 +39,11 @@ CATEGORICAL: tuple[str, ...] = (
     "#EDC948",  # yellow
     "#FF9DA7",  # pink
     "#9C755F",  # brown
+    # Three light tones of Tableau 20 after the nine, so that twelve categories get a colour of
+    # their own before the rest share the grey.
+    "#A0CBE8",  # light blue
+    "#FFBE7D",  # light orange
+    "#8CD17D",  # light green
 )
 #: Colour of nodes whose value is missing or falls in the "other values" bucket.
 MISSING_COLOR = "#BAB0AC"
@@ -63,7 +69,7 @@ def category_colors(values: pd.Series | list) -> dict[object, str]:
     Values of the data model's vocabularies (cluster ``type``, organisation ``kind``,
     ``size_class``, ``role``, ``ownership``) take their colour from the vocabulary's order; other
     values are coloured from the most frequent down (ties in sorted order). Values beyond the
-    nine palette colours share the grey of :data:`MISSING_COLOR`; missing values are not keys.
+    twelve palette colours share the grey of :data:`MISSING_COLOR`; missing values are not keys.
 
     Parameters
     ----------
@@ -224,7 +230,7 @@ def node_style(
     else:
         values = node_values(G, color_by, measures)
         style.legend_title = _title(color_by, "colour")
-        if _is_continuous(values):
+        if _is_continuous(values, key=color_by):
             numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
             low, high = np.nanmin(numbers), np.nanmax(numbers)
             span = high - low if high > low else 1.0
@@ -248,9 +254,12 @@ def node_style(
             counts = groups.value_counts()
             for value in list(colors)[: len(CATEGORICAL)]:
                 style.legend.append(LegendEntry(str(value), colors[value], int(counts.get(str(value), 0))))
-            for extra in (OTHER_LABEL, MISSING_LABEL):
-                if extra in counts.index:
-                    style.legend.append(LegendEntry(extra, MISSING_COLOR, int(counts[extra])))
+            lumped = len(colors) - len(in_palette)
+            if OTHER_LABEL in counts.index:
+                # The legend says how many values share the grey, so none is hidden in it.
+                style.legend.append(LegendEntry(f"{OTHER_LABEL} ({lumped:,})", MISSING_COLOR, int(counts[OTHER_LABEL])))
+            if MISSING_LABEL in counts.index:
+                style.legend.append(LegendEntry(MISSING_LABEL, MISSING_COLOR, int(counts[MISSING_LABEL])))
     if size_by is None:
         style.table["size"] = 0.25
     else:
@@ -268,21 +277,33 @@ def node_style(
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _is_continuous(values: pd.Series) -> bool:
+def _is_continuous(values: pd.Series, *, key: object = None) -> bool:
     present = [value for value in values if not is_missing(value)]
     if not present or any(isinstance(value, bool | np.bool_ | str) for value in present):
         return False
     if not all(isinstance(value, int | float | np.integer | np.floating) for value in present):
         return False
     if all(float(value).is_integer() for value in present):
-        return len(set(present)) > _MAX_INTEGER_CATEGORIES
+        # Community and cluster numbers are labels, however many there are: on a gradient
+        # community 1,273 would look like "more" than community 3.
+        return len(set(present)) > _MAX_INTEGER_CATEGORIES and not _names_a_category(key)
     return True
 
 
+_CATEGORY_NAMES = re.compile(r"(^|_)(community|communities|cluster|group|module|block|partition|id)($|_)", re.I)
 
 
-def _sort_key(value: object) -> tuple[str, str]:
-    return (type(value).__name__, str(value))
+def _names_a_category(key: object) -> bool:
+    name = key if isinstance(key, str) else getattr(key, "name", None)
+    return isinstance(name, str) and bool(_CATEGORY_NAMES.search(name))
+
+
+
+
+def _sort_key(value: object) -> tuple[str, float, str]:
+    # Numbers in numeric order (community 10 after 9, not after 1); other values by their text.
+    number = float(value) if isinstance(value, int | float | np.integer | np.floating) else 0.0
+    return (type(value).__name__, number, str(value))
 
 
 def _title(key: object, default: str) -> str:

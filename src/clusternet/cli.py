@@ -7,9 +7,12 @@ traceback), 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from .errors import ClusternetError, SchemaError
 
@@ -65,8 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaError as error:
         print(f"clusternet: the input does not fit the data model ({len(error.failure_cases):,} problems):",
               file=sys.stderr)
-        print(_plain(error.failure_cases.to_string(index=False, max_rows=50, max_colwidth=60)),
-              file=sys.stderr)
+        print(_plain(_problems(error.failure_cases, every_row=getattr(args, "all", False))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ClusternetError as error:
         print(_plain(f"clusternet: {error}"), file=sys.stderr)
@@ -96,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check an input and print every problem")
     _add_input(validate)
+    validate.add_argument("--all", action="store_true",
+                          help="list every row of every problem (default: a count and the first rows)")
     validate.set_defaults(run=_validate)
 
     summary = commands.add_parser("summary", help="print what an input holds")
@@ -115,7 +119,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", nargs="?",
-                        help="a folder of tables (one file per table) or a CORDIS participations file")
+                        help="a folder of tables (one file per table), a CORDIS participations file, or, "
+                             "with --columns or --vocabulary, a flat file of one row per participation")
+    flat = parser.add_argument_group(
+        "flat files (one row per participation, read by clusternet.read_participations)")
+    flat.add_argument("--columns", action="append", type=_columns, metavar="MAPPING",
+                      help="which column gives which field: a JSON object, or field=column "
+                           "(project_id=Programme+Acronym for a compound key); repeat for several")
+    flat.add_argument("--vocabulary", action="append", type=_vocabulary, metavar="JSON",
+                      help='extra spellings, as JSON: \'{"role": {"Yes": "coordinator", "No": "partner"}}\'')
+    flat.add_argument("--missing", action="append", default=[], metavar="TEXT",
+                      help="a cell text that means no value, such as NA (repeat for several)")
+    flat.add_argument("--conflicts", choices=("raise", "most_frequent"), default="raise",
+                      help="rows of one organisation or project that disagree: raise, or keep the most "
+                           "frequent value with a note (default: %(default)s)")
+    flat.add_argument("--legal-forms", action="store_true",
+                      help="leave legal forms (NV, GmbH, Ltd ...) out of ids made from names")
     parser.add_argument("--dataset", choices=DATASETS + tuple(_RENAMED_DATASETS),
                         help="a bundled dataset instead of INPUT: 'flanders' (the report's real tables, "
                              "clusternet.datasets.load_flanders) or 'flanders-synthetic' (the real landscape "
@@ -142,6 +161,20 @@ def _load(args):
             "give an INPUT (a folder of tables or a CORDIS file) or --dataset flanders / flanders-synthetic"
         )
     path = Path(args.input)
+    flat = args.columns is not None or args.vocabulary is not None
+    if flat:
+        from .io import read_participations
+
+        if not path.is_file():
+            raise ClusternetError(f"--columns and --vocabulary read a flat file; {path} is not a file")
+        columns = {field: column for mapping in args.columns or [] for field, column in mapping.items()}
+        vocabulary: dict[str, dict[str, str]] = {}
+        for mapping in args.vocabulary or []:
+            for field, spellings in mapping.items():
+                vocabulary.setdefault(field, {}).update(spellings)
+        ecosystem = read_participations(path, columns=columns, vocabulary=vocabulary, missing=args.missing,
+                                        conflicts=args.conflicts, legal_forms=args.legal_forms)
+        return ecosystem, f"Participations read from {path.name}, one row per participation."
     if path.is_file():
         return read_cordis(path), f"EU Framework Programme participations read from {path.name}."
     return read_ecosystem(path), f"Tables read from {path}."
@@ -203,6 +236,92 @@ def _export(args) -> int:
         for path in written if isinstance(written, list | tuple) else [written]:
             print(_plain(f"written: {path}"))
     return EXIT_OK
+
+
+def _columns(text: str) -> dict[str, str | list[str]]:
+    """``--columns``: a JSON object, or one ``field=column`` pair (``+`` joins a compound key)."""
+    if text.lstrip().startswith("{"):
+        try:
+            mapping = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise argparse.ArgumentTypeError(f"not a JSON object: {error}") from error
+        if not isinstance(mapping, dict):
+            raise argparse.ArgumentTypeError("expected a JSON object of field to column")
+        return mapping
+    field, equals, column = text.partition("=")
+    if not equals or not field.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"expected field=column or a JSON object, not {text!r}")
+    parts = [part.strip() for part in column.split("+")]
+    return {field.strip(): parts[0] if len(parts) == 1 else parts}
+
+
+def _vocabulary(text: str) -> dict[str, dict[str, str]]:
+    """``--vocabulary``: a JSON object of field to an object of spelling to value."""
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not JSON: {error}") from error
+    if not isinstance(mapping, dict) or not all(isinstance(value, dict) for value in mapping.values()):
+        raise argparse.ArgumentTypeError('expected a JSON object such as {"role": {"Yes": "coordinator"}}')
+    return mapping
+
+
+# How many rows a problem lists before --all.
+_SHOWN_ROWS = 10
+
+
+def _problems(cases: pd.DataFrame, *, every_row: bool = False) -> str:
+    """The failure table grouped by table, column and reason: a count, the rows and the values.
+
+    Reasons are printed in full; an empty cell is shown as ``''``; ``every_row`` lists each row.
+    """
+    lines = []
+    keys = cases[["table", "file", "column", "reason"]].astype(object).where(cases[["table", "file", "column",
+                                                                                     "reason"]].notna(), "")
+    groups = keys.groupby(list(keys.columns), sort=False).groups
+    for (table, file, column, reason), index in groups.items():
+        group = cases.loc[index]
+        where = ".".join(str(part) for part in (table, column) if part) or "input"
+        rows = [row for row in group["row"].tolist() if not _empty(row)]
+        count = f"{len(group):,} row{'s' if len(group) != 1 else ''}"
+        runs = _row_runs(rows)
+        listed = ", ".join(runs if every_row else runs[:_SHOWN_ROWS])
+        if not every_row and len(runs) > _SHOWN_ROWS:
+            listed += f" ... {len(runs) - _SHOWN_ROWS:,} more runs of rows (--all lists every row)"
+        listed = f"row{'s' if len(rows) != 1 else ''} {listed}"
+        lines.append(f"{where}: " + (f"{count}, {reason} ({listed})" if rows else str(reason))
+                     + (f" [file {file}]" if file else ""))
+        values = group["value"].map(lambda value: "" if _empty(value) else str(value))
+        if rows and values.ne("").any():
+            counts = values.value_counts(sort=True)
+            listed_values = ", ".join(f"{value!r} ({number:,})" for value, number in counts.head(
+                len(counts) if every_row else _SHOWN_ROWS).items())
+            more = "" if every_row or len(counts) <= _SHOWN_ROWS else f" and {len(counts) - _SHOWN_ROWS:,} more"
+            lines.append(f"    values: {listed_values}{more}")
+        if every_row and rows:
+            lines.extend(f"    row {row}: {'' if _empty(value) else str(value)!r}"
+                         for row, value in zip(group["row"], group["value"], strict=True) if not _empty(row))
+    return "\n".join(lines)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def _row_runs(rows: list) -> list[str]:
+    """Rows as runs, ``["2-301", "305"]``: consecutive spreadsheet rows in one."""
+    if not all(isinstance(row, int) or (isinstance(row, float) and row.is_integer()) for row in rows):
+        return [str(row) for row in rows]
+    numbers = sorted({int(row) for row in rows})
+    if not numbers:
+        return []
+    runs: list[str] = []
+    start = numbers[0]
+    for previous, current in zip(numbers, [*numbers[1:], None], strict=True):
+        if current != previous + 1:
+            runs.append(str(start) if start == previous else f"{start}-{previous}")
+            start = current
+    return runs
 
 
 def _plain(text: str) -> str:

@@ -481,7 +481,7 @@ class _Split:
                 spellings = ", ".join(repr(spelling) for spelling in dict.fromkeys(table["spellings"]))
                 flags = {_spelling(value) for value in values[unknown].unique()} <= _FLAGS
                 hint = (f"; a Yes/No lead flag reads with vocabulary={{{field!r}: {{'Yes': 'coordinator', "
-                        "'No': 'partner'}}}}" if field == "role" and flags else "")
+                        "'No': 'partner'}}" if field == "role" and flags else "")
                 self.fail(FLAT_FIELDS[field][0], field, values.index[unknown], values[unknown].tolist(),
                           f"not a {field} clusternet knows: a {field} is one of {accepted}, written as one of "
                           f"{spellings} (in any case, spaces, hyphens and underscores alike); add spellings "

@@ -24,6 +24,9 @@ from .errors import (
     StyleError,
 )
 from .graphs import (
+    BACKBONE_METHODS,
+    backbone,
+    backbone_edges,
     bipartite_graph,
     cluster_edges,
     cluster_network,
@@ -108,6 +111,9 @@ __all__ = [
     "read_participations",
     "read_table",
     # graphs
+    "BACKBONE_METHODS",
+    "backbone",
+    "backbone_edges",
     "bipartite_graph",
     "cluster_edges",
     "cluster_network",

@@ -1,9 +1,11 @@
 """Graphs: the sparse organisation-by-project incidence and the networkx graphs built from it.
 
 ``_incidence`` holds the sparse core (one matrix product per projection and weighting);
-``_builders`` turns an Ecosystem into bipartite graphs, projections and tidy edge tables.
+``_builders`` turns an Ecosystem into bipartite graphs, projections and tidy edge tables;
+``_backbone`` tests every tie against a null model and keeps the significant ones.
 """
 
+from ._backbone import BACKBONE_METHODS, CORRECTIONS, backbone, backbone_edges
 from ._builders import (
     CLUSTER_LINKS,
     WEIGHTS,
@@ -19,6 +21,10 @@ from ._builders import (
 )
 
 __all__ = [
+    "BACKBONE_METHODS",
+    "CORRECTIONS",
+    "backbone",
+    "backbone_edges",
     "WITHDRAWN",
     "CLUSTER_LINKS",
     "WEIGHTS",

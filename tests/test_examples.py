@@ -35,6 +35,7 @@ FLEMISH = {
     "flanders_overlap_bridging.py": ["Relations the report names", "E-I index"],
     "flanders_pictures.py": ["flanders_intercluster.html", "export:"],
     "flanders_centrality_communities.py": ["REAL DATA", SYNTHETIC_CAVEAT, "consensus_communities"],
+    "own_data.py": ["SYNTHETIC partner list", "merged into organisation 'acme nv (BE)'", "report:"],
 }
 CORDIS = {
     "cordis_belgium.py": ["real EU data", "Belgian organisations' network position", "Top Belgian brokers"],
@@ -47,7 +48,7 @@ WORKERS = (
     ["cordis_kpis.py", "cordis_belgium.py", "q1_reach.py", "q3_spc_ibn_overlap.py", "q5_communities.py",
      "flanders_centrality_communities.py", "no data"],
     ["flanders_pictures.py", "flanders_overlap_bridging.py", "q2_cross_sector.py", "q4_central_actors.py",
-     "q6_new_spc_from_ibn.py", "flanders_kpis.py"],
+     "q6_new_spc_from_ibn.py", "flanders_kpis.py", "own_data.py"],
 )
 
 WORKER = """

@@ -307,3 +307,13 @@ def test_community_numbers_are_categories_however_many():
 def test_equally_frequent_numbers_keep_numeric_order():
     # Ties in frequency go in numeric order: 9, 10, 100, not 10, 100, 9 as text would sort them.
     assert list(cn.viz.category_colors([100, 9, 10, 2, 2])) == [2, 9, 10, 100]
+
+
+def test_communities_figure_lumps_groups_beyond_the_palette_into_one_counted_entry():
+    # 20 clusters: 12 colours, then one grey entry that says 8 groups share it (counted by hand).
+    communities = pd.Series({f"n{i}": i % 3 for i in range(60)}, name="community")
+    groups = pd.Series({f"n{i}": f"cluster-{i % 20:02d}" for i in range(60)}, name="cluster")
+    ax = cn.plot_communities(communities, groups)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert len(labels) == 13 and labels[-1] == "other values (8)"
+    plt.close(ax.figure)

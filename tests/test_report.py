@@ -177,3 +177,17 @@ def test_report_on_data_from_elsewhere_speaks_generically_and_says_why(tmp_path)
     assert "outside NL, the most common country" in text
     centrality = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv").set_index("cluster_id")
     assert centrality.loc["k2", "degree"] == 1 and centrality.loc["k3", "degree"] == 0
+
+
+def test_report_tables_are_for_reading(tmp_path):
+    # No pandas row numbers, no <NA>/None/NaN in the cells, whole-number counts without decimals.
+    index = cn.write_report(_programme_elsewhere(), tmp_path, title="Elsewhere", seed=0)
+    text = index.read_text(encoding="utf-8")
+    assert "&lt;NA&gt;" not in text and ">None<" not in text and ">NaN<" not in text and ">nan<" not in text
+    # the E-I table has a plain row index: it is not shown
+    assert re.search(r"<th>\d+</th>\s*<td>(sector|size_class|kind|country)</td>", text) is None
+    assert re.search(r"<td>(sector|kind)</td>", text)
+    # whole-number counts are written as such (805, not 805.000)
+    mixing = pd.read_csv(tmp_path / "tables" / "group_mixing_sector.csv")
+    for value in mixing["internal"].tolist() + mixing["external"].tolist():
+        assert float(value).is_integer() and f"<td>{int(value):,}</td>" in text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._shared import is_missing
 from .errors import MissingTableError, OptionError
 from .model import Ecosystem
 
@@ -455,13 +456,14 @@ class _ReportBuilder:
         matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
-        figure, ax = plt.subplots(figsize=size)
+        # Constrained layout makes room for legends beside the axes (tight_layout warned and cut
+        # them off), and the tight bounding box keeps whatever still lies outside.
+        figure, ax = plt.subplots(figsize=size, layout="constrained")
         try:
             draw(ax)
-            figure.tight_layout()
             png = self.out / "figures" / f"{name}.png"
-            figure.savefig(png, dpi=150, metadata={"Software": None})
-            figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None})
+            figure.savefig(png, dpi=150, metadata={"Software": None}, bbox_inches="tight")
+            figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight")
             from .viz import clean_svg
 
             clean_svg(self.out / "figures" / f"{name}.svg")
@@ -491,8 +493,17 @@ def _plot(name: str, *args, **kwargs):
 
 
 def _table_html(table: pd.DataFrame, *, limit: int | None = None) -> str:
-    shown = table if limit is None else table.head(limit)
-    text = shown.to_html(escape=True, na_rep="", float_format=lambda value: f"{value:,.3f}", border=0)
+    """A table for reading: no 0..n row numbers, missing cells empty, counts as whole numbers."""
+    shown = (table if limit is None else table.head(limit)).copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_float_dtype(values) and values.dropna().map(float.is_integer).all():
+            shown[column] = values.map(lambda value: "" if pd.isna(value) else f"{int(value):,}")
+        elif pd.api.types.is_float_dtype(values):
+            shown[column] = values.map(lambda value: "" if pd.isna(value) else f"{value:,.3f}")
+        elif not pd.api.types.is_bool_dtype(values):
+            shown[column] = values.astype(object).map(lambda value: "" if is_missing(value) else value)
+    text = shown.to_html(escape=True, na_rep="", border=0, index=not isinstance(shown.index, pd.RangeIndex))
     if limit is not None and len(table) > limit:
         text += f"<p class=\"files\">First {limit} of {len(table):,} rows.</p>"
     return text

@@ -18,6 +18,7 @@ from ._style import (
     CONTINUOUS_MAP,
     EDGE_COLOR,
     MISSING_COLOR,
+    OTHER_LABEL,
     StyleError,
     category_colors,
     in_drawing_order,
@@ -388,11 +389,17 @@ def plot_communities(
         "group": [group.get(node) if node in group.index else None for node in community.index],
     })
     colors = category_colors(frame["group"])
-    frame["group"] = frame["group"].map(lambda value: "missing" if is_missing(value) else value)
+    # Groups beyond the palette share one grey bar segment and one legend entry that counts them,
+    # instead of a legend of identical grey swatches.
+    coloured = list(colors)[: len(CATEGORICAL)]
+    other = f"{OTHER_LABEL} ({len(colors) - len(coloured):,})"
+    frame["group"] = frame["group"].map(
+        lambda value: "missing" if is_missing(value) else (value if value in coloured else other))
     counts = pd.crosstab(frame["community"], frame["group"])
-    ordered = [value for value in colors if value in counts.columns]
-    if "missing" in counts.columns and "missing" not in ordered:
-        ordered.append("missing")
+    ordered = [value for value in coloured if value in counts.columns]
+    for extra in (other, "missing"):
+        if extra in counts.columns:
+            ordered.append(extra)
     counts = counts[ordered]
     totals = counts.sum(axis=1)
     community_order = sorted(counts.index, key=lambda c: (-int(totals[c]), _community_key(c)))

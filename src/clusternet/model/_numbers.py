@@ -36,6 +36,7 @@ _DIGITS = re.compile(r"[0-9]+")
 # What Python's float reads and no convention changes: exponents, infinities.
 _FLOAT_ONLY = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|inf|infinity)", re.IGNORECASE)
 _PLAIN_INTEGER = r"[+-]?[0-9]+"
+_COMMA_EXPONENT = re.compile(r"[+-]?[0-9]*,[0-9]+[eE][+-]?[0-9]+")
 _NAMES = {".": "decimal point", ",": "decimal comma"}
 
 
@@ -171,6 +172,9 @@ def parse_number_column(
     for position, text in zip(rest, texts.iloc[rest].tolist(), strict=True):
         if _FLOAT_ONLY.fullmatch(text):
             point[position] = comma[position] = float(text)
+            continue
+        if _COMMA_EXPONENT.fullmatch(text):  # "1,5E-05" from a continental Excel
+            comma[position] = float(text.replace(",", "."))
             continue
         split = _split(text)
         if split is None:

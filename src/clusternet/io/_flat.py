@@ -48,6 +48,8 @@ _PROJECT_FIELDS = ("title", "instrument", "year", "budget", "funding")
 _NUMBER_FIELDS = ("budget", "funding", "contribution")
 _CATEGORY_FIELDS = ("kind", "size_class", "ownership", "role")
 _FLAGS = {"yes", "no", "y", "n", "true", "false", "1", "0", "ja", "nee", "oui", "non", "x"}
+# Texts that often stand for an empty cell; only named in a hint, never read as empty unasked.
+_BLANKS = {"na", "n_a", "nan", "null", "none", "", "#n_a"}
 _COMPOUND = " / "  # joins the parts of a compound key: "Interreg VI / ACME"
 
 
@@ -479,9 +481,12 @@ class _Split:
             if unknown.any():
                 accepted = ", ".join(table["values"])
                 spellings = ", ".join(repr(spelling) for spelling in dict.fromkeys(table["spellings"]))
-                flags = {_spelling(value) for value in values[unknown].unique()} <= _FLAGS
+                met = {_spelling(value) for value in values[unknown].unique()}
                 hint = (f"; a Yes/No lead flag reads with vocabulary={{{field!r}: {{'Yes': 'coordinator', "
-                        "'No': 'partner'}}" if field == "role" and flags else "")
+                        "'No': 'partner'}}" if field == "role" and met <= _FLAGS else "")
+                blanks = sorted({value for value in values[unknown].unique() if _spelling(value) in _BLANKS})
+                if blanks:
+                    hint += f"; if {', '.join(map(repr, blanks))} means no value, pass missing={blanks!r}"
                 self.fail(FLAT_FIELDS[field][0], field, values.index[unknown], values[unknown].tolist(),
                           f"not a {field} clusternet knows: a {field} is one of {accepted}, written as one of "
                           f"{spellings} (in any case, spaces, hyphens and underscores alike); add spellings "

@@ -113,6 +113,9 @@ BY_CLUSTER = {
     # retention: A 2019 {c1,u1}/3; A 2020 {c3,c4}/4; B 2020 {c1}/2
     "retention_rate": {("A", 2018): np.nan, ("A", 2019): 2 / 3, ("A", 2020): 0.5,
                        ("B", 2018): np.nan, ("B", 2019): np.nan, ("B", 2020): 0.5},
+    # returning: A 2019 {c1,u1} of 4 members; A 2020 {c3,c4} of 2; B 2020 {c1} of 1
+    "returning_share": {("A", 2018): np.nan, ("A", 2019): 2 / 4, ("A", 2020): 1.0,
+                        ("B", 2018): np.nan, ("B", 2019): np.nan, ("B", 2020): 1.0},
     # in another cluster the same year: A 2019 c1 (B) of 4; B 2019 c1 (A) of 2; none else
     "multi_cluster_member_share": {("A", 2018): 0.0, ("A", 2019): 0.25, ("A", 2020): 0.0,
                                    ("B", 2018): np.nan, ("B", 2019): 0.5, ("B", 2020): 0.0},
@@ -155,6 +158,7 @@ BY_ECOSYSTEM = {
     "new_members": {2018: NA, 2019: 2, 2020: 0},  # 2019 c3 c4
     "leavers": {2018: NA, 2019: 0, 2020: 2},  # 2020 c2 u1
     "retention_rate": {2018: np.nan, 2019: 1.0, 2020: 0.6},  # 3/3, then 3/5
+    "returning_share": {2018: np.nan, 2019: 0.6, 2020: 1.0},  # 3 of 5 members, then 3 of 3
     "multi_cluster_member_share": {2018: 0.0, 2019: 0.2, 2020: 0.0},  # 2019: c1 in A and B, of 5
     "projects": {2018: 2, 2019: 2, 2020: 2},  # p6 belongs to no cluster but counts here
     "active_companies": {2018: 3, 2019: 4, 2020: 3},  # 2020: c2 c4 (p5), c1 c2 (p6)
@@ -244,7 +248,7 @@ def test_gap_in_a_member_list_counts_zero_members_inside_its_span():
 
 # --- absent tables: missing values, never zeros --------------------------------------------
 
-MEMBERSHIP = ["members", "new_members", "leavers", "retention_rate", "multi_cluster_member_share"]
+MEMBERSHIP = ["members", "new_members", "leavers", "retention_rate", "returning_share", "multi_cluster_member_share"]
 PARTICIPANT = [column for column in KPI_DEFINITIONS if column not in MEMBERSHIP + ["projects"]]
 
 # (id, tables removed or replaced, by, columns that must be all missing, columns that must not)
@@ -374,6 +378,7 @@ def _brute_force(tables: dict, by: str | None) -> pd.DataFrame:
                     before = member.get((group, year - 1), set())
                     row["new_members"], row["leavers"] = len(now - before), len(before - now)
                     row["retention_rate"] = len(now & before) / len(before) if before else np.nan
+                    row["returning_share"] = len(now & before) / len(now) if now else np.nan
             projects = [p for p in carried[group] if year_of[p] == year]
             earlier = [p for p in carried[group] if year_of[p] < year]
             row["projects"] = len(projects)

@@ -23,6 +23,8 @@ KPI_DEFINITIONS: dict[str, str] = {
     "new_members": "members in the year that were not members in the year before",
     "leavers": "members in the year before that are not members in the year",
     "retention_rate": "members in both the year before and the year / members in the year before",
+    "returning_share": "members in both the year before and the year / members in the year (the "
+    "Flemish report's 'retentiegraad': 80% of the 2019 members were members in 2018)",
     "multi_cluster_member_share": "share of the members that are also a member of another cluster "
     "in the same year",
     "projects": "projects of the year the cluster carries (project_clusters, withdrawn rows excluded)",
@@ -41,8 +43,10 @@ KPI_DEFINITIONS: dict[str, str] = {
     "worked together in a project of an earlier year",
 }
 
-_MEMBERSHIP_COLUMNS = ("members", "new_members", "leavers", "retention_rate", "multi_cluster_member_share")
-_SHARE_COLUMNS = frozenset({"retention_rate", "multi_cluster_member_share", "sme_share_in_3plus_projects"})
+_MEMBERSHIP_COLUMNS = ("members", "new_members", "leavers", "retention_rate", "returning_share",
+                       "multi_cluster_member_share")
+_SHARE_COLUMNS = frozenset({"retention_rate", "returning_share", "multi_cluster_member_share",
+                            "sme_share_in_3plus_projects"})
 
 #: Columns of :func:`network_timeseries`.
 NETWORK_COLUMNS = (
@@ -126,7 +130,10 @@ def kpis(
     ``retention_rate`` compare with the year before and are missing in the first known year
     (the list before it is unknown); a member that leaves and returns counts as new again. So
     ``members = previous members - leavers + new_members``. ``retention_rate`` is missing when
-    the year before had no members. ``multi_cluster_member_share`` counts memberships of the
+    the year before had no members. ``returning_share`` looks the other way, at this year's
+    members: :math:`|M_t \\cap M_{t-1}| / |M_t|`, against ``retention_rate``'s
+    :math:`|M_t \\cap M_{t-1}| / |M_{t-1}|`; it is the Flemish report's "retentiegraad" and is
+    missing when the year has no members. ``multi_cluster_member_share`` counts memberships of the
     same year only, of any cluster in ``memberships`` (with ``by=None``: members of two or
     more clusters / members of any cluster).
 
@@ -437,6 +444,9 @@ def _membership_kpis(
     table["new_members"] = table["members"] - table["stayed"].where(previous.notna())
     table["leavers"] = previous - table["stayed"]
     table["retention_rate"] = table["stayed"] / previous.where(previous > 0)
+    # Of this year's members, the share already there the year before (missing in the first known
+    # year, and in a year without members).
+    table["returning_share"] = table["stayed"].where(previous.notna()) / table["members"].where(table["members"] > 0)
     return table[list(_MEMBERSHIP_COLUMNS)], (int(spans["min"].min()), int(spans["max"].max()))
 
 

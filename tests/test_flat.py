@@ -386,3 +386,11 @@ def test_an_ecosystem_joined_flat_reads_back(eco):
     key = ["project_id", "organisation_id"]
     pd.testing.assert_frame_equal(back.participations.sort_values(key).reset_index(drop=True),
                                   eco.participations.sort_values(key).reset_index(drop=True))
+
+
+def test_the_docs_page_lists_every_default_spelling_and_legal_form():
+    page = (ROOT / "docs" / "own-data.md").read_text(encoding="utf-8")
+    for field in ("role", "kind"):
+        for spelling, value in VOCABULARIES[field].items():
+            assert f"| `{field}` | `{value}` |" in page and f"`{spelling}`" in page, (field, spelling)
+    assert all(f"`{form}`" in page for form in LEGAL_FORMS)

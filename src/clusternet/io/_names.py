@@ -24,7 +24,7 @@ LEGAL_FORMS: tuple[str, ...] = (
     # UK, Ireland, US
     "ltd", "limited", "plc", "llp", "inc", "llc", "corp", "co",
     # Nordics, Central and Eastern Europe
-    "oy", "oyj", "ab", "as", "asa", "aps", "a s", "sp z o o", "s r o", "a s", "kft", "zrt", "doo", "ad",
+    "oy", "oyj", "ab", "as", "asa", "aps", "a s", "sp z o o", "s r o", "kft", "zrt", "doo", "ad",
 )
 
 # Invisible in a spreadsheet, yet they make two spellings differ: zero-width spaces and joiners,

@@ -394,3 +394,12 @@ def test_the_docs_page_lists_every_default_spelling_and_legal_form():
         for spelling, value in VOCABULARIES[field].items():
             assert f"| `{field}` | `{value}` |" in page and f"`{spelling}`" in page, (field, spelling)
     assert all(f"`{form}`" in page for form in LEGAL_FORMS)
+
+
+def test_repeated_row_labels_are_renumbered_with_a_note():
+    flat = pd.concat([SMALL, SMALL.assign(project=["P7", "P7", "P8", "P8"], year="1800")])
+    with pytest.raises(cn.SchemaError) as caught:
+        cn.read_participations(flat)
+    assert sorted(set(caught.value.failure_cases["row"])) == [4, 6]  # the first row of P7 and P8, by position
+    eco = cn.read_participations(pd.concat([SMALL, SMALL.assign(project=["P7", "P7", "P8", "P8"])]))
+    assert eco.notes["action"].str.startswith("row labels repeated").any()

@@ -217,7 +217,12 @@ def _vocabularies(vocabulary) -> dict[str, dict[str, str]]:
 
 def _load(source, *, sheet, decimal, thousands):
     if isinstance(source, pd.DataFrame):
-        return source.copy(), None, []
+        if source.index.is_unique and not source.index.hasnans:
+            return source.copy(), None, []
+        # a problem must point at one row; repeated labels (after a concat) cannot
+        note = {"table": "participations", "file": None, "column": "", "rows": len(source), "removed": False,
+                "action": "row labels repeated or empty; rows are reported by position, counting from 0"}
+        return source.reset_index(drop=True), None, [note]
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         options = {"sheet": 0 if sheet is None else sheet}

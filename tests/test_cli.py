@@ -151,3 +151,9 @@ def test_a_wrong_column_in_the_mapping_is_one_line(capsys):
     err = capsys.readouterr().err
     assert err.startswith("clusternet: columns['name'] names 'Partnr', which is not a column")
     assert "'Partner'" in err and "Traceback" not in err
+
+
+def test_a_flat_file_without_columns_is_told_about_columns(capsys):
+    assert main(["validate", str(REGIONAL)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "not a CORDIS participation layout" in err and "reads with --columns" in err

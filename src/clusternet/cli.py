@@ -176,7 +176,18 @@ def _load(args):
                                         conflicts=args.conflicts, legal_forms=args.legal_forms)
         return ecosystem, f"Participations read from {path.name}, one row per participation."
     if path.is_file():
-        return read_cordis(path), f"EU Framework Programme participations read from {path.name}."
+        try:
+            return read_cordis(path), f"EU Framework Programme participations read from {path.name}."
+        except SchemaError as error:
+            cases = error.failure_cases
+            if not cases["reason"].astype(str).str.startswith("not a CORDIS").any():
+                raise
+            # most files that are not CORDIS are someone's own partner list
+            hint = {"table": "", "file": str(path), "row": None, "column": "", "value": None,
+                    "reason": "a flat file of one row per participation reads with --columns, such as "
+                              "--columns project_id=Acronym --columns name=Partner (see 'Bring your own data' "
+                              "in the docs)"}
+            raise SchemaError(pd.concat([cases, pd.DataFrame([hint])], ignore_index=True)) from error
     return read_ecosystem(path), f"Tables read from {path}."
 
 

@@ -180,6 +180,24 @@ def test_no_shared_member_at_all_is_said():
     assert table["shared"].tolist() == [0]
 
 
+@pytest.mark.parametrize(("population", "N", "described"), [
+    (None, 10, "the 10 organisations of the ecosystem"),
+    (176_000, 176_000, "176,000 organisations, as given"),
+    (list("abcdefg"), 7, "the 7 organisations given"),
+], ids=["data", "number", "ids"])
+def test_overlap_states_its_population(population, N, described):
+    # SPC {a, b, c, d}, IBN {c, d, e}: the p-value is scipy's hypergeometric tail for the stated N.
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": list("abcdefghij")}),
+        clusters=pd.DataFrame({"cluster_id": ["s", "i"], "type": ["SPC", "IBN"]}),
+        memberships=pd.DataFrame({"organisation_id": list("abcdcde"), "cluster_id": list("ssssiii")}),
+    )
+    table = cn.overlap(eco, between=("SPC", "IBN"), population=population)
+    assert table["population"].tolist() == [N]
+    assert table.attrs["population"] == described
+    assert table["p_value"].iloc[0] == pytest.approx(hypergeom.sf(1, N, 4, 3))
+
+
 def test_overlap_needs_memberships():
     eco = cn.Ecosystem(organisations=pd.DataFrame({"organisation_id": ["a"]}))
     with pytest.raises(cn.MissingTableError):

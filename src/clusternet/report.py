@@ -242,6 +242,11 @@ class _ReportBuilder:
             )
             if not (table["shared"] > 0).any():
                 section.body.append("<p>No two clusters share a member.</p>")
+        section.body.append(
+            f"<p>The p-values take the members as drawn from {html.escape(table.attrs['population'])}. "
+            "Against a larger population (all firms of a region, say) the same shared counts lie further "
+            "above chance: <code>overlap(..., population=N)</code> sets it.</p>"
+        )
         self._figure(section, "overlap_spc_ibn" if spc_ibn else "overlap",
                      lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
                      size=(10, 7))

@@ -74,8 +74,9 @@ def overlap(
     -------
     pandas.DataFrame
         One row per pair, sorted by source and target id, columns ``source, target, shared,
-        jaccard, overlap, cosine, association, p_value, source_members, target_members``.
-        Measures that divide by zero (an empty cluster) are NaN.
+        jaccard, overlap, cosine, association, p_value, source_members, target_members,
+        population`` (:math:`N`, the universe of the hypergeometric null, also described in words
+        in ``attrs["population"]``). Measures that divide by zero (an empty cluster) are NaN.
 
     Raises
     ------
@@ -108,11 +109,13 @@ def overlap(
     ...                               "cluster_id": ["spc"] * 4 + ["ibn"] * 2}))
     >>> cn.overlap(eco, between=("SPC", "IBN")).round(3).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'source': 'spc', 'target': 'ibn', 'shared': 2, 'jaccard': 0.5, 'overlap': 1.0, 'cosine': 0.707,
-     'association': 2.0, 'p_value': 0.214, 'source_members': 4, 'target_members': 2}
+     'association': 2.0, 'p_value': 0.214, 'source_members': 4, 'target_members': 2, 'population': 8}
+    >>> cn.overlap(eco, between=("SPC", "IBN")).attrs["population"]
+    'the 8 organisations of the ecosystem'
     """
     if between is not None and (isinstance(between, str) or len(between) != 2):
         raise OptionError(f"between must name two cluster types, not {between!r}")
-    matrix, organisations, clusters, size = _membership_matrix(ecosystem, population=population, years=years, via=via)
+    matrix, organisations, clusters, size, described = _membership_matrix(ecosystem, population=population, years=years, via=via)
     types = ecosystem.clusters.set_index("cluster_id")["type"].reindex(clusters)
     if between is None:
         source_type = target_type = None
@@ -143,7 +146,7 @@ def overlap(
             f"(via={via!r}): every shared count is 0",
             UserWarning, stacklevel=2,
         )
-    return _similarities(rows, size)
+    return _similarities(rows, size, described)
 
 
 def multi_membership(
@@ -334,13 +337,20 @@ def _membership_matrix(
         links = links[["organisation_id", "cluster_id"]]
     links = links.drop_duplicates()
     if population is None:
-        size = len(ecosystem.organisations) if "organisations" in ecosystem.provided else links["organisation_id"].nunique()
+        if "organisations" in ecosystem.provided:
+            size = len(ecosystem.organisations)
+            described = f"the {size:,} organisations of the ecosystem"
+        else:
+            size = links["organisation_id"].nunique()
+            described = f"the {size:,} organisations that are members"
     elif isinstance(population, (int, np.integer)):
         size = int(population)
+        described = f"{size:,} organisations, as given"
     else:
         members = pd.Index(pd.unique(pd.Series(list(population), dtype=object)))
         links = links[links["organisation_id"].isin(members)]
         size = len(members)
+        described = f"the {size:,} organisations given"
     organisations = np.sort(links["organisation_id"].unique())
     if size < len(organisations):
         raise OptionError(
@@ -354,10 +364,10 @@ def _membership_matrix(
     matrix = sp.csc_matrix(
         (np.ones(int(known.sum())), (rows[known], columns[known])), shape=(len(organisations), len(clusters))
     )
-    return matrix, organisations, clusters, size
+    return matrix, organisations, clusters, size, described
 
 
-def _similarities(rows: pd.DataFrame, size: int) -> pd.DataFrame:
+def _similarities(rows: pd.DataFrame, size: int, described: str) -> pd.DataFrame:
     shared = rows["shared"].to_numpy(dtype=float)
     a = rows["source_members"].to_numpy(dtype=float)
     b = rows["target_members"].to_numpy(dtype=float)
@@ -369,8 +379,13 @@ def _similarities(rows: pd.DataFrame, size: int) -> pd.DataFrame:
     from scipy.stats import hypergeom  # scipy.stats takes a second to import: only when needed
 
     rows["p_value"] = hypergeom.sf(shared - 1, size, a, b) if len(rows) else np.zeros(0)
+    rows["population"] = np.int64(size)
     columns = ["source", "target", "shared", "jaccard", "overlap", "cosine", "association", "p_value"]
-    return rows[columns + ["source_members", "target_members"]].reset_index(drop=True)
+    table = rows[columns + ["source_members", "target_members", "population"]].reset_index(drop=True)
+    # The null's universe travels with the p-values: with N the organisations of the data or all
+    # firms of a region, the same shared count can be far below or far above chance.
+    table.attrs["population"] = described
+    return table
 
 
 def _check_types(ecosystem: Ecosystem, wanted: Iterable[str], name: str) -> None:

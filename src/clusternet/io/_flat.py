@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FAILURE_COLUMNS, OptionError, SchemaError
-from ..model import SCHEMAS, Ecosystem, validate_tables
+from ..model import SCHEMAS, Ecosystem
 from ._names import name_key
 from ._readers import read_table
 
@@ -45,7 +44,6 @@ FLAT_FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType({
 })
 _ORGANISATION_FIELDS = ("name", "kind", "sector", "size_class", "ownership", "region", "country")
 _PROJECT_FIELDS = ("title", "instrument", "year", "budget", "funding")
-_NUMBER_FIELDS = ("budget", "funding", "contribution")
 _CATEGORY_FIELDS = ("kind", "size_class", "ownership", "role")
 _FLAGS = {"yes", "no", "y", "n", "true", "false", "1", "0", "ja", "nee", "oui", "non", "x"}
 # Texts that often stand for an empty cell; only named in a hint, never read as empty unasked.
@@ -107,9 +105,10 @@ def read_participations(
         :data:`VOCABULARIES`.
     decimal, thousands : str, optional
         The number convention of the number fields (``budget``, ``funding``,
-        ``contribution``), when the data leaves it open: ``decimal=","`` and ``thousands="."``
-        read ``1.234,50`` as 1234.5. Handed to the readers and the validation when they take
-        these arguments; until then the number fields are rewritten here (with a note).
+        ``contribution``) and the year, in every column, as :func:`~clusternet.read_table` and
+        validation take them: ``decimal=","`` and ``thousands="."`` read ``1.234,50`` as 1234.5.
+        By default each column's convention is inferred from its values (a note names a column
+        read by a rule); state it when the data leaves it open.
     sheet : str or int, optional
         The Excel sheet (default the first).
     missing : iterable of str, optional
@@ -226,19 +225,13 @@ def _load(source, *, sheet, decimal, thousands):
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         options = {"sheet": 0 if sheet is None else sheet}
-        # The number conventions go to the reader once it takes them (a colleague's work in
-        # progress); until then they are applied to the number fields here.
         options.update({name: value for name, value in (("decimal", decimal), ("thousands", thousands))
-                        if value is not None and _takes(read_table, name)})
+                        if value is not None})
         frame = read_table(path, **options)
         notes = [{"table": "participations", "file": str(path), "column": "", **skipped}
                  for skipped in frame.attrs.get("skipped", [])]
         return frame, str(path), notes
     raise OptionError(f"source must be a path or a pandas DataFrame, not {type(source).__name__}")
-
-
-def _takes(function, name: str) -> bool:
-    return name in inspect.signature(function).parameters
 
 
 def _spelling(value: object) -> str:
@@ -502,28 +495,9 @@ class _Split:
             self.cells[field] = values.map(mapped)
 
     def settle_numbers(self, decimal, thousands) -> None:
-        """Apply decimal=/thousands= to the number fields unless the validation takes them."""
+        """The number convention stated, for validation to read as it reads read_table's."""
         self.number_options = {name: value for name, value in (("decimal", decimal), ("thousands", thousands))
                                if value is not None}
-        if not self.number_options or _takes(validate_tables, "decimal"):
-            return
-        for field in _NUMBER_FIELDS:
-            if field not in self.cells:
-                continue
-            values = self.cells[field]
-
-            def rewrite(text):
-                if not isinstance(text, str):
-                    return text
-                if thousands is not None:
-                    text = text.replace(thousands, "")
-                text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-                return text.replace(decimal, ".") if decimal is not None else text
-
-            self.cells[field] = values.map(rewrite)
-            self.note(FLAT_FIELDS[field][0], field, int(values.notna().sum()),
-                      "numbers read with " + " and ".join(f"{k}={v!r}" for k, v in self.number_options.items()))
-        self.number_options = {}
 
     def tables(self, conflicts: str, cluster_link: str) -> dict[str, pd.DataFrame]:
         cells = self.cells

@@ -726,3 +726,43 @@ def test_ei_index_is_the_global_row_of_group_mixing(G):
     assert node["external"].sum() == pytest.approx(2 * graph.loc["graph", "external"])
     value = cn.ei_index(G, "group")
     assert np.isnan(value) or -1 <= value <= 1
+
+
+def _three_pairs():
+    return cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": list("abcdefg"),
+                                    "sector": ["x", "x", "x", "y", "y", "y", None]}),
+        projects=pd.DataFrame({"project_id": ["p1", "p2", "p3", "p4"]}),
+        participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p2", "p3", "p3", "p4", "p4"],
+                                     "organisation_id": ["a", "b", "c", "d", "e", "f", "g", "a"]}),
+    )
+
+
+def test_spanning_share_against_the_exact_permutation_null():
+    # Observed by hand: only p2 (c: x, d: y) spans, 1 of 3 projects; p4 has one known participant
+    # (g has no sector) and is not in the population. Exact null by enumerating all 720
+    # permutations of the six labels (itertools): each pair spans with probability 9/15.
+    eco = _three_pairs()
+    row = cn.spanning_share(eco, "sector", samples=4000, seed=1).iloc[0]
+    assert (row["projects"], row["organisations"], row["groups"]) == (3, 6, 2)
+    assert row["observed"] == pytest.approx(1 / 3)
+    labels = ["x", "x", "x", "y", "y", "y"]
+    pairs = [(0, 1), (2, 3), (4, 5)]
+    shares = [np.mean([perm[i] != perm[j] for i, j in pairs]) for perm in itertools.permutations(labels)]
+    assert row["expected"] == pytest.approx(np.mean(shares), abs=0.01)
+    assert np.mean(shares) == pytest.approx(0.6)
+    assert row["expected_sd"] == pytest.approx(np.std(shares, ddof=1), abs=0.01)
+    exact_p = np.mean([s >= 1 / 3 - 1e-12 for s in shares])
+    assert row["p_value"] == pytest.approx(exact_p, abs=0.02)
+    again = cn.spanning_share(eco, "sector", samples=4000, seed=1)
+    pd.testing.assert_frame_equal(again, cn.spanning_share(eco, "sector", samples=4000, seed=1))
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    ({"samples": 0}, "samples must be a positive integer"),
+    ({"attribute": pd.Series({"a": "x"})}, "no project has two participants"),
+], ids=["samples", "nothing-to-measure"])
+def test_spanning_share_refuses(options, fragment):
+    kwargs = {"attribute": "sector", **options}
+    with pytest.raises(cn.OptionError, match=fragment):
+        cn.spanning_share(_three_pairs(), kwargs.pop("attribute"), **kwargs)

@@ -111,8 +111,13 @@ def test_report_bridging_shows_exactly_the_measures_numbers(synthetic_report):
     pd.testing.assert_frame_equal(table, mixing.drop(columns=["attribute", "among"]), check_exact=False, rtol=1e-12)
     groups = cn.attribute_mixing(graph, attribute="sector", level="node").set_index("node")["group"]
     diversity = cn.consortium_diversity(eco, groups)
-    assert (f"{diversity['spans_groups'].mean():.0%} of {len(diversity):,} projects bring together companies "
-            "of two or more sector groups") in section
+    # the share's population: projects with two or more companies of known sector, from the
+    # per-project table (participants minus those without a value)
+    eligible = diversity[(diversity["participants"] - diversity["unknown"]) >= 2]
+    assert (f"{eligible['spans_groups'].mean():.0%} of the {len(eligible):,} projects with two or more companies "
+            "of known sector bring together companies of two or more sector groups") in section
+    baseline = cn.spanning_share(eco, groups, samples=1000, seed=0).iloc[0]
+    assert f"the share would be {baseline['expected']:.1%} &plusmn; {baseline['expected_sd']:.1%}" in section
 
 
 def test_report_bridging_says_what_it_could_not_measure(tmp_path):

@@ -68,6 +68,7 @@ from .measures import (
     overlap,
     participation_coefficient,
     permutation_test,
+    spanning_share,
     structural_holes,
 )
 from .model import Ecosystem, describe_schema
@@ -153,6 +154,7 @@ __all__ = [
     "overlap",
     "participation_coefficient",
     "permutation_test",
+    "spanning_share",
     "structural_holes",
     # pictures and exports
     "NetworkPage",

@@ -309,7 +309,7 @@ class _ReportBuilder:
         )
 
     def bridging(self, section: ReportSection) -> None:
-        from .measures import attribute_mixing, consortium_diversity
+        from .measures import attribute_mixing, consortium_diversity, spanning_share
 
         eco = self.ecosystem
         graph = self.organisation_network()
@@ -345,12 +345,23 @@ class _ReportBuilder:
         groups = attribute_mixing(graph, attribute=attribute, level="node").set_index("node")["group"]
         diversity = consortium_diversity(eco, groups)
         self._save_table(section, diversity, f"consortium_diversity_{attribute}")
-        spanning = float(diversity["spans_groups"].mean()) if len(diversity) else float("nan")
         members = "companies" if among == "companies" else "organisations"
+        try:
+            baseline = spanning_share(eco, groups, samples=1000, seed=self.seed).iloc[0]
+        except OptionError as error:
+            section.body.append(f"<p>No share of projects spanning {attribute} groups: {html.escape(str(error))}.</p>")
+            return
+        self._save_table(section, baseline.to_frame().T, f"spanning_share_{attribute}")
+        # A share means little without what the same consortia give with the groups at random.
         section.body.append(
-            f"<p>{spanning:.0%} of {len(diversity):,} projects bring together {members} of two or more "
-            f"{attribute} groups (per-project Blau index and Shannon entropy in "
-            f"<code>tables/consortium_diversity_{attribute}.csv</code>).</p>")
+            f"<p>{baseline['observed']:.0%} of the {int(baseline['projects']):,} projects with two or more "
+            f"{members} of known {attribute} bring together {members} of two or more {attribute} groups. "
+            f"With the {attribute} labels shuffled among those {int(baseline['organisations']):,} {members} "
+            f"({int(baseline['samples']):,} shuffles, seed {self.seed}) the share would be "
+            f"{baseline['expected']:.1%} &plusmn; {baseline['expected_sd']:.1%} (95% of shuffles between "
+            f"{baseline['low']:.1%} and {baseline['high']:.1%}; one-sided p = {baseline['p_value']:.3g}). "
+            f"Per-project Blau index and Shannon entropy in "
+            f"<code>tables/consortium_diversity_{attribute}.csv</code>.</p>")
 
     def communities(self, section: ReportSection) -> None:
         from .measures import community_profile, compare_partitions, misfits, nominal_partition

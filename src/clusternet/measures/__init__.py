@@ -18,6 +18,7 @@ from ._bridging import (
     nominal_assortativity,
     participation_coefficient,
     permutation_test,
+    spanning_share,
     structural_holes,
 )
 from ._centrality import CENTRALITY_COLUMNS, CLUSTER_CENTRALITY_COLUMNS, centrality, cluster_centrality
@@ -68,5 +69,6 @@ __all__ = [
     "overlap",
     "participation_coefficient",
     "permutation_test",
+    "spanning_share",
     "structural_holes",
 ]

@@ -120,7 +120,8 @@ def read_participations(
     conflicts : {"raise", "most_frequent"}, default "raise"
         What to do when an organisation's or a project's rows disagree on an attribute: raise a
         :class:`~clusternet.SchemaError` listing the rows, or keep the most frequent value (the
-        first met on a tie) and say so in a note.
+        first in Unicode order on a tie, so the order of the rows never matters) and say so in a
+        note.
     cluster_link : {"projects", "memberships"}, default "projects"
         With a ``cluster_id`` column: clusters carry the projects (``project_clusters``), or
         organisations are members of the clusters they took part through (``memberships``, one
@@ -448,8 +449,9 @@ class _Split:
         if "name" not in cells:
             return
         named = cells[["organisation_id", "name"]].dropna()
+        # most rows first, then in Unicode order, so that the order of the rows never decides
         counts = (named.groupby(["organisation_id", "name"], sort=False).size().rename("rows").reset_index()
-                  .sort_values("rows", ascending=False, kind="stable"))
+                  .sort_values(["rows", "name"], ascending=[False, True], kind="stable"))
         # a loop over tuples: a pandas group per organisation costs seconds at 10,000 of them
         variants: dict[str, dict[str, int]] = {}
         for organisation, name, rows in counts.itertuples(index=False):
@@ -464,7 +466,7 @@ class _Split:
                                    for name, rows in spellings.items())
                 self.note("organisations", "name", sum(spellings.values()),
                           f"spellings {listed} merged into organisation {organisation!r}; its name is "
-                          f"{kept!r}, the most frequent spelling (the first on a tie)")
+                          f"{kept!r}, the most frequent spelling (on a tie the first in Unicode order)")
                 chosen[organisation] = kept
         if chosen:  # the other names of one id are conflicts, found in tables()
             merged = cells["organisation_id"].map(chosen)
@@ -538,7 +540,7 @@ class _Split:
         for field in fields:
             pairs = cells[[key, field]].dropna()
             counts = (pairs.groupby([key, field], sort=False).size().rename("rows").reset_index()
-                      .sort_values("rows", ascending=False, kind="stable"))
+                      .sort_values(["rows", field], ascending=[False, True], kind="stable"))
             kept = counts.drop_duplicates(key).set_index(key)[field]
             split = counts[key].duplicated(keep=False)
             disputed = pairs[pairs[key].isin(set(counts.loc[split, key]))]
@@ -553,7 +555,7 @@ class _Split:
                 else:
                     self.note(table, field, len(rows),
                               f"{noun} {entity!r} has different {field} values on its rows: {listed}; "
-                              f"kept {kept[entity]!r}, the most frequent (the first on a tie)")
+                              f"kept {kept[entity]!r}, the most frequent (on a tie the first in Unicode order)")
             values = cells[key].map(kept)
             filled = cells[field].isna() & values.notna()
             if filled.any():

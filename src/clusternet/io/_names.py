@@ -129,8 +129,9 @@ def name_variants(ecosystem) -> pd.DataFrame:
     pandas.DataFrame
         One row per organisation and spelling: ``organisation_id, name`` (the name kept),
         ``spelling`` (as written in the source), ``rows`` (how many source rows wrote it),
-        ``merged`` (true when the organisation has more than one spelling). Sorted by id, then
-        by rows, most first. Empty when the ids came from the source.
+        ``merged`` (true when the organisation has more than one spelling). In the order of the
+        organisations table, each organisation's spellings by rows (most first), then in Unicode
+        order. Empty when the ids came from the source.
 
     Notes
     -----
@@ -146,8 +147,8 @@ def name_variants(ecosystem) -> pd.DataFrame:
     ...                      "name": ["Acme N.V.", "ACME NV", "Beta"], "country": "BE"})
     >>> cn.name_variants(cn.read_participations(flat))[["organisation_id", "spelling", "rows"]]
       organisation_id   spelling  rows
-    0    acme nv (BE)  Acme N.V.     1
-    1    acme nv (BE)    ACME NV     1
+    0    acme nv (BE)    ACME NV     1
+    1    acme nv (BE)  Acme N.V.     1
     2       beta (BE)       Beta     1
     """
     organisations = ecosystem.organisations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_report_opens_offline_in_chromium(synthetic_report, open_offline):
     images = page.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
     assert len(images) == 3
     assert all(complete and width > 100 for complete, width in images), images
-    assert page.evaluate("() => document.querySelectorAll('section').length") == 7
+    # seven sections and the key findings above them
+    assert page.evaluate("() => document.querySelectorAll('section').length") == 8
+    assert page.evaluate("() => document.querySelector('section').id") == "findings"
     assert not errors and not blocked, (errors, blocked)
 
 
@@ -197,3 +200,19 @@ def test_report_tables_are_for_reading(tmp_path):
     mixing = pd.read_csv(tmp_path / "tables" / "group_mixing_sector.csv")
     for value in mixing["internal"].tolist() + mixing["external"].tolist():
         assert float(value).is_integer() and f"<td>{int(value):,}</td>" in text
+
+
+def test_key_findings_state_numbers_with_their_baseline(tmp_path):
+    # The findings are sentences computed from the tables the report writes: checked here against
+    # those tables (the cluster ranking, the overlap's strongest pair, the shuffled baseline).
+    eco = cn.datasets.synthetic_ecosystem(scale=0.3)
+    text = cn.write_report(eco, tmp_path, title="t", seed=0).read_text(encoding="utf-8")
+    findings = text[text.index('<section id="findings">'):text.index("</section>", text.index('<section id="findings">'))]
+    ranked = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv").sort_values(["rank", "name"])
+    assert f"{html.escape(ranked.iloc[0]['name'])}, linked with {int(ranked.iloc[0]['degree'])} of the" in findings
+    overlap = pd.read_csv(tmp_path / "tables" / "overlap_spc_ibn.csv")
+    top = overlap[overlap["shared"] > 0].sort_values(["association", "shared"], ascending=False).iloc[0]
+    assert f"share {int(top['shared']):,} members, {top['association']:.2g} times what chance gives" in findings
+    baseline = pd.read_csv(tmp_path / "tables" / "spanning_share_sector.csv").iloc[0]
+    assert f"it would be {baseline['expected']:.0%}" in findings
+    assert "normalised mutual information" in findings

@@ -48,6 +48,9 @@ class ReportSection:
     body: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: str | None = None
+    # Sentences for the key findings at the top of the report, each with its number and what to
+    # compare it with; plain text (escaped when the page is written).
+    findings: list[str] = field(default_factory=list)
 
 
 def write_report(
@@ -242,6 +245,16 @@ class _ReportBuilder:
             )
             if not (table["shared"] > 0).any():
                 section.body.append("<p>No two clusters share a member.</p>")
+        sharing = table[table["shared"] > 0]
+        if len(sharing):
+            top = sharing.sort_values(["association", "shared", "source", "target"],
+                                      ascending=[False, False, True, True]).iloc[0]
+            section.findings.append(
+                f"The strongest membership overlap: {names.get(top['source'], top['source'])} and "
+                f"{names.get(top['target'], top['target'])} share {int(top['shared']):,} members, "
+                f"{top['association']:.2g} times what chance gives (hypergeometric p = {top['p_value']:.2g}, "
+                f"population: {table.attrs['population']})."
+            )
         section.body.append(
             f"<p>The p-values take the members as drawn from {html.escape(table.attrs['population'])}. "
             "Against a larger population (all firms of a region, say) the same shared counts lie further "
@@ -272,6 +285,21 @@ class _ReportBuilder:
         via, why = self._cluster_link()
         table = cluster_centrality(eco, via=via)
         self._save_table(section, table, "cluster_centrality")
+        ranked = table.sort_values(["rank", "name"])
+        first = ranked.iloc[0]
+        tied = ranked[ranked["rank"] == first["rank"]]
+        if len(ranked) > 1 and first["degree"] > 0:
+            runner = ranked[ranked["rank"] > first["rank"]].head(1)
+            lead = ("" if runner.empty else
+                    f", ahead of {runner.iloc[0]['name']} (degree {int(runner.iloc[0]['degree'])}, "
+                    f"strength {runner.iloc[0]['strength']:g})")
+            who = " and ".join(str(name) for name in tied["name"]) if len(tied) > 1 else str(first["name"])
+            section.findings.append(
+                f"The most central cluster{'s' if len(tied) > 1 else ''} (linked {_VIA_TEXT[via]}): {who}, "
+                f"linked with {int(first['degree'])} of the {len(ranked) - 1} other clusters (strength "
+                f"{first['strength']:g}){lead}. "
+                "A ranking on few links: see the table for degree, strength and betweenness."
+            )
         if why:
             section.body.append(f"<p>{html.escape(why)}</p>")
         section.body.append(
@@ -352,6 +380,13 @@ class _ReportBuilder:
             section.body.append(f"<p>No share of projects spanning {attribute} groups: {html.escape(str(error))}.</p>")
             return
         self._save_table(section, baseline.to_frame().T, f"spanning_share_{attribute}")
+        section.findings.append(
+            f"{baseline['observed']:.0%} of {int(baseline['projects']):,} projects join {members} of two or "
+            f"more {attribute} groups; with the {attribute} labels shuffled it would be "
+            f"{baseline['expected']:.0%} (95% of shuffles {baseline['low']:.0%}-{baseline['high']:.0%}), so "
+            + ("the projects bridge more than chance." if baseline["p_value"] < 0.05 else
+               "that share is what consortia of these sizes give by chance.")
+        )
         # A share means little without what the same consortia give with the groups at random.
         section.body.append(
             f"<p>{baseline['observed']:.0%} of the {int(baseline['projects']):,} projects with two or more "
@@ -396,6 +431,13 @@ class _ReportBuilder:
                 "'several'), and the modularity of each partition, over the organisations with at "
                 "least one collaboration tie.</p>")
             section.body.append(_table_html(table))
+            nmi = float(comparison["nmi"])
+            section.findings.append(
+                f"Communities of collaboration follow the cluster boundaries "
+                f"{'closely' if nmi >= 0.7 else 'partly' if nmi >= 0.3 else 'hardly'}: normalised mutual "
+                f"information {nmi:.2f} (0 unrelated, 1 identical) over the {int(comparison['nodes']):,} "
+                f"organisations with a tie ({self.community_method}, seed {self.seed})."
+            )
             odd = misfits(found, nominal)
             self._save_table(section, odd, "misfits")
             section.body.append(f"<p>{len(odd):,} organisations sit in a community dominated by another "
@@ -539,6 +581,11 @@ def _page(title: str, provenance: str | None, sections: list[ReportSection]) -> 
         parts.append(f'<p class="provenance">{html.escape(provenance)}</p>')
     toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
     parts.append(f"<nav><ul>{toc}</ul></nav>")
+    findings = [(section, sentence) for section in sections for sentence in section.findings]
+    if findings:
+        items = "".join(f'<li>{html.escape(sentence)} <a href="#{section.key}">more</a></li>'
+                        for section, sentence in findings)
+        parts.append(f'<section id="findings"><h2>Key findings</h2><ul>{items}</ul></section>')
     for section in sections:
         parts.append(f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>')
         if section.skipped:

@@ -245,3 +245,12 @@ def test_an_impossible_date_is_not_a_year(cell):
     with pytest.raises(cn.SchemaError) as info:
         cn.Ecosystem.from_tables({"projects": pd.DataFrame({"project_id": ["p1"], "year": [cell]})})
     assert info.value.failure_cases["reason"].iloc[0] == "not a number"
+
+
+def test_validate_tables_takes_the_format_and_a_frame_attr_overrides_it():
+    stated = projects(["1,250"])
+    stated.attrs["number_format"] = {"decimal": "."}
+    cleaned, notes, _ = validate_tables({"projects": projects(["1,250"]), "organisations": None}, decimal=",")
+    assert cleaned["projects"]["budget"].tolist() == [1.25] and notes.empty
+    cleaned, _, _ = validate_tables({"projects": stated}, decimal=",")
+    assert cleaned["projects"]["budget"].tolist() == [1250.0]

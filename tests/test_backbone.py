@@ -81,7 +81,8 @@ def _bicm_per_node(incidence: np.ndarray) -> np.ndarray:
         p = special.expit(theta[: rows.sum(), None] + theta[None, rows.sum():])
         return np.r_[p.sum(axis=1) - d[rows], p.sum(axis=0) - n]
 
-    fit = optimize.least_squares(gap, np.zeros(rows.sum() + len(n)), xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    fit = optimize.least_squares(gap, np.zeros(rows.sum() + len(n)), method="lm", xtol=1e-15, ftol=1e-15,
+                                 gtol=1e-15)
     probability = np.zeros(incidence.shape)
     probability[rows] = special.expit(fit.x[: rows.sum(), None] + fit.x[None, rows.sum():])
     return probability
@@ -122,18 +123,24 @@ def test_sdsm_is_the_enumerated_poisson_binomial_of_a_per_node_bicm():
 
 
 def test_sdsm_long_tails_match_the_plain_dp():
-    # Two organisations sharing 24 projects: the truncated convolution goes through the FFT.
-    incidence = _random_incidence(11, 20, 60, 0.15)
-    incidence[0, :40] = 1
-    incidence[1, 10:50] = 1
-    incidence[2, :30] = 1
+    # Organisations sharing up to 40 projects, p-values down to 1e-15: long
+    # convolutions, and small p-values summed term by term.
+    rng = np.random.default_rng(3)
+    incidence = np.zeros((40, 400), dtype=int)
+    for project in range(400):  # projects of two partners, drawn at random
+        incidence[rng.choice(40, size=2, replace=False), project] = 1
+    incidence[:, :40] = 0
+    incidence[:2, :40] = 1  # two organisations together in forty of them: a tiny p-value
+    incidence[2, 40:100] = 1  # and two in sixty projects each, sharing twenty
+    incidence[3, 80:140] = 1
     edges = cn.backbone_edges(_ecosystem(incidence), method="sdsm")
-    assert edges["shared"].max() > 16
+    assert edges["shared"].max() >= 40
     probability = _bicm_per_node(incidence)
     # Source of the expected value: Bernoulli trials convolved one project at a time.
     expected = [_tail_by_convolution(probability[int(s[1:])] * probability[int(t[1:])], c)
                 for s, t, c in zip(edges["source"], edges["target"], edges["shared"], strict=True)]
-    np.testing.assert_allclose(edges["p_value"], expected, rtol=1e-6, atol=1e-12)
+    assert min(expected) < 1e-12  # where one minus the cdf would keep no digit
+    np.testing.assert_allclose(edges["p_value"], expected, rtol=1e-6, atol=0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import signal, special, stats
+from scipy import special, stats
 
 from .._options import check_edge_weights, check_simple_graph
 from .._shared import edge_arrays
@@ -37,9 +37,9 @@ _BIPARTITE_METHODS = ("hypergeometric", "sdsm")
 # is within this fraction of the observed one.
 _FIT_TOLERANCE = 1e-10
 _FIT_ITERATIONS = 20_000
-# Up to this truncation length a convolution is a handful of vectorised multiply-adds; beyond
-# it one FFT per class is cheaper.
-_DIRECT_CONVOLUTION = 16
+# Below this, an SDSM p-value is the sum of the probabilities of the counts from the observed
+# one up, rather than one minus those below it, whose rounding error is about 1e-16.
+_SUMMED_BELOW = 1e-8
 
 
 def backbone_edges(
@@ -162,9 +162,11 @@ def backbone_edges(
     not approximated: :math:`P_{ip}` depends only on the two degrees, so the model is fitted
     to the distinct degrees (a fixed point, Vallarano et al. [5]_), and the projects of one
     size add up to a binomial, so :math:`X` is the convolution of one binomial per distinct
-    project size, truncated at :math:`c_{ij}` (directly or by FFT). The p-value is
-    :math:`1 - P(X < c_{ij})`, so it resolves values down to about :math:`10^{-15}`; for
-    :math:`c_{ij} = 1` it is :math:`1 - \prod_p (1 - P_{ip} P_{jp})`, accurate at any size.
+    project size, truncated at twice the largest :math:`c_{ij}` of the pair of degrees. The
+    p-value is :math:`1 - P(X < c_{ij})`, or, below :math:`10^{-8}`, the sum of
+    :math:`P(X = t)` from :math:`t = c_{ij}` to the truncation (the rest of such a tail is
+    negligible), so small p-values keep their relative precision; for :math:`c_{ij} = 1` it is
+    :math:`1 - \prod_p (1 - P_{ip} P_{jp})` in closed form.
 
     **disparity** (Serrano et al. [6]_): the weights of a node's :math:`k_i` ties are a random
     split of its strength :math:`s_i = \sum_j w_{ij}`, so at end :math:`i`
@@ -466,14 +468,24 @@ def _sdsm(ties: _Ties) -> tuple[dict[str, np.ndarray], np.ndarray]:
     longest = np.zeros(len(first), dtype=np.int64)
     np.maximum.at(longest, pair, shared)
     p_value = np.where(shared == 1, none_at_all[pair], np.nan)
-    needs_more = longest > 1
-    for members, length in _buckets(longest[needs_more]):
-        members = np.flatnonzero(needs_more)[members]
-        pmf = _poisson_binomial(joint[members], counts, length)
-        at_least = 1.0 - np.cumsum(pmf, axis=1)  # column t: P(X >= t + 1)
-        where, values = _lookup(pair, members, shared - 1, at_least)
-        keep = shared[where] > 1
-        p_value[where[keep]] = values[keep]
+    # Then 1 - P(X < c) by the convolution truncated at the longest count of each pair; where
+    # that is below 1e-8 (it keeps no digit under 1e-16) the pair is done again at twice the
+    # length and the p-value summed term by term from c on: a tail that small has died away
+    # long before twice the count.
+    for stretch, pairs in ((1, np.flatnonzero(longest > 1)), (2, None)):
+        if pairs is None:
+            small = np.flatnonzero((p_value < _SUMMED_BELOW) & (shared > 1))
+            pairs = np.unique(pair[small])
+        for members, length in _buckets(longest[pairs]):
+            members = pairs[members]
+            pmf = _poisson_binomial(joint[members], counts, stretch * length)
+            at_least = 1.0 - np.cumsum(pmf, axis=1)[:, :length]  # column t: P(X >= t + 1)
+            if stretch > 1:
+                summed = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1][:, 1 : length + 1]
+                at_least = np.where(at_least < _SUMMED_BELOW, summed, at_least)
+            where, values = _lookup(pair, members, shared - 1, at_least)
+            keep = shared[where] > 1
+            p_value[where[keep]] = values[keep]
     return {"shared": ties.shared}, np.clip(p_value, 0.0, 1.0)
 
 
@@ -603,23 +615,26 @@ def _bipartite_configuration(row_degrees, row_counts, column_sizes, column_count
 def _poisson_binomial(joint: np.ndarray, counts: np.ndarray, length: int) -> np.ndarray:
     """``P(X = t)`` for ``t < length``, X the sum of ``counts[k]`` Bernoulli(``joint[:, k]``) trials.
 
-    One binomial per column (a project size), convolved and truncated to ``length``.
+    One binomial per column (a project size), convolved and truncated to ``length``. The
+    convolution is written out (not an FFT): every term is a sum of non-negative products, so
+    even the smallest probabilities keep their relative precision.
     """
     t = np.arange(length, dtype=np.float64)
     pmf = np.zeros((len(joint), length))
     pmf[:, 0] = 1.0
+    # Kept off 0 and 1 so that the logarithms stay finite; the probabilities move by 1e-300.
+    q = np.clip(joint, 1e-300, 1.0 - 1e-16)
+    log_q, log_not_q = np.log(q), np.log1p(-q)
     for k, trials in enumerate(counts.tolist()):
-        q = np.minimum(joint[:, k], 1.0)[:, None]
-        log_binomial = (_log_choose(trials, np.minimum(t, trials)) + special.xlogy(t, q)
-                        + special.xlog1py(trials - t, -q))
-        binomial = np.where(t <= trials, np.exp(log_binomial), 0.0)
-        if length <= _DIRECT_CONVOLUTION:
-            result = np.zeros_like(pmf)
-            for lag in range(length):
-                result[:, lag:] += binomial[:, lag, None] * pmf[:, : length - lag]
-            pmf = result
-        else:
-            pmf = np.maximum(signal.fftconvolve(pmf, binomial, axes=1)[:, :length], 0.0)
+        possible = t <= trials
+        log_binomial = (np.where(possible, _log_choose(trials, np.minimum(t, trials)), -np.inf)
+                        + t * log_q[:, k, None] + np.maximum(trials - t, 0.0) * log_not_q[:, k, None])
+        binomial = np.exp(log_binomial)
+        result = np.zeros_like(pmf)
+        # A binomial's terms beyond its number of trials are zero: no lag past it adds anything.
+        for lag in range(min(length, int(trials) + 1)):
+            result[:, lag:] += binomial[:, lag, None] * pmf[:, : length - lag]
+        pmf = result
     return pmf
 
 

@@ -252,6 +252,23 @@ def test_a_two_mode_graph_gives_the_ecosystems_table(small_incidence, method):
     pd.testing.assert_frame_equal(from_graph, cn.backbone_edges(eco, method=method))
 
 
+@pytest.mark.parametrize("method", ["hypergeometric", "sdsm"], ids=["hypergeometric", "sdsm"])
+def test_kinds_cut_after_the_null(small_incidence, method):
+    # As in organisation_network, degrees and project sizes count every participant: the ties
+    # between companies keep the p-values they have in the whole network.
+    eco = _ecosystem(small_incidence)
+    kinds = ["company" if k % 2 else "knowledge_institution" for k in range(len(small_incidence))]
+    eco = cn.Ecosystem(organisations=eco.organisations.assign(kind=kinds), projects=eco.projects,
+                       participations=eco.participations)
+    companies = cn.backbone_edges(eco, method=method, kinds="company")
+    pd.testing.assert_frame_equal(companies[["source", "target", "weight", "shared"]],
+                                  cn.organisation_edges(eco, kinds="company"))
+    everyone = cn.backbone_edges(eco, method=method).set_index(["source", "target"])
+    np.testing.assert_allclose(companies["p_value"],
+                               everyone.loc[list(zip(companies["source"], companies["target"], strict=True)),
+                                            "p_value"], rtol=1e-12)
+
+
 def test_backbone_keeps_nodes_and_significant_ties():
     incidence = _random_incidence(5, 14, 60, 0.08)
     incidence[:3, :10] = 1  # three organisations that meet far more often than chance

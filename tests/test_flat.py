@@ -432,3 +432,14 @@ def test_row_order_never_changes_what_is_read(eco, random):
         pd.testing.assert_frame_equal(read.table(table).sort_values(key).reset_index(drop=True),
                                       shuffled.table(table).sort_values(key).reset_index(drop=True))
     assert sorted(read.notes["action"]) == sorted(shuffled.notes["action"])
+
+
+def test_a_budget_that_differs_on_every_row_suggests_contribution():
+    # A partner list's "Budget partner" mapped as the project's budget: every row of a project
+    # differs, so the error says how to map it as each partner's own (participations.budget).
+    flat = pd.DataFrame({"Project": ["p1", "p1", "p2", "p2"], "Partner": ["A", "B", "A", "C"],
+                         "Budget": ["10", "20", "30", "40"]})
+    with pytest.raises(cn.SchemaError, match="map the column as contribution="):
+        cn.read_participations(flat, columns={"project_id": "Project", "name": "Partner", "budget": "Budget"})
+    eco = cn.read_participations(flat, columns={"project_id": "Project", "name": "Partner", "contribution": "Budget"})
+    assert eco.participations["budget"].tolist() == [10.0, 20.0, 30.0, 40.0]

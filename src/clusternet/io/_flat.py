@@ -549,9 +549,12 @@ class _Split:
                 rows = disputed.index[disputed[key] == entity]
                 listed = "; ".join(f"{value!r} ({_rows(where[(entity, value)])})" for value in group[field])
                 if conflicts == "raise":
+                    # A project budget that differs on every row is most likely each partner's own.
+                    hint = (" or, if it is each partner's own budget, map the column as contribution="
+                            if table == "projects" and field == "budget" and len(group) == len(rows) else "")
                     self.fail(table, field, rows, pairs.loc[rows, field].tolist(),
                               f"{noun} {entity!r} has different {field} values on its rows: {listed} "
-                              "(make them agree, or pass conflicts='most_frequent')")
+                              f"(make them agree, or pass conflicts='most_frequent'{hint})")
                 else:
                     self.note(table, field, len(rows),
                               f"{noun} {entity!r} has different {field} values on its rows: {listed}; "

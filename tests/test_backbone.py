@@ -248,8 +248,13 @@ def test_noise_corrected_matches_coscias_formulas(seed):
 @pytest.mark.parametrize("method", ["hypergeometric", "sdsm"], ids=["hypergeometric", "sdsm"])
 def test_a_two_mode_graph_gives_the_ecosystems_table(small_incidence, method):
     eco = _ecosystem(small_incidence)
-    from_graph = cn.backbone_edges(cn.bipartite_graph(eco), method=method)
+    B = cn.bipartite_graph(eco)
+    from_graph = cn.backbone_edges(B, method=method)
     pd.testing.assert_frame_equal(from_graph, cn.backbone_edges(eco, method=method))
+    G = cn.backbone(B, method=method, alpha=0.5)
+    assert sorted(G.nodes) == sorted(eco.organisations["organisation_id"])
+    assert all(bipartite == 0 for _, bipartite in G.nodes(data="bipartite"))
+    assert sorted(G.edges) == sorted(cn.backbone(eco, method=method, alpha=0.5).edges)
 
 
 @pytest.mark.parametrize("method", ["hypergeometric", "sdsm"], ids=["hypergeometric", "sdsm"])

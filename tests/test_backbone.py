@@ -298,6 +298,15 @@ def test_backbone_of_a_weighted_graph_keeps_its_nodes():
     assert set(B.edges) <= set(G.edges)
 
 
+def test_sdsm_warns_when_the_configuration_model_cannot_reach_the_degrees():
+    # An organisation in every project: its probabilities tend to 1 and the fit never closes.
+    incidence = _random_incidence(7, 10, 20, 0.3)
+    incidence[0] = 1
+    with pytest.warns(cn.ConvergenceWarning, match="did not reach the observed degrees"):
+        edges = cn.backbone_edges(_ecosystem(incidence), method="sdsm")
+    assert edges["p_value"].between(0, 1).all()
+
+
 def test_no_tie_warns():
     eco = _ecosystem(np.eye(3, dtype=int))
     with pytest.warns(UserWarning, match="no two organisations share a project"):

@@ -272,7 +272,8 @@ def backbone(
         nodes; for a one-mode graph all its nodes. Edges carry the columns of
         :func:`backbone_edges` but ``source``, ``target`` and ``significant``. ``G.graph``
         records ``method``, ``alpha``, ``correction`` and ``weight`` (those that are not
-        None), and ``network="organisation"`` for an Ecosystem.
+        None), and for an Ecosystem ``network="organisation"`` and the ``years`` and
+        ``kinds`` given (as sorted tuples).
 
     Raises
     ------
@@ -301,11 +302,13 @@ def backbone(
                            years=years, kinds=kinds)
     options = {"method": method, "alpha": float(alpha), "correction": correction, "weight": weight}
     if isinstance(source, Ecosystem):
-        options = {"network": "organisation", **options, "weight": weight or "count"}
+        _, chosen_years, chosen_kinds, _ = _check_options("count", years, kinds, None)
+        options = {"network": "organisation", **options, "weight": weight or "count",
+                   "years": None if chosen_years is None else tuple(sorted(chosen_years)),
+                   "kinds": None if chosen_kinds is None else tuple(chosen_kinds)}
         organisations = source.organisations
-        if kinds is not None:
-            organisations = organisations[organisations["kind"].isin(_check_options("count", None, kinds,
-                                                                                    None)[2])]
+        if chosen_kinds is not None:
+            organisations = organisations[organisations["kind"].isin(chosen_kinds)]
         ids, records = _node_records(organisations, "organisation_id")
         nodes = list(zip(ids, records, strict=True))
     elif method in _BIPARTITE_METHODS:

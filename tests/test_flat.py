@@ -371,13 +371,18 @@ def test_cordis_plus_end_to_end_against_plain_pandas():
 # -- round trip ---------------------------------------------------------------------------------------
 
 
+# The flat-table properties: 30 examples in CI (about 20 s of CPU); scripts/fuzz-nightly sets
+# CLUSTERNET_FUZZ_EXAMPLES and runs a twentieth of it here (each example reads a whole table).
+FLAT_EXAMPLES = max(30, int(os.environ.get("CLUSTERNET_FUZZ_EXAMPLES", "0")) // 20)
+
+
 def _joined(eco) -> pd.DataFrame:
     """One row per participation with its organisation's and project's attributes."""
     return eco.participations.rename(columns={"budget": "contribution"}).merge(
         eco.organisations, on="organisation_id").merge(eco.projects, on="project_id")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FLAT_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ecosystems(with_clusters=False, min_organisations=1))
 def test_an_ecosystem_joined_flat_reads_back(eco):
     participations = eco.participations
@@ -414,7 +419,7 @@ def test_repeated_row_labels_are_renumbered_with_a_note():
     assert eco.notes["action"].str.startswith("row labels repeated").any()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FLAT_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ecosystems(with_clusters=False, min_organisations=1), st.randoms(use_true_random=False))
 def test_row_order_never_changes_what_is_read(eco, random):
     # ids made from names, with spellings that differ in case on every other row: merges and ties

@@ -280,3 +280,18 @@ def test_niche_mapping_on_flanders_reports_the_relations(flanders):
     assert table["niche_of"].fillna("").tolist() == niche.fillna("").tolist()
     # The report publishes no member lists, so no IBN shares members with an SPC here.
     assert table["spc"].isna().all() and table["matches_report"].isna().all()
+
+
+@pytest.mark.parametrize("correction", [None, "holm", "fdr_bh"], ids=["none", "holm", "bh"])
+def test_overlap_corrects_for_testing_every_pair(correction):
+    # Reference: statsmodels' multipletests on the table's own p-values (None: unchanged).
+    from statsmodels.stats.multitest import multipletests
+
+    eco = _random_ecosystem(3)
+    table = cn.overlap(eco, between=("SPC", "IBN"), correction=correction)
+    expected = table["p_value"] if correction is None else multipletests(table["p_value"], method=correction)[1]
+    np.testing.assert_allclose(table["p_adjusted"], expected)
+    assert table.attrs["correction"] == correction
+    assert (table["p_adjusted"] >= table["p_value"] - 1e-15).all()
+    with pytest.raises(cn.OptionError, match="correction='bonferoni' is not one of"):
+        cn.overlap(eco, correction="bonferoni")

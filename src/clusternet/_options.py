@@ -130,3 +130,15 @@ def _is_number(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+#: Corrections for many p-values at once: Holm's step-down (family-wise error) and
+#: Benjamini-Hochberg (false discovery rate), as statsmodels' ``multipletests`` names them.
+CORRECTIONS = ("holm", "fdr_bh")
+
+
+def check_correction(correction: object) -> str | None:
+    """``correction`` checked: None or one of :data:`CORRECTIONS`."""
+    if correction is None or (isinstance(correction, str) and correction in CORRECTIONS):
+        return correction  # type: ignore[return-value]
+    raise OptionError(f"correction={correction!r} is not one of None, {', '.join(map(repr, CORRECTIONS))}")

@@ -92,3 +92,13 @@ def edge_arrays(G: nx.Graph, weight: str | None, *, missing: object = 1.0) -> tu
     else:
         raw = [w for w, kept in zip(raw, keep.tolist(), strict=True) if kept]
     return nodes, rows[keep], cols[keep], raw
+
+
+def adjust_p_values(p_value: np.ndarray, correction: str | None) -> np.ndarray:
+    """p-values adjusted for multiple testing by statsmodels (``holm``, ``fdr_bh``), or a copy for None."""
+    p_value = np.asarray(p_value, dtype=float)
+    if correction is None or len(p_value) == 0:
+        return p_value.copy()
+    from statsmodels.stats.multitest import multipletests  # a second to import: only when asked
+
+    return multipletests(p_value, method=correction)[1]

@@ -228,7 +228,7 @@ class _ReportBuilder:
         spc_ibn = self.flemish and {"SPC", "IBN"} <= member_types
         names = eco.clusters.set_index("cluster_id")["name"]
         if spc_ibn:
-            table = overlap(eco, between=("SPC", "IBN"))
+            table = overlap(eco, between=("SPC", "IBN"), correction="holm")
             self._save_table(section, table, "overlap_spc_ibn")
             section.body.append(
                 "<p>Shared members of every SPC and IBN, with the Jaccard index and the hypergeometric "
@@ -237,7 +237,7 @@ class _ReportBuilder:
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # a table of zeros is said below instead
-                table = overlap(eco)
+                table = overlap(eco, correction="holm")
             self._save_table(section, table, "overlap")
             section.body.append(
                 "<p>Shared members of every pair of clusters, with the Jaccard index and the hypergeometric "
@@ -253,10 +253,12 @@ class _ReportBuilder:
                 f"The strongest membership overlap: {names.get(top['source'], top['source'])} and "
                 f"{names.get(top['target'], top['target'])} share {int(top['shared']):,} members, "
                 f"{top['association']:.2g} times what chance gives (hypergeometric p = {top['p_value']:.2g}, "
+                f"{top['p_adjusted']:.2g} after Holm's correction for the {len(table):,} pairs tested; "
                 f"population: {table.attrs['population']})."
             )
         section.body.append(
-            f"<p>The p-values take the members as drawn from {html.escape(table.attrs['population'])}. "
+            f"<p>The p-values take the members as drawn from {html.escape(table.attrs['population'])}; "
+            f"<code>p_adjusted</code> corrects them by Holm's method for the {len(table):,} pairs tested at once. "
             "Against a larger population (all firms of a region, say) the same shared counts lie further "
             "above chance: <code>overlap(..., population=N)</code> sets it.</p>"
         )

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .._options import check_edge_weights, check_simple_graph
-from .._shared import edge_arrays
+from .._options import CORRECTIONS, check_correction, check_edge_weights, check_simple_graph
+from .._shared import adjust_p_values, edge_arrays
 from ..errors import ConvergenceWarning, InvalidGraphError, OptionError
 from ..model import Ecosystem
 from ._builders import (
@@ -31,7 +31,6 @@ __all__ = ["backbone_edges", "backbone", "BACKBONE_METHODS", "CORRECTIONS"]
 #: two for any weighted graph.
 BACKBONE_METHODS = ("hypergeometric", "sdsm", "disparity", "noise_corrected")
 #: The multiple-testing corrections of :func:`backbone_edges` (statsmodels' names).
-CORRECTIONS = ("holm", "fdr_bh")
 _BIPARTITE_METHODS = ("hypergeometric", "sdsm")
 # The bipartite configuration model is fitted to the degree classes until every expected degree
 # is within this fraction of the observed one.
@@ -236,13 +235,13 @@ def backbone_edges(
     """
     method = _check_choice("method", method, BACKBONE_METHODS)
     alpha = _check_alpha(alpha)
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     ties = _ties(source, method, weight, years, kinds)
     if len(ties.source) == 0:
         warnings.warn(f"backbone_edges(method={method!r}): {ties.empty_reason}; the table is empty",
                       UserWarning, stacklevel=2)
     columns, p_value = _METHODS[method](ties)
-    adjusted = _adjust(p_value, correction)
+    adjusted = adjust_p_values(p_value, correction)
     frame = _frame(ties, {**columns, "p_value": p_value, "p_adjusted": adjusted,
                           "significant": adjusted <= alpha})
     return frame
@@ -641,21 +640,7 @@ def _poisson_binomial(joint: np.ndarray, counts: np.ndarray, length: int) -> np.
     return pmf
 
 
-def _adjust(p_value: np.ndarray, correction: str | None) -> np.ndarray:
-    if correction is None or len(p_value) == 0:
-        return p_value.copy()
-    from statsmodels.stats.multitest import multipletests
-
-    return multipletests(p_value, method=correction)[1]
-
-
 def _check_alpha(alpha) -> float:
     if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.number) or not 0 < alpha < 1:
         raise OptionError(f"alpha={alpha!r} must be a number strictly between 0 and 1")
     return float(alpha)
-
-
-def _check_correction(correction) -> str | None:
-    if correction is None:
-        return None
-    return _check_choice("correction", correction, CORRECTIONS)

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._options import check_via, select_years
+from .._options import check_correction, check_via, select_years
+from .._shared import adjust_p_values
 from ..errors import OptionError
 from ..model import Ecosystem
 
@@ -29,6 +30,7 @@ def overlap(
     population: int | Iterable[str] | None = None,
     years: int | Iterable[int] | None = None,
     via: Via = "memberships",
+    correction: str | None = None,
 ) -> pd.DataFrame:
     """Shared members of every pair of clusters (or of two types), with similarity and a hypergeometric test.
 
@@ -69,13 +71,18 @@ def overlap(
         project it takes part in (``project_clusters`` rows with status ``withdrawn`` are left
         out), for EU data where programme parts are clusters. (``"projects"``, the members'
         own projects, links clusters in :func:`cluster_network` but defines no member set.)
+    correction : {None, "holm", "fdr_bh"}
+        Adjust the p-values for testing every pair at once (statsmodels' ``multipletests``):
+        Holm's step-down controls the chance of any false finding, Benjamini-Hochberg the
+        share of false findings. The adjusted values are in ``p_adjusted`` (equal to
+        ``p_value`` with None, the default).
 
     Returns
     -------
     pandas.DataFrame
         One row per pair, sorted by source and target id, columns ``source, target, shared,
-        jaccard, overlap, cosine, association, p_value, source_members, target_members,
-        population`` (:math:`N`, the universe of the hypergeometric null, also described in words
+        jaccard, overlap, cosine, association, p_value, p_adjusted, source_members,
+        target_members, population`` (:math:`N`, the universe of the hypergeometric null, also described in words
         in ``attrs["population"]``). Measures that divide by zero (an empty cluster) are NaN.
 
     Raises
@@ -109,10 +116,12 @@ def overlap(
     ...                               "cluster_id": ["spc"] * 4 + ["ibn"] * 2}))
     >>> cn.overlap(eco, between=("SPC", "IBN")).round(3).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'source': 'spc', 'target': 'ibn', 'shared': 2, 'jaccard': 0.5, 'overlap': 1.0, 'cosine': 0.707,
-     'association': 2.0, 'p_value': 0.214, 'source_members': 4, 'target_members': 2, 'population': 8}
+     'association': 2.0, 'p_value': 0.214, 'p_adjusted': 0.214, 'source_members': 4, 'target_members': 2,
+     'population': 8}
     >>> cn.overlap(eco, between=("SPC", "IBN")).attrs["population"]
     'the 8 organisations of the ecosystem'
     """
+    correction = check_correction(correction)
     if between is not None and (isinstance(between, str) or len(between) != 2):
         raise OptionError(f"between must name two cluster types, not {between!r}")
     matrix, organisations, clusters, size, described = _membership_matrix(ecosystem, population=population, years=years, via=via)
@@ -146,7 +155,10 @@ def overlap(
             f"(via={via!r}): every shared count is 0",
             UserWarning, stacklevel=2,
         )
-    return _similarities(rows, size, described)
+    table = _similarities(rows, size, described)
+    table.insert(8, "p_adjusted", adjust_p_values(table["p_value"].to_numpy(), correction))
+    table.attrs["correction"] = correction
+    return table
 
 
 def multi_membership(

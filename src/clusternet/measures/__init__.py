@@ -21,7 +21,14 @@ from ._bridging import (
     spanning_share,
     structural_holes,
 )
-from ._centrality import CENTRALITY_COLUMNS, CLUSTER_CENTRALITY_COLUMNS, centrality, cluster_centrality
+from ._centrality import (
+    CENTRALITY_COLUMNS,
+    CLUSTER_CENTRALITY_COLUMNS,
+    RANK_SENSITIVITY_COLUMNS,
+    centrality,
+    cluster_centrality,
+    cluster_rank_sensitivity,
+)
 from ._communities import (
     COMMUNITY_METHODS,
     communities,
@@ -45,10 +52,12 @@ __all__ = [
     "NETWORK_COLUMNS",
     "OVERLAP_MEASURES",
     "PermutationResult",
+    "RANK_SENSITIVITY_COLUMNS",
     "attribute_mixing",
     "brokerage",
     "centrality",
     "cluster_centrality",
+    "cluster_rank_sensitivity",
     "communities",
     "community_profile",
     "compare_partitions",

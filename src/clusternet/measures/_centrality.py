@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import sys
 import warnings
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -14,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .._options import check_edge_weights, check_simple_graph, igraph
+from .._options import check_edge_weights, check_simple_graph, check_via, igraph
 from .._shared import edge_arrays, random_generator
 from ..errors import (
     ConvergenceWarning,
@@ -27,8 +30,10 @@ from ..model import Ecosystem
 __all__ = [
     "centrality",
     "cluster_centrality",
+    "cluster_rank_sensitivity",
     "CENTRALITY_COLUMNS",
     "CLUSTER_CENTRALITY_COLUMNS",
+    "RANK_SENSITIVITY_COLUMNS",
 ]
 
 #: Columns of :func:`centrality`, in order.
@@ -38,7 +43,17 @@ CLUSTER_CENTRALITY_COLUMNS = [
     "name", "type", "domain", "degree", "strength", "betweenness", "closeness", "eigenvector",
     "pagerank", "projects", "members", "project_organisations", "reach", "other_domain_share", "rank",
 ]
+#: Columns of :func:`cluster_rank_sensitivity`, in order.
+RANK_SENSITIVITY_COLUMNS = ["name", "rank", "best_rank", "worst_rank", "first", "first_alone", "first_share",
+                            "readings"]
 _BACKENDS = ("auto", "igraph", "networkx")
+# The project_clusters statuses clusternet knows (validation maps "goedgekeurd" and "teruggetrokken"
+# to them); any other value is kept by validation, so a measure must say what it did with it.
+_APPROVED = "approved"
+_STATUS_OPTIONS = ("all", "approved")
+# Up to this many subsets every one is read; beyond it a stated number of random subsets.
+_EXHAUSTIVE_LIMIT = 5000
+_DEFAULT_SAMPLES = 1000
 
 
 def centrality(
@@ -243,6 +258,7 @@ def cluster_centrality(
     ecosystem: Ecosystem,
     *,
     via: str = "memberships",
+    status: str = "all",
     samples: int | None = None,
     seed: int | np.random.Generator | None = 0,
     backend: str = "auto",
@@ -257,6 +273,11 @@ def cluster_centrality(
         How clusters are linked, as in :func:`clusternet.cluster_network` (``weight="count"``):
         shared members, members' shared projects, or joint projects (``intercluster``, the
         report's Tabel 10 and 11).
+    status : {"all", "approved"}, default "all"
+        Which ``project_clusters`` rows count, for the links when ``via="intercluster"`` and for
+        the ``projects``, ``project_organisations`` and ``reach`` columns whatever ``via``:
+        ``"all"`` every row except those whose status is ``withdrawn``; ``"approved"`` only
+        the rows whose status is ``approved``. See Notes for the vocabulary.
     samples, seed, backend
         As in :func:`centrality` (the cluster network is small; the defaults are exact).
 
@@ -296,16 +317,30 @@ def cluster_centrality(
     ------
     MissingTableError
         If a table the chosen link needs was not given.
+    OptionError
+        If ``status`` is not ``"all"`` or ``"approved"``.
 
     Warns
     -----
     UserWarning
-        When ``via`` links no two clusters, so that every degree is 0.
+        When ``via`` links no two clusters, so that every degree is 0; when ``project_clusters``
+        has a status that is neither ``approved`` nor ``withdrawn`` (the warning names each value,
+        its rows, and whether they were counted).
 
     Notes
     -----
     Tables that were not given count as empty for ``projects``, ``members`` and
     ``project_organisations``.
+
+    ``project_clusters.status`` is free text with two values clusternet knows: ``approved``
+    (also read from ``goedgekeurd``, and the default of an empty cell) and ``withdrawn`` (also
+    read from ``teruggetrokken`` and ``ingetrokken``). Any other value (``submitted``,
+    ``rejected``, ...) is kept as written: ``status="all"`` counts such rows and
+    ``status="approved"`` leaves them out, and either way a warning says so. The Flemish data
+    has 32 approved rows and one withdrawn (Catalisti in CORSET), so both choices give the
+    same table there: the report's text says that seven of the ten Tabel 10 projects were
+    approved, but not which, and :func:`cluster_rank_sensitivity` measures what that leaves
+    open.
 
     Examples
     --------
@@ -322,7 +357,13 @@ def cluster_centrality(
     spc-catalisti           Catalisti       4       8.0         6     4
     spc-flux50                 Flux50       3       5.0         4     5
     """
-    network = cluster_network(ecosystem, via=via, weight="count")
+    status = _check_status(status)
+    carried = _counted_links(ecosystem, status) if "project_clusters" in ecosystem.provided else None
+    counted = ecosystem
+    if carried is not None and via == "intercluster" and status == _APPROVED:
+        # The network builder leaves out withdrawn rows only; give it the rows this status counts.
+        counted = ecosystem.replace(project_clusters=carried)
+    network = cluster_network(counted, via=via, weight="count")
     if network.number_of_edges() == 0 and network.number_of_nodes() > 1:
         hint = {"intercluster": "no two clusters carry a project together",
                 "memberships": "no two clusters share a member",
@@ -343,8 +384,7 @@ def cluster_centrality(
     for column in ("strength", "betweenness", "closeness", "eigenvector", "pagerank"):
         table[column] = measures[column]
 
-    carried = ecosystem.project_clusters
-    carried = carried[~carried["status"].astype("string").str.strip().str.lower().isin(WITHDRAWN)]
+    carried = ecosystem.project_clusters if carried is None else carried
     carried = carried[["project_id", "cluster_id"]].drop_duplicates()
     table["projects"] = carried.groupby("cluster_id").size().reindex(ids, fill_value=0).astype("int64")
     member_pairs = ecosystem.memberships[["cluster_id", "organisation_id"]].drop_duplicates()
@@ -355,9 +395,207 @@ def cluster_centrality(
                           ("reach", reach_pairs)):
         table[column] = pairs.groupby("cluster_id").size().reindex(ids, fill_value=0).astype("int64")
     table["other_domain_share"] = _other_domain_share(network, clusters).reindex(ids)
-    order = table[["degree", "strength", "betweenness"]].fillna(0).apply(tuple, axis=1)
-    table["rank"] = order.rank(method="min", ascending=False).astype("int64")
+    table["rank"] = _rank(table["degree"].to_numpy(), table["strength"].to_numpy(),
+                          table["betweenness"].to_numpy())
     return table[CLUSTER_CENTRALITY_COLUMNS]
+
+
+def cluster_rank_sensitivity(
+    ecosystem: Ecosystem,
+    *,
+    via: str = "intercluster",
+    uncertain: str | Iterable[str] | None = None,
+    leave_out: int = 1,
+    status: str = "all",
+    samples: int | None = None,
+    seed: int | np.random.Generator | None = 0,
+    backend: str = "auto",
+) -> pd.DataFrame:
+    """How stable each cluster's centrality rank is over which projects count.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+        Needs ``clusters`` and ``project_clusters``.
+    via : {"intercluster"}, default "intercluster"
+        The cluster network whose projects are left out: clusters linked by the projects they
+        carry together, as in :func:`cluster_centrality`. The member links do not depend on
+        which projects count.
+    uncertain : collection of str, "status" or None, default None
+        What may be left out. ``None``: every project that carries a counted row. A collection
+        of project ids: those projects (the ten Tabel 10 applications of which seven were
+        approved). ``"status"``: the rows whose status is neither ``approved`` nor
+        ``withdrawn`` (``submitted``, ``pending``, ...), taken project by project, while every
+        other row of the project still counts.
+    leave_out : int, default 1
+        How many of them each reading leaves out (1 is the jackknife).
+    status : {"all", "approved"}, default "all"
+        Which ``project_clusters`` rows count on all data, as in :func:`cluster_centrality`.
+    samples : int, optional
+        Read this many subsets drawn at random (uniformly, independently). ``None`` (the
+        default) reads every subset when there are at most 5,000, else 1,000 drawn at random.
+    seed : int or numpy.random.Generator, optional
+        Draws the random subsets; the same seed gives the same table.
+    backend : {"auto", "igraph", "networkx"}
+        Who computes betweenness, as in :func:`centrality`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``cluster_id`` (every cluster, sorted by id), with the columns of
+        :data:`RANK_SENSITIVITY_COLUMNS`:
+
+        ``name``
+            From the clusters table.
+        ``rank``
+            Its rank on all data (the ``rank`` of :func:`cluster_centrality`).
+        ``best_rank``, ``worst_rank``
+            Its highest and lowest rank over the readings (1 is first).
+        ``first``
+            The readings in which it ranks first, alone or tied.
+        ``first_alone``
+            The readings in which it ranks first and no other cluster does.
+        ``first_share``
+            ``first / readings``.
+        ``readings``
+            The number of readings (the same in every row).
+
+        ``attrs`` holds ``readings`` (what was read, in words), ``left_out_of`` (the project ids
+        that may be left out), ``leave_out`` and ``status``.
+
+    Raises
+    ------
+    MissingTableError
+        If ``clusters`` or ``project_clusters`` was not given.
+    OptionError
+        If ``via``, ``status``, ``samples`` or ``leave_out`` is not one of its values, if
+        ``uncertain`` names a project that carries no counted row, or if there is nothing to
+        leave out (no row of uncertain status, or ``leave_out`` larger than what may be left
+        out).
+
+    Warns
+    -----
+    UserWarning
+        As :func:`cluster_centrality`, when a status is neither ``approved`` nor ``withdrawn``
+        (not with ``uncertain="status"``, which is about those rows).
+
+    See Also
+    --------
+    cluster_centrality : the table and the rank rule of one reading.
+
+    Notes
+    -----
+    The population is what ``uncertain`` names: :math:`n` projects (or the uncertain rows of
+    :math:`n` projects). A reading is the intercluster network built from the counted
+    ``project_clusters`` rows without :math:`k` = ``leave_out`` of them, ranked as
+    :func:`cluster_centrality` ranks (by degree, then strength, then betweenness; clusters
+    equal on all three share a rank). There are :math:`\\binom{n}{k}` readings; all are read
+    up to 5,000, otherwise random subsets are, so that ``first_share`` estimates the share
+    over all subsets with a standard error of at most :math:`0.5 / \\sqrt{samples}`.
+    The readings reuse one sparse cluster-by-project incidence and compute only the three
+    ranking measures, so the result equals :func:`cluster_centrality` on each reduced
+    ecosystem (the tests check that on every reading of the Flemish data) at a fraction of
+    the time.
+
+    Examples
+    --------
+    Seven of the ten Tabel 10 applications of the Flemish evaluation were approved, and the
+    report does not say which; every way of dropping three of them:
+
+    >>> import clusternet as cn
+    >>> eco = cn.datasets.load_flanders()
+    >>> tabel_10 = eco.projects.loc[eco.projects["year"].isin([2017, 2018]), "project_id"]
+    >>> table = cn.cluster_rank_sensitivity(eco, uncertain=tabel_10, leave_out=3)
+    >>> table.sort_values("rank")[["rank", "best_rank", "worst_rank", "first", "first_alone"]].head(5)
+                       rank  best_rank  worst_rank  first  first_alone
+    cluster_id
+    spc-sim               1          1           4     69           68
+    spc-flanders-food     2          1           5     25           25
+    spc-vil               3          1           5     18           17
+    spc-catalisti         4          1           5      6            6
+    spc-flux50            5          1           5      3            3
+
+    SIM is first in 69 of the 120 readings, in one of them tied with VIL.
+
+    >>> table.attrs["readings"]
+    'all 120 ways of leaving out 3 of 10 projects'
+    """
+    via = check_via(via, ("intercluster",))
+    status = _check_status(status)
+    backend = _check_backend(backend)
+    samples = _check_samples(samples)
+    ecosystem.require("clusters", "project_clusters", purpose="the rank sensitivity of clusters")
+    by_status = isinstance(uncertain, str) and uncertain == "status"
+    links = _counted_links(ecosystem, status, warn=not by_status)
+    links = links.drop_duplicates(["project_id", "cluster_id"])
+    ids = sorted(ecosystem.clusters["cluster_id"].tolist())
+    names = ecosystem.clusters.set_index("cluster_id")["name"].reindex(ids) if "name" in ecosystem.clusters \
+        else pd.Series(pd.NA, index=ids)
+    projects = sorted(links["project_id"].unique().tolist())
+
+    if by_status:
+        in_unit = ~_normalised_status(links).isin([_APPROVED, *WITHDRAWN]).to_numpy()
+        if not in_unit.any():
+            found = _normalised_status(ecosystem.project_clusters).value_counts().to_dict()
+            raise OptionError(
+                f"uncertain='status': no counted project_clusters row has a status other than approved or "
+                f"withdrawn (found {found}); pass uncertain= the project ids in doubt"
+            )
+        units = sorted(links.loc[in_unit, "project_id"].unique().tolist())
+    else:
+        units = projects if uncertain is None else _check_uncertain(uncertain, projects)
+        in_unit = links["project_id"].isin(units).to_numpy()
+    if isinstance(leave_out, bool) or not isinstance(leave_out, (int, np.integer)) or not 1 <= leave_out <= len(units):
+        raise OptionError(f"leave_out must be a whole number from 1 to {len(units)} (what may be left out); "
+                          f"got {leave_out!r}")
+    leave_out = int(leave_out)
+
+    cluster_index = {c: i for i, c in enumerate(ids)}
+    project_index = {p: j for j, p in enumerate(projects)}
+    unit_index = {u: j for j, u in enumerate(units)}
+    rows = links["cluster_id"].map(cluster_index).to_numpy()
+    columns = links["project_id"].map(project_index).to_numpy()
+    shape = (len(ids), len(projects))
+    fixed = sp.csr_array((np.ones(int((~in_unit).sum())), (rows[~in_unit], columns[~in_unit])), shape=shape)
+    unit_rows, unit_columns = rows[in_unit], columns[in_unit]
+    unit_of_row = links.loc[in_unit, "project_id"].map(unit_index).to_numpy()
+
+    def ranks_without(dropped: np.ndarray) -> np.ndarray:
+        keep = ~np.isin(unit_of_row, dropped)
+        incidence = fixed + sp.csr_array((np.ones(int(keep.sum())), (unit_rows[keep], unit_columns[keep])),
+                                         shape=shape)
+        return _ranks_of_weights(incidence @ incidence.T, backend)
+
+    total = math.comb(len(units), leave_out)
+    if samples is None and total <= _EXHAUSTIVE_LIMIT:
+        subsets = np.array(list(itertools.combinations(range(len(units)), leave_out)), dtype=np.int64)
+        read = f"all {total:,} ways of leaving out {leave_out} of {len(units)} projects"
+    else:
+        drawn = _DEFAULT_SAMPLES if samples is None else samples
+        rng = random_generator(seed)
+        subsets = np.argsort(rng.random((drawn, len(units))), axis=1)[:, :leave_out]
+        read = (f"{drawn:,} random ways (of {total:,}) of leaving out {leave_out} of {len(units)} projects"
+                + (f", seed {seed}" if isinstance(seed, (int, np.integer)) else ""))
+    if by_status:
+        read = read.replace(" projects", " projects' uncertain rows")
+    ranks = np.array([ranks_without(subset) for subset in subsets])
+    first = ranks == 1
+    alone = first & (first.sum(axis=1) == 1)[:, None]
+    table = pd.DataFrame(
+        {
+            "name": names.to_numpy(),
+            "rank": ranks_without(np.array([], dtype=np.int64)),
+            "best_rank": ranks.min(axis=0),
+            "worst_rank": ranks.max(axis=0),
+            "first": first.sum(axis=0).astype("int64"),
+            "first_alone": alone.sum(axis=0).astype("int64"),
+            "first_share": first.mean(axis=0),
+            "readings": np.full(len(ids), len(subsets), dtype="int64"),
+        },
+        index=pd.Index(ids, name="cluster_id"),
+    )
+    table.attrs.update(readings=read, left_out_of=list(units), leave_out=leave_out, status=status)
+    return table[RANK_SENSITIVITY_COLUMNS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,6 +952,78 @@ def _other_domain_share(network: nx.Graph, clusters: pd.DataFrame) -> pd.Series:
 
 
 
+
+
+def _check_status(status: str) -> str:
+    if not isinstance(status, str) or status not in _STATUS_OPTIONS:
+        raise OptionError(f"status must be one of {', '.join(map(repr, _STATUS_OPTIONS))}; got {status!r}")
+    return status
+
+
+def _normalised_status(links: pd.DataFrame) -> pd.Series:
+    return links["status"].astype("string").str.strip().str.lower().fillna("<missing>")
+
+
+def _counted_links(ecosystem: Ecosystem, status: str, *, warn: bool = True) -> pd.DataFrame:
+    """The ``project_clusters`` rows that ``status`` counts; a status clusternet does not know is named."""
+    links = ecosystem.project_clusters
+    value = _normalised_status(links)
+    unknown = value[~value.isin([_APPROVED, *WITHDRAWN])]
+    if warn and len(unknown):
+        counts = ", ".join(f"{name!r} ({count} row{'s' if count > 1 else ''})"
+                           for name, count in sorted(unknown.value_counts().items()))
+        done = "counts them" if status == "all" else "leaves them out"
+        warnings.warn(
+            f"project_clusters has statuses that are neither approved nor withdrawn: {counts}; "
+            f"status={status!r} {done} (status='all' counts them, status='approved' does not)",
+            UserWarning, stacklevel=3,
+        )
+    keep = value == _APPROVED if status == _APPROVED else ~value.isin(WITHDRAWN)
+    return links[keep.to_numpy()]
+
+
+def _check_uncertain(uncertain: object, projects: list) -> list:
+    if isinstance(uncertain, str) or not isinstance(uncertain, Iterable):
+        raise OptionError(f"uncertain must be None, 'status' or a collection of project ids; got {uncertain!r}")
+    wanted = sorted({str(project) for project in uncertain})
+    if not wanted:
+        raise OptionError("uncertain is empty; pass None to leave out any project")
+    absent = [project for project in wanted if project not in set(projects)]
+    if absent:
+        raise OptionError(f"uncertain names {len(absent)} project(s) that carry no counted project_clusters row: "
+                          f"{', '.join(map(repr, absent[:5]))}{', ...' if len(absent) > 5 else ''}")
+    return wanted
+
+
+def _rank(degree: np.ndarray, strength: np.ndarray, betweenness: np.ndarray) -> np.ndarray:
+    """1 for the most central: by degree, then strength, then betweenness, all descending; equals share a rank."""
+    # Rounded, so that betweenness equal in exact arithmetic ties whatever order the paths were summed in.
+    keys = np.column_stack([np.nan_to_num(np.asarray(key, dtype=float)) for key in
+                            (degree, strength, np.round(np.asarray(betweenness, dtype=float), 12))])
+    # rank = 1 + the number of clusters strictly ahead (pandas' method="min")
+    _, inverse = np.unique(-keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    ahead = np.concatenate([[0], np.cumsum(np.bincount(inverse))])
+    return (ahead[inverse] + 1).astype("int64")
+
+
+def _ranks_of_weights(cooccurrence: sp.csr_array, backend: str) -> np.ndarray:
+    """:func:`_rank` of a cluster network given as its cluster-by-cluster count matrix (diagonal ignored)."""
+    n = cooccurrence.shape[0]
+    upper = sp.triu(cooccurrence, k=1).tocoo()
+    sources, targets, weights = upper.row.astype(np.int64), upper.col.astype(np.int64), upper.data.astype(float)
+    adjacency = sp.csr_array((np.concatenate([weights, weights]),
+                              (np.concatenate([sources, targets]), np.concatenate([targets, sources]))), shape=(n, n))
+    adjacency.sort_indices()
+    unit = adjacency.copy()
+    unit.data = np.ones_like(unit.data)
+    graph = _Graph(list(range(n)), sources, targets, weights, adjacency, unit, None, (0, 0))
+    use_igraph = backend == "igraph" or (backend == "auto" and igraph() is not None)
+    paths = _IgraphPaths(graph, True) if use_igraph else _NetworkxPaths(graph, True)
+    betweenness = _normalise_betweenness(paths.betweenness(None), graph)
+    degree = np.diff(unit.indptr)
+    strength = np.asarray(adjacency.sum(axis=1)).ravel()
+    return _rank(degree, strength, betweenness)
 
 
 def _check_backend(backend: str) -> str:

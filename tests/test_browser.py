@@ -178,3 +178,19 @@ def test_a_thousand_nodes_draw(browser, tmp_path):
         assert visit.errors == []
     finally:
         visit.close()
+
+
+def test_the_page_test_contract(hostile_page):
+    # window.clusternet's counts, positions and colours, read without knowing vis-network: the
+    # counts are the graph's, the colours the palette's for SPC and IBN (docs/pictures.md: SPC
+    # blue #4E79A7, IBN orange #F28E2B), and the drawn positions the ones Python laid out.
+    visit, G = hostile_page
+    assert visit.evaluate("() => [clusternet.nodeCount, clusternet.edgeCount]") == [5, 6]
+    colors = visit.evaluate("() => clusternet.colors()")
+    expected = {str(i): ("#4E79A7", "#F28E2B")[i % 2] for i in range(5)}
+    assert {key: value.upper() for key, value in colors.items()} == expected
+    positions = visit.evaluate("() => clusternet.positions()")
+    given = visit.evaluate("() => Object.fromEntries(clusternet.nodes.get().map(n => [String(n.id), [n.x, n.y]]))")
+    assert positions.keys() == given.keys() and len(positions) == 5
+    for key, (x, y) in positions.items():
+        assert (x, y) == pytest.approx(tuple(given[key]), abs=1.0)  # vis-network reports whole pixels

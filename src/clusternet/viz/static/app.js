@@ -100,6 +100,20 @@
   state.network = network;
   state.nodes = nodes;
   state.edges = edges;
+  // The test contract: what a browser test may read without knowing vis-network. Keys are the
+  // node positions in the page data (PageData.nodes); coordinates are the layout's, in page pixels.
+  state.nodeCount = data.nodes.length;
+  state.edgeCount = data.edges.length;
+  state.positions = function () {
+    var at = network.getPositions(), out = {};
+    Object.keys(at).forEach(function (id) { out[id] = [at[id].x, at[id].y]; });
+    return out;
+  };
+  state.colors = function () {
+    var out = {};
+    data.nodes.forEach(function (n) { out[n.id] = n.color; });
+    return out;
+  };
   network.once("afterDrawing", function () {
     state.drawn = true;
     state.drawnAt = performance.now();

@@ -194,3 +194,20 @@ def test_the_page_test_contract(hostile_page):
     assert positions.keys() == given.keys() and len(positions) == 5
     for key, (x, y) in positions.items():
         assert (x, y) == pytest.approx(tuple(given[key]), abs=1.0)  # vis-network reports whole pixels
+
+
+def test_a_click_highlights_the_node_and_its_neighbours(hostile_page):
+    # Node 0's neighbours are 1, 2 and 4 (edges of the fixture); 3 fades, and a click on empty
+    # space brings its colour back.
+    visit, G = hostile_page
+    assert sorted(G.neighbors(0)) == [1, 2, 4]
+    box = visit.page.locator("#network canvas").bounding_box()
+    point = visit.evaluate("() => clusternet.network.canvasToDOM(clusternet.network.getPositions([0])[0])")
+    visit.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    shown = visit.evaluate("() => Object.fromEntries(clusternet.nodes.get().map(n => [n.id, n.color.background]))")
+    original = visit.evaluate("() => clusternet.colors()")
+    assert [str(i) for i in range(5) if shown[str(i)] == original[str(i)]] == ["0", "1", "2", "4"]
+    assert shown["3"].upper() == "#E4E4E4"
+    visit.page.mouse.click(box["x"] + 5, box["y"] + 5)
+    shown = visit.evaluate("() => Object.fromEntries(clusternet.nodes.get().map(n => [n.id, n.color.background]))")
+    assert shown == original

@@ -140,7 +140,30 @@
   network.on("click", function (p) {
     if (p.nodes.length) details.replaceChildren(nodeInfo(p.nodes[0]));
     else if (p.edges.length) details.replaceChildren(edgeInfo(p.edges[0]));
+    highlight(p.nodes.length ? p.nodes[0] : null);
   });
+
+  // A clicked node and its neighbours keep their colours, the rest fade; a click on empty
+  // space brings every colour back.
+  var FADED = "#E4E4E4";
+  var faded = false;
+  function paint(n, color) {
+    return {id: n.id, color: {background: color, border: color,
+      highlight: {background: color, border: "#000"}, hover: {background: color, border: "#000"}}};
+  }
+  function highlight(id) {
+    if (id === null) {
+      if (faded) nodes.update(data.nodes.map(function (n) { return paint(n, n.color); }));
+      faded = false;
+      return;
+    }
+    var keep = {};
+    keep[id] = true;
+    network.getConnectedNodes(id).forEach(function (other) { keep[other] = true; });
+    nodes.update(data.nodes.map(function (n) { return paint(n, keep[n.id] ? n.color : FADED); }));
+    faded = true;
+  }
+  state.highlight = highlight;
 
   // Search by name (case and accents ignored)
   var status = document.getElementById("status");

@@ -216,3 +216,43 @@ def test_key_findings_state_numbers_with_their_baseline(tmp_path):
     baseline = pd.read_csv(tmp_path / "tables" / "spanning_share_sector.csv").iloc[0]
     assert f"it would be {baseline['expected']:.0%}" in findings
     assert "normalised mutual information" in findings
+
+
+def test_report_says_how_robust_the_first_rank_is_on_flanders(tmp_path):
+    # The sentence comes from cluster_rank_sensitivity, whose table the report writes; 69 of 120
+    # (alone in 68) is the brute-force count over every way of dropping three of the ten Tabel 10
+    # projects (tests/test_centrality.py::test_rank_sensitivity_equals_brute_force_on_tabel_10).
+    text = cn.write_report(cn.datasets.load_flanders(), tmp_path, title="Real").read_text(encoding="utf-8")
+    table = pd.read_csv(tmp_path / "tables" / "cluster_rank_sensitivity.csv", index_col="cluster_id")
+    sim = table.loc["spc-sim"]
+    assert (int(sim["first"]), int(sim["first_alone"]), int(sim["readings"])) == (69, 68, 120)
+    assert ("SIM is the most central cluster in 69 of 120 readings of which three Tabel 10 projects are "
+            "dropped (57.5%, alone in 68), its rank ranging from 1 to 4") in text
+    assert "seven of the ten Tabel 10 applications were approved, not which" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # by hand: links k1-k2 (p1) and k1-k3 (p2), p3 carried by k3 alone. Dropping p1 or p2 leaves
+        # k1 tied first with the other end of the remaining link; dropping p3 changes nothing.
+        ("approved", "Agri is the most central cluster in 3 of 3 readings of which one intercluster project "
+                     "is dropped (100.0%, alone in 1), its rank ranging from 1 to 1 (read: all 3 ways of "
+                     "leaving out 1 of 3 projects)."),
+        # by hand: only p2 is in doubt; without it k1-k2 is the one link, so k1 and k2 tie first.
+        ("submitted", "Agri is the most central cluster in 1 of 1 readings of which one project with an "
+                      "uncertain status is dropped (100.0%, alone in 0), its rank ranging from 1 to 1"),
+    ],
+    ids=["jackknife", "uncertain-status"],
+)
+def test_report_first_rank_robustness_elsewhere(tmp_path, status, expected):
+    eco = _programme_elsewhere()
+    eco = eco.replace(project_clusters=pd.DataFrame({
+        "project_id": ["p1", "p1", "p2", "p2", "p3"], "cluster_id": ["k1", "k2", "k1", "k3", "k3"],
+        "status": ["approved", "approved", status, status, "approved"],
+    }))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the 'submitted' status is named in a warning
+        text = cn.write_report(eco, tmp_path, title="Elsewhere", seed=0).read_text(encoding="utf-8")
+    assert expected in html.unescape(text)
+    assert "Tabel" not in text

@@ -211,3 +211,19 @@ def test_a_click_highlights_the_node_and_its_neighbours(hostile_page):
     visit.page.mouse.click(box["x"] + 5, box["y"] + 5)
     shown = visit.evaluate("() => Object.fromEntries(clusternet.nodes.get().map(n => [n.id, n.color.background]))")
     assert shown == original
+
+
+def test_the_leading_labels_stay_readable_as_the_view_zooms_out(hostile_page):
+    # With 5 nodes, 5% is one leading label: the largest node by size_by="members", node 4
+    # (members 5). Its font keeps about 13 screen pixels: after zooming out with the mouse wheel
+    # its canvas font size times the scale is still at least 13.
+    visit, G = hostile_page
+    assert visit.evaluate("() => clusternet.leading") == [4]
+    box = visit.page.locator("#network canvas").bounding_box()
+    visit.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(5):
+        visit.page.mouse.wheel(0, 400)
+        visit.page.wait_for_timeout(100)
+    scale, size = visit.evaluate("() => [clusternet.network.getScale(), clusternet.nodes.get(4).font.size]")
+    assert scale < 0.9 and size * scale >= 13 - 1e-9
+    assert visit.evaluate("() => clusternet.nodes.get(0).font") is None

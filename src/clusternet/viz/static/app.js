@@ -69,6 +69,18 @@
   if (data.legend.size) legend.appendChild(el("p", "Node area: " + data.legend.size));
   legend.appendChild(el("p", data.nodes.length + " nodes, " + data.edges.length + " edges", "count"));
 
+  // Labels: the most prominent nodes (by size, then degree) get a large font, so they stay
+  // readable at every zoom; vis-network hides the other labels until the reader zooms in
+  // (drawThreshold below), so names do not pile up on a network seen whole.
+  var degree = data.nodes.map(function () { return 0; });
+  data.edges.forEach(function (e) { degree[e.from]++; degree[e.to]++; });
+  var LEADING = Math.min(30, Math.ceil(data.nodes.length * 0.05));
+  var leading = {};
+  data.nodes.map(function (n, i) { return i; })
+    .sort(function (a, b) { return (data.nodes[b].size - data.nodes[a].size) || (degree[b] - degree[a]) || (a - b); })
+    .slice(0, LEADING).forEach(function (i) { leading[data.nodes[i].id] = true; });
+  state.leading = Object.keys(leading).map(Number);
+
   // Network
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var item = {id: n.id, label: n.label, color: {background: n.color, border: n.color,
@@ -85,7 +97,7 @@
   var options = {
     // The border has the fill's colour, so width 0 looks the same and skips 10,000 strokes;
     // a plain font keeps the per-node option cloning cheap on large graphs.
-    nodes: {shape: "dot", borderWidth: 0, borderWidthSelected: 2, scaling: {label: {drawThreshold: 6}},
+    nodes: {shape: "dot", borderWidth: 0, borderWidthSelected: 2, scaling: {label: {drawThreshold: 9}},
       font: data.large ? {size: 14} : {size: 14, face: "system-ui, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff"}},
     edges: {color: {color: data.edgeColor, opacity: 0.45, highlight: "#333", hover: "#333"},
       smooth: false, arrows: {to: {enabled: data.directed, scaleFactor: 0.5}}, selectionWidth: 1.5},
@@ -117,7 +129,15 @@
   network.once("afterDrawing", function () {
     state.drawn = true;
     state.drawnAt = performance.now();
+    sizeLeadingLabels();
   });
+  // The leading labels keep about 13 screen pixels whatever the zoom (their font grows as the
+  // view zooms out); the others follow vis-network's scaling and its drawThreshold.
+  function sizeLeadingLabels() {
+    var size = Math.max(14, 13 / network.getScale());
+    nodes.update(state.leading.map(function (id) { return {id: id, font: {size: size}}; }));
+  }
+  network.on("zoom", sizeLeadingLabels);
 
   // Tooltips and details
   var tooltip = document.getElementById("tooltip");

@@ -89,10 +89,14 @@ def test_network_is_deterministic_and_sizes_follow_size_by(typed_graph):
     assert list(np.argsort(sizes, kind="stable")) == list(np.argsort(members, kind="stable"))
 
 
-def test_network_without_labels_for_large_graphs():
+def test_network_labels_only_the_leading_nodes_of_large_graphs():
+    # A path of 100: 5% is 5 labels; all inner nodes have degree 2, so the first five of them
+    # in node order (1-5). labels=False writes none.
     G = nx.path_graph(100)
     ax = cn.plot_network(G)
-    assert len(ax.texts) == 0 and ax.get_legend() is None
+    assert sorted(text.get_text() for text in ax.texts) == ["1", "2", "3", "4", "5"] and ax.get_legend() is None
+    assert len(cn.plot_network(G, labels=False).texts) == 0
+    plt.close("all")
 
 
 def test_network_continuous_colour_has_a_colour_bar():
@@ -316,4 +320,16 @@ def test_communities_figure_lumps_groups_beyond_the_palette_into_one_counted_ent
     ax = cn.plot_communities(communities, groups)
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert len(labels) == 13 and labels[-1] == "other values (8)"
+    plt.close(ax.figure)
+
+
+def test_large_network_figures_label_the_leading_nodes_only():
+    # 200 nodes: 5% is 10 labels, the ten of highest degree (a star's hub and its ring here:
+    # degrees counted by networkx), not 200 labels piled up and not none.
+    G = nx.barabasi_albert_graph(200, 2, seed=3)
+    nx.set_node_attributes(G, {node: f"n{node}" for node in G}, "name")
+    ax = cn.plot_network(G, seed=0)
+    texts = sorted(text.get_text() for text in ax.texts)
+    top = sorted(G.degree, key=lambda item: (-item[1], item[0]))[:10]
+    assert texts == sorted(f"n{node}" for node, _ in top)
     plt.close(ax.figure)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -64,7 +65,9 @@ def plot_network(
     color_by, size_by, label_by, layout, seed, measures
         As in :func:`clusternet.to_html`.
     labels : bool or "auto"
-        Write node labels; ``"auto"`` writes them for graphs of at most 60 nodes.
+        Write node labels; ``"auto"`` writes them all for graphs of at most 60 nodes and, on
+        larger graphs, those of the most prominent 5% of nodes (at most 30, by size and then
+        degree), the same nodes the HTML page labels at every zoom.
     legend : bool
         Add the colour legend (or colour bar for numbers).
     title : str, optional
@@ -122,8 +125,10 @@ def plot_network(
         linewidths=0.5,
         zorder=2,
     )
-    if labels is True or (labels == "auto" and n <= 60):
-        for i, label in enumerate(style.table["label"]):
+    if labels is True or labels == "auto":
+        shown = range(n) if labels is True or n <= 60 else _leading(G, nodes, style)
+        for i in shown:
+            label = style.table["label"].iloc[i]
             ax.text(
                 xy[i, 0], xy[i, 1] - 0.035, label, fontsize=_FONT_SIZE - 1, ha="center", va="top",
                 zorder=3, parse_math=False, path_effects=[withStroke(linewidth=2.5, foreground="white")],
@@ -510,3 +515,15 @@ def _finite(value: object) -> float:
 
 def _community_key(value: object) -> tuple:
     return (0, float(value), "") if isinstance(value, int | float | np.number) else (1, 0.0, str(value))
+
+
+def _leading(G: nx.Graph, nodes: list, style) -> list[int]:
+    """Positions of the most prominent 5% of nodes (at most 30): by size, then degree, then order.
+
+    The same rule as the page's app.js, so a figure and its page name the same nodes.
+    """
+    count = min(30, math.ceil(len(nodes) * 0.05))
+    size = style.table["size"].to_numpy(dtype=float)
+    degree = np.array([G.degree(node) for node in nodes], dtype=float)
+    order = np.lexsort((np.arange(len(nodes)), -degree, -size))
+    return sorted(order[:count].tolist())

@@ -703,3 +703,15 @@ def test_rank_sensitivity_needs_project_clusters():
     eco = cn.Ecosystem(clusters=pd.DataFrame({"cluster_id": ["k"]}))
     with pytest.raises(cn.MissingTableError):
         cn.cluster_rank_sensitivity(eco)
+
+
+def test_rank_sensitivity_says_when_nothing_links_clusters():
+    # Each project is carried by one cluster: no link, so every cluster is first in every reading.
+    eco = cn.Ecosystem(
+        clusters=pd.DataFrame({"cluster_id": ["k1", "k2"]}),
+        projects=pd.DataFrame({"project_id": ["p", "q"]}),
+        project_clusters=pd.DataFrame({"project_id": ["p", "q"], "cluster_id": ["k1", "k2"]}),
+    )
+    with pytest.warns(UserWarning, match="no two clusters carry a project together"):
+        table = cn.cluster_rank_sensitivity(eco)
+    assert table["first"].tolist() == [2, 2] and table["first_alone"].tolist() == [0, 0]

@@ -311,7 +311,8 @@ def cluster_centrality(
             when present): an IBN tied to the SPC it is a niche of stays within its domain.
         ``rank``
             1 for the most central cluster: clusters are ordered by degree, then strength, then
-            betweenness (all descending); clusters equal on all three share a rank.
+            betweenness (all descending, betweenness to 12 decimals so that rounding cannot break
+            a tie); clusters equal on all three share a rank.
 
     Raises
     ------
@@ -360,7 +361,8 @@ def cluster_centrality(
     status = _check_status(status)
     carried = _counted_links(ecosystem, status) if "project_clusters" in ecosystem.provided else None
     counted = ecosystem
-    if carried is not None and via == "intercluster" and status == _APPROVED:
+    if (carried is not None and via == "intercluster" and status == _APPROVED
+            and len(carried) < len(_counted_links(ecosystem, "all", warn=False))):
         # The network builder leaves out withdrawn rows only; give it the rows this status counts.
         counted = ecosystem.replace(project_clusters=carried)
     network = cluster_network(counted, via=via, weight="count")
@@ -477,7 +479,8 @@ def cluster_rank_sensitivity(
     -----
     UserWarning
         As :func:`cluster_centrality`, when a status is neither ``approved`` nor ``withdrawn``
-        (not with ``uncertain="status"``, which is about those rows).
+        (not with ``uncertain="status"``, which is about those rows); when no two clusters
+        carry a project together on all data, so that every reading ties them all.
 
     See Also
     --------
@@ -581,10 +584,14 @@ def cluster_rank_sensitivity(
     ranks = np.array([ranks_without(subset) for subset in subsets])
     first = ranks == 1
     alone = first & (first.sum(axis=1) == 1)[:, None]
+    on_all_data = ranks_without(np.array([], dtype=np.int64))
+    if len(ids) > 1 and (on_all_data == 1).all():
+        warnings.warn("cluster_rank_sensitivity: no two clusters carry a project together, so every cluster "
+                      "ranks first in every reading", UserWarning, stacklevel=2)
     table = pd.DataFrame(
         {
             "name": names.to_numpy(),
-            "rank": ranks_without(np.array([], dtype=np.int64)),
+            "rank": on_all_data,
             "best_rank": ranks.min(axis=0),
             "worst_rank": ranks.max(axis=0),
             "first": first.sum(axis=0).astype("int64"),

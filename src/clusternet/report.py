@@ -330,12 +330,15 @@ class _ReportBuilder:
         why = ""
         try:
             options, dropped = {"uncertain": "status", "leave_out": 1}, "project with an uncertain status is"
-            table = sensitivity(eco, **options, samples=None, seed=self.seed)
+            # the projects bound the readings of a jackknife over some of them
+            few = eco.project_clusters["project_id"].nunique() <= limit
+            table = sensitivity(eco, **options, samples=None if few else drawn, seed=self.seed)
         except OptionError:
             counted = eco.project_clusters.loc[
                 eco.project_clusters["status"].astype("string").str.strip().str.lower() != "withdrawn", "project_id"]
-            tabel_10 = eco.projects.loc[eco.projects["year"].isin([2017, 2018])
-                                        & eco.projects["project_id"].isin(counted), "project_id"]
+            projects = eco.projects if "projects" in eco.provided else pd.DataFrame(columns=["project_id", "year"])
+            tabel_10 = projects.loc[projects["year"].isin([2017, 2018]) & projects["project_id"].isin(counted),
+                                    "project_id"]
             if self.flemish and len(tabel_10) == 10:
                 options, dropped = {"uncertain": tabel_10.tolist(), "leave_out": 3}, "Tabel 10 projects are"
                 why = ": the evaluation says seven of the ten Tabel 10 applications were approved, not which"
@@ -502,14 +505,19 @@ class _ReportBuilder:
                 links.append((name, f"Clusters linked {_VIA_TEXT[via]}", graph))
         if "participations" in eco.provided and len(eco.participations):
             graph = self.organisation_network()
-            if graph.number_of_nodes() > self.max_html_nodes:
+            everyone = graph.number_of_nodes()
+            description = f"All {everyone:,} organisations; colour: community."
+            if everyone > self.max_html_nodes:
                 degrees = pd.Series(dict(graph.degree())).sort_values(ascending=False, kind="stable")
                 graph = graph.subgraph(sorted(degrees.index[: self.max_html_nodes], key=str)).copy()
+                description = (f"{self.max_html_nodes:,} of {everyone:,} organisations, the most central by "
+                               "degree; colour: community.")
             found = self.detected_communities()
             for node in graph.nodes:
                 graph.nodes[node]["community"] = int(found.get(node, -1))
             self._network_page(graph, "organisations", "Organisations linked by shared projects",
-                               color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float))
+                               color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float),
+                               description=description)
             links.append(("organisations", "Organisations linked by shared projects", graph))
         if not links:
             raise MissingTableError("the networks need clusters with memberships or project_clusters, "

@@ -227,3 +227,15 @@ def test_the_leading_labels_stay_readable_as_the_view_zooms_out(hostile_page):
     scale, size = visit.evaluate("() => [clusternet.network.getScale(), clusternet.nodes.get(4).font.size]")
     assert scale < 0.9 and size * scale >= 13 - 1e-9
     assert visit.evaluate("() => clusternet.nodes.get(0).font") is None
+
+
+def test_the_description_line_says_what_is_shown_as_text(browser, tmp_path):
+    path = tmp_path / "described.html"
+    cn.to_html(nx.path_graph(4), path, description="2 of 4 <b>organisations</b>, the most central")
+    visit = Visit(browser, path)
+    try:
+        text = visit.page.locator("#legend").inner_text()
+        assert "2 of 4 <b>organisations</b>, the most central" in text
+        assert visit.evaluate("() => document.querySelectorAll('#legend b').length") == 0
+    finally:
+        visit.close()

@@ -92,6 +92,7 @@ def to_html(
     seed: int = 0,
     measures: pd.DataFrame | None = None,
     physics: bool = False,
+    description: str | None = None,
 ) -> NetworkPage:
     r"""Write an interactive network as one self-contained HTML file that works offline.
 
@@ -137,6 +138,9 @@ def to_html(
         tooltips and usable in ``color_by`` and ``size_by``.
     physics : bool
         Start with physics on (it can be switched on and off in the page).
+    description : str, optional
+        One line under the node and edge counts that says what the page shows, e.g. "2,000 of
+        35,871 organisations, the most central by degree" (plain text, shown as written).
 
     Returns
     -------
@@ -174,6 +178,7 @@ def to_html(
         seed=seed,
         measures=measures,
         physics=physics,
+        description=description,
     ).write(path)
 
 
@@ -188,6 +193,7 @@ def show_html(
     seed: int = 0,
     measures: pd.DataFrame | None = None,
     physics: bool = False,
+    description: str | None = None,
 ) -> NetworkPage:
     """The page of :func:`to_html` without writing a file: for display in a notebook.
 
@@ -207,6 +213,7 @@ def show_html(
         use_physics = physics or layout == "physics"
         positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)
         data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
+        data["description"] = "" if description is None else str(description)
         return NetworkPage(_render(data, title=title or "Network"))
 
 

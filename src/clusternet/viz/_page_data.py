@@ -112,3 +112,5 @@ class PageData(TypedDict):
     filters: dict[str, list[str]]
     # The side panel's colour legend and what node area means.
     legend: PageLegend
+    # to_html's description: a line under the counts saying what the page shows; "" without one.
+    description: str

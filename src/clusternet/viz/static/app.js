@@ -68,6 +68,7 @@
   }
   if (data.legend.size) legend.appendChild(el("p", "Node area: " + data.legend.size));
   legend.appendChild(el("p", data.nodes.length + " nodes, " + data.edges.length + " edges", "count"));
+  if (data.description) legend.appendChild(el("p", data.description, "count"));
 
   // Labels: the most prominent nodes (by size, then degree) get a large font, so they stay
   // readable at every zoom; vis-network hides the other labels until the reader zooms in

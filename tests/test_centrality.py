@@ -12,13 +12,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
 import clusternet as cn
 from clusternet import ConvergenceWarning, InvalidGraphError
 from clusternet.measures import CENTRALITY_COLUMNS, CLUSTER_CENTRALITY_COLUMNS, centrality, cluster_centrality
+from clusternet.testing import ecosystems
 
 # Weights whose reciprocals are exact binary fractions, so sums of distances 1 / weight along
 # different paths tie exactly in every library and the shortest-path counts cannot differ by
@@ -715,3 +716,32 @@ def test_rank_sensitivity_says_when_nothing_links_clusters():
     with pytest.warns(UserWarning, match="no two clusters carry a project together"):
         table = cn.cluster_rank_sensitivity(eco)
     assert table["first"].tolist() == [2, 2] and table["first_alone"].tolist() == [0, 0]
+
+
+@st.composite
+def intercluster_ecosystems(draw):
+    """An ecosystem of our strategy, its projects carried by random sets of its clusters (most by two
+    or more, so that clusters are linked), some rows withdrawn."""
+    eco = draw(ecosystems(min_organisations=1, max_organisations=3, max_projects=6, max_clusters=6)
+               .filter(lambda e: "project_clusters" in e.provided and len(e.clusters) >= 2 and len(e.projects)))
+    clusters = eco.clusters["cluster_id"].tolist()
+    rows = []
+    for project in eco.projects["project_id"]:
+        for cluster in draw(st.lists(st.sampled_from(clusters), min_size=1, max_size=4, unique=True)):
+            rows.append((project, cluster, draw(st.sampled_from(["approved", "approved", "withdrawn"]))))
+    return eco.replace(project_clusters=pd.DataFrame(rows, columns=["project_id", "cluster_id", "status"]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(eco=intercluster_ecosystems(), leave_out=st.integers(min_value=1, max_value=2))
+def test_rank_sensitivity_equals_brute_force_on_random_ecosystems(eco, leave_out):
+    # The fast path (one incidence, three measures per reading) against the plain computation.
+    counted = sorted(set(eco.project_clusters.loc[eco.project_clusters["status"] != "withdrawn", "project_id"]))
+    assume(len(counted) >= leave_out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # an ecosystem without links says so
+        table = cn.cluster_rank_sensitivity(eco, leave_out=leave_out)
+        expected = _brute_force(eco, itertools.combinations(counted, leave_out))
+        plain_rank = cluster_centrality(eco, via="intercluster")["rank"]
+    pd.testing.assert_frame_equal(table[expected.columns], expected.loc[table.index], check_names=False)
+    assert table["rank"].equals(plain_rank)

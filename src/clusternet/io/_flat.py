@@ -449,9 +449,12 @@ class _Split:
         if "name" not in cells:
             return
         named = cells[["organisation_id", "name"]].dropna()
-        # most rows first, then in Unicode order, so that the order of the rows never decides
-        counts = (named.groupby(["organisation_id", "name"], sort=False).size().rename("rows").reset_index()
-                  .sort_values(["rows", "name"], ascending=[False, True], kind="stable"))
+        # most rows first, then a spelling without stray spaces (doubled, leading, trailing, no-break)
+        # before one with them, then Unicode order, so that the order of the rows never decides
+        counts = named.groupby(["organisation_id", "name"], sort=False).size().rename("rows").reset_index()
+        counts["untidy"] = counts["name"].map(lambda name: " ".join(name.split()) != name)
+        counts = counts.sort_values(["rows", "untidy", "name"], ascending=[False, True, True],
+                                    kind="stable")[["organisation_id", "name", "rows"]]
         # a loop over tuples: a pandas group per organisation costs seconds at 10,000 of them
         variants: dict[str, dict[str, int]] = {}
         for organisation, name, rows in counts.itertuples(index=False):
@@ -466,7 +469,8 @@ class _Split:
                                    for name, rows in spellings.items())
                 self.note("organisations", "name", sum(spellings.values()),
                           f"spellings {listed} merged into organisation {organisation!r}; its name is "
-                          f"{kept!r}, the most frequent spelling (on a tie the first in Unicode order)")
+                          f"{kept!r}, the most frequent spelling (on a tie one without stray spaces, then "
+                          "the first in Unicode order)")
                 chosen[organisation] = kept
         if chosen:  # the other names of one id are conflicts, found in tables()
             merged = cells["organisation_id"].map(chosen)

@@ -378,3 +378,16 @@ def test_every_tie_is_tested_and_significance_is_p_after_correction(eco, method,
     expected = p if correction is None or len(p) == 0 else multipletests(p, method=correction)[1]
     np.testing.assert_allclose(edges["p_adjusted"], expected)
     np.testing.assert_array_equal(edges["significant"], edges["p_adjusted"] <= alpha)
+
+
+@pytest.mark.parametrize(("method", "expected"), [("disparity", "newman"), ("noise_corrected", "newman"),
+                                                  ("hypergeometric", "count"), ("sdsm", "count")],
+                         ids=["disparity", "noise-corrected", "hypergeometric", "sdsm"])
+def test_weighted_nulls_default_to_newman_weights_on_an_ecosystem(method, expected):
+    # The default is stated in the docstring; the weights tested are those organisation_edges
+    # gives for that weighting (the independent reference here), and the graph records it.
+    eco = cn.datasets.synthetic_ecosystem(scale=0.1)
+    edges = cn.backbone_edges(eco, method=method)
+    reference = cn.organisation_edges(eco, weight=expected)
+    np.testing.assert_allclose(edges["weight"].to_numpy(), reference["weight"].to_numpy())
+    assert cn.backbone(eco, method=method).graph["weight"] == expected

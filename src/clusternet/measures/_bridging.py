@@ -598,8 +598,7 @@ def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
     """
     ecosystem.require("participations", "organisations", purpose="consortium diversity")
     groups = _organisation_groups(ecosystem, attribute)
-    pairs = ecosystem.participations[["project_id", "organisation_id"]].drop_duplicates()
-    pairs = pairs.assign(group=pairs["organisation_id"].map(groups))
+    pairs = _participation_groups(ecosystem, groups)
     participants = pairs.groupby("project_id", sort=True).size()
     known = pairs.dropna(subset=["group"])
     # sorted groups: the float sums below then add in the same order whatever the input row order
@@ -693,8 +692,7 @@ def spanning_share(
         raise OptionError(f"samples must be a positive integer, not {samples!r}")
     ecosystem.require("participations", "organisations", purpose="the spanning share")
     groups = _organisation_groups(ecosystem, attribute)
-    pairs = ecosystem.participations[["project_id", "organisation_id"]].drop_duplicates()
-    pairs = pairs.assign(group=pairs["organisation_id"].map(groups)).dropna(subset=["group"])
+    pairs = _participation_groups(ecosystem, groups).dropna(subset=["group"])
     pairs = pairs[pairs["group"] != _UNKNOWN]  # the data model's default for a missing value
     sizes = pairs.groupby("project_id")["organisation_id"].transform("size")
     pairs = pairs[sizes.to_numpy() >= 2].sort_values(["project_id", "organisation_id"], kind="stable")
@@ -1223,6 +1221,12 @@ def _organisation_groups(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
             f"{', '.join(organisations.columns)} (or pass a Series organisation_id -> group)"
         )
     return organisations.set_index("organisation_id")[attribute]
+
+
+def _participation_groups(ecosystem: Ecosystem, groups: pd.Series) -> pd.DataFrame:
+    """Each organisation once per project, with its group (missing where it has none)."""
+    pairs = ecosystem.participations[["project_id", "organisation_id"]].drop_duplicates()
+    return pairs.assign(group=pairs["organisation_id"].map(groups))
 
 
 def _adjacency(G: nx.Graph, nodes: list, weight: str | None) -> sp.csr_matrix:

@@ -35,6 +35,8 @@ from .graphs import (
     organisation_network,
     project_edges,
     project_network,
+    region_edges,
+    region_network,
 )
 from .io import name_variants, read_cordis, read_ecosystem, read_participations, read_table
 from .measures import (
@@ -125,6 +127,8 @@ __all__ = [
     "organisation_network",
     "project_edges",
     "project_network",
+    "region_edges",
+    "region_network",
     # measures
     "BROKERAGE_ROLES",
     "COMMUNITY_METHODS",

@@ -2,7 +2,8 @@
 
 ``_incidence`` holds the sparse core (one matrix product per projection and weighting);
 ``_builders`` turns an Ecosystem into bipartite graphs, projections and tidy edge tables;
-``_backbone`` tests every tie against a null model and keeps the significant ones.
+``_backbone`` tests every tie against a null model and keeps the significant ones;
+``_regions`` aggregates organisations to their countries or regions.
 """
 
 from ._backbone import BACKBONE_METHODS, CORRECTIONS, backbone, backbone_edges
@@ -19,6 +20,7 @@ from ._builders import (
     project_edges,
     project_network,
 )
+from ._regions import REGION_LEVELS, REGION_WEIGHTS, region_edges, region_network
 
 __all__ = [
     "BACKBONE_METHODS",
@@ -36,4 +38,8 @@ __all__ = [
     "organisation_network",
     "project_edges",
     "project_network",
+    "REGION_LEVELS",
+    "REGION_WEIGHTS",
+    "region_edges",
+    "region_network",
 ]

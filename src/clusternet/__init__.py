@@ -38,7 +38,15 @@ from .graphs import (
     region_edges,
     region_network,
 )
-from .io import name_variants, read_cordis, read_ecosystem, read_participations, read_table
+from .io import (
+    LINK_METHODS,
+    link_organisations,
+    name_variants,
+    read_cordis,
+    read_ecosystem,
+    read_participations,
+    read_table,
+)
 from .measures import (
     BROKERAGE_ROLES,
     COMMUNITY_METHODS,
@@ -111,6 +119,8 @@ __all__ = [
     "datasets",
     "describe_schema",
     "read_cordis",
+    "LINK_METHODS",
+    "link_organisations",
     "name_variants",
     "read_ecosystem",
     "read_participations",

@@ -51,6 +51,7 @@ _LAYOUTS = {
         "project_id": "projectid", "organisation_id": "organisationid", "activity": "activitytype",
         "role": "role", "budget": "eccontribution", "country": "country", "name": "name",
         "sme": "sme", "region": "nutscode", "title": "projectacronym", "ended": "endofparticipation",
+        "short_name": "shortname",
     },
     # CORDIS H2020 open data before 2021: cordis-h2020organizations.csv, key projectRcn + id
     "official-2020": {
@@ -62,7 +63,7 @@ _LAYOUTS = {
     "dashboard": {
         "project_id": "projectid", "organisation_id": "pic", "activity": "legalentitytype",
         "role": "partnerrole", "budget": "eccontribution", "country": "countrycode",
-        "name": "legalname", "year": "startyear", "title": "projectacronym",
+        "name": "legalname", "short_name": "legalshortname", "year": "startyear", "title": "projectacronym",
         "instrument": "fundingscheme", "project_part": "thematicpriorityabbr",
     },
 }
@@ -248,7 +249,7 @@ def _organisations(rows: pd.DataFrame, file: str, notes: list[dict]) -> pd.DataF
     valid = valid.assign(organisation_id=valid["organisation_id"].astype(str).str.strip())
     first_row = valid.reset_index().drop_duplicates("organisation_id").set_index("organisation_id")["index"]
     table = pd.DataFrame({"organisation_id": ids}, index=pd.Index(first_row.reindex(ids).to_numpy()))
-    for column in ("kind", "country", "name", "region"):
+    for column in ("kind", "country", "name", "short_name", "region"):
         if column not in valid:
             continue
         varying = valid.dropna(subset=[column]).groupby("organisation_id")[column].nunique()
@@ -296,14 +297,27 @@ def _add_names(organisations: pd.DataFrame, names, notes) -> pd.DataFrame:
             raise SchemaError([{"table": "organisations", "file": str(path), "row": None, "column": None,
                                 "value": None, "reason": "a names file needs a pic (or organisationID) "
                                                          "column and a legal_name (or name) column"}])
-        found.append(table[[key, label]].set_axis(["organisation_id", "name"], axis=1))
-    lookup = pd.concat(found).dropna().drop_duplicates("organisation_id").set_index("organisation_id")["name"]
-    named = organisations["organisation_id"].map(lookup)
+        short = columns.get("legalshortname") or columns.get("shortname")
+        frame = table[[key, label]].set_axis(["organisation_id", "name"], axis=1)
+        frame["short_name"] = table[short] if short is not None else pd.NA
+        found.append(frame)
+    every = pd.concat(found)
+    every = every.assign(organisation_id=every["organisation_id"].astype("str").str.strip())
+    lookup = every.dropna(subset=["organisation_id", "name"]).drop_duplicates("organisation_id")
+    lookup = lookup.set_index("organisation_id")
+    named = organisations["organisation_id"].map(lookup["name"])
     current = organisations["name"] if "name" in organisations else pd.Series(pd.NA, index=organisations.index)
     filled = current.isna() & named.notna()
     notes.append({"table": "organisations", "file": ", ".join(map(str, paths)), "column": "name",
                   "rows": int(filled.sum()), "action": "names taken from the names file(s)"})
-    return organisations.assign(name=current.where(~filled, named))
+    result = organisations.assign(name=current.where(~filled, named))
+    # The legal short name (UGENT, KU Leuven) of the row the name came from: what a member list
+    # often writes, so link_organisations compares it too.
+    shorts = organisations["organisation_id"].map(lookup["short_name"])
+    if shorts.notna().any():
+        current_short = result["short_name"] if "short_name" in result else pd.Series(pd.NA, index=result.index)
+        result["short_name"] = current_short.where(current_short.notna() | ~filled, shorts)
+    return result
 
 
 def _add_project_file(projects: pd.DataFrame, path: Path, notes) -> pd.DataFrame:

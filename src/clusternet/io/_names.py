@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable
@@ -33,6 +34,12 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Dots and apostrophes join what they separate ("N.V." is "nv", "O'Neill" is "oneill"); every
 # other punctuation or symbol separates words ("Dupont-Smith" is "dupont smith").
 _JOINING = ".'\u2019`"
+
+# ASCII names (most of CORDIS's) take a shortcut with the same result: NFKC leaves ASCII as it
+# is, case folding is lower(), and one translate() does the per-character loop's work.
+_ASCII_DROPPED = {character for character in map(chr, range(128))
+                  if unicodedata.category(character)[0] in "PS" or unicodedata.category(character) == "Cc"}
+_ASCII_TABLE = str.maketrans({character: ("" if character in _JOINING else " ") for character in _ASCII_DROPPED})
 
 _CHARACTER_NAMES = {
     "\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
@@ -86,6 +93,39 @@ def name_key(name: str, *, legal_forms: bool | Iterable[str] = False) -> tuple[s
             stripped.append(label)
 
     text = str(name)
+    if text.isascii():
+        text = text.lower()
+        for character in dict.fromkeys(text):  # each character once, in the order met
+            if character in _ASCII_DROPPED:
+                strip(_label(character))
+        words = text.translate(_ASCII_TABLE).split()
+    else:
+        words = _words(text, strip)
+    if legal_forms:
+        forms = LEGAL_FORMS if legal_forms is True else tuple(legal_forms)
+        for length, suffixes in _suffixes(forms):  # longest first
+            if len(words) > length and tuple(words[-length:]) in suffixes:
+                strip(f"legal form {' '.join(words[-length:])!r}")
+                words = words[:-length]
+                break
+    return " ".join(words), stripped
+
+
+def _label(character: str) -> str:
+    """How ``stripped`` names a character left out: itself, or its code point for a control."""
+    return f"U+{ord(character):04X}" if unicodedata.category(character) in ("Cc", "Cf") else character
+
+
+@functools.lru_cache(maxsize=16)
+def _suffixes(forms: tuple[str, ...]) -> list[tuple[int, frozenset[tuple[str, ...]]]]:
+    """The legal forms as sets of word tuples by length, longest first (once per set of forms)."""
+    words = {tuple(form.split()) for form in forms if form.split()}
+    return [(length, frozenset(suffix for suffix in words if len(suffix) == length))
+            for length in sorted({len(suffix) for suffix in words}, reverse=True)]
+
+
+def _words(text: str, strip) -> list[str]:
+    """The words of a name, character by character (any text; ASCII has a shortcut above)."""
     for character in _INVISIBLE:
         if character in text:
             strip(_CHARACTER_NAMES[character])
@@ -103,16 +143,7 @@ def name_key(name: str, *, legal_forms: bool | Iterable[str] = False) -> tuple[s
             characters.append(" ")
         else:
             characters.append(character)
-    words = "".join(characters).split()
-    if legal_forms:
-        forms = LEGAL_FORMS if legal_forms is True else tuple(legal_forms)
-        suffixes = sorted({tuple(form.split()) for form in forms if form.split()}, key=len, reverse=True)
-        for suffix in suffixes:
-            if len(words) > len(suffix) and tuple(words[-len(suffix):]) == suffix:
-                strip(f"legal form {' '.join(suffix)!r}")
-                words = words[: -len(suffix)]
-                break
-    return " ".join(words), stripped
+    return "".join(characters).split()
 
 
 def name_variants(ecosystem) -> pd.DataFrame:

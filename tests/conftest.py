@@ -101,14 +101,17 @@ def open_offline(chromium):
 # limits internal), so the documented bound is ``phases``: "clusternet-ci", loaded by default,
 # leaves out the shrink and explain phases. A failing property then reports its first failing
 # example within seconds, with ``print_blob`` so the exact example can be replayed
-# (``@reproduce_failure``). The fuzz properties are derandomized in CI, so rerunning the same
-# test with ``--hypothesis-profile=clusternet-nightly`` reaches the same failure and shrinks it
-# fully; scripts/fuzz-nightly runs with that profile. A profile chosen on the command line
-# (``--hypothesis-profile``) always wins over this default.
+# (``@reproduce_failure``). The profile is derandomized: every property draws the same examples
+# on a laptop as in CI, run after run, so a failure seen once comes back on the next run
+# (before, only CI=true derandomized, and a local failure could vanish). New examples are the
+# nightly's job: scripts/fuzz-nightly runs ``--hypothesis-profile=clusternet-nightly``, random,
+# with full shrinking. A profile chosen on the command line (``--hypothesis-profile``) always
+# wins over this default.
 settings.register_profile(
     "clusternet-ci",
     parent=settings.default,
     phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target),
+    derandomize=True,
     print_blob=True,
 )
 settings.register_profile("clusternet-nightly", parent=settings.default, phases=tuple(Phase), print_blob=True)

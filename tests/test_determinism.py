@@ -63,15 +63,7 @@ OUTPUTS = {
 }
 
 
-# cluster_centrality keeps the clusters table's row order (values agree); centrality.py is being
-# edited by another engineer, the fix (rows sorted by cluster_id) is reported to the lead.
-# consortium_diversity differs in its values or order too (found here, not yet diagnosed).
-_ROW_ORDER_BUG = pytest.mark.xfail(strict=True, reason="result follows input row order")
-_UNSTABLE: tuple[str, ...] = ()
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_ROW_ORDER_BUG) if n in _UNSTABLE else n
-                                  for n in OUTPUTS], ids=str)
+@pytest.mark.parametrize("name", list(OUTPUTS), ids=str)
 def test_tables_do_not_depend_on_row_order(original, shuffled, name):
     assert _csv(OUTPUTS[name](original)) == _csv(OUTPUTS[name](shuffled))
 

@@ -358,7 +358,8 @@ def test_colliding_ids_raise_in_the_bipartite_graph_and_never_merge():
     )
     with pytest.raises(cn.IdCollisionError, match=r"2 ids are both an organisation and a project id \('1', '2'\)"):
         cn.bipartite_graph(eco)
-    assert isinstance(cn.IdCollisionError("x"), ValueError | cn.ClusternetError)
+    assert isinstance(cn.IdCollisionError("x"), ValueError)
+    assert isinstance(cn.IdCollisionError("x"), cn.ClusternetError)
     # The projections never mix the two sides, so they work on such data.
     assert sorted(cn.organisation_network(eco).edges) == [("1", "2"), ("2", "3")]
     assert sorted(cn.project_network(eco).edges) == [("1", "2")]

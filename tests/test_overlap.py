@@ -204,7 +204,7 @@ def test_overlap_needs_memberships():
         cn.overlap(eco)
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), shuffle=st.integers(0, 10_000))
 def test_overlap_ignores_row_order(seed, shuffle):
     eco = _random_ecosystem(seed, organisations=15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping
 from typing import Literal, NamedTuple
 
@@ -801,6 +802,13 @@ def brokerage(
         E_{liaison} &= q \\Big[\\big(\\sum_{j \\ne i} n_j\\big)^2 - \\sum_{j \\ne i} n_j^2\\Big] \\\\
         E_{total} &= q (N - 1)(N - 2)
 
+    The standard deviations are sna's for the representative and gatekeeper roles and
+    :math:`\\sqrt{2}` times sna's for the others: sna applies Gould and Fernandez's moments of a
+    directed graph to the symmetric graph, where a coordinator's, itinerant's or liaison's pair
+    counts in both directions, which doubles the variance. These are the exact moments of the
+    random graph (tested against an enumeration of all graphs on five actors); sna's z-scores
+    of those roles are :math:`\\sqrt{2}` times these.
+
     The random-graph null ignores that projects make cliques: co-participation graphs are
     far more clustered than a random graph of the same density, so these z-scores are
     strongly negative almost everywhere. Shuffling the groups over the same structure
@@ -867,6 +875,13 @@ def brokerage(
     table["total"] = table[list(BROKERAGE_ROLES)].sum(axis=1)
     table.insert(0, "group", labels[codes])
     expected, sd = _brokerage_moments(codes, len(labels), pattern.nnz)
+    # Gould and Fernandez's variances are for a directed graph, whose arcs are independent. In
+    # the symmetric co-participation graph the pairs (a, c) and (c, a) of a coordinator,
+    # itinerant or liaison are one event counted twice, so those counts are twice a count of
+    # unordered pairs and their variance four times its variance: twice sna's. (Representative
+    # and gatekeeper are unaffected: the reverse of one is the other.) Checked against the exact
+    # moments of every graph on five actors in tests/test_bridging_oracles.py.
+    sd[:, _DOUBLED_ROLES] *= math.sqrt(2.0)
     columns = [*BROKERAGE_ROLES, "total"]
     if count == "paths":
         expected = np.full_like(expected, np.nan)
@@ -1374,6 +1389,10 @@ def _brokerage_counts(weights: sp.csr_matrix, pattern: sp.csr_matrix, codes: np.
         [coordinator_closed, itinerant_closed, representative_closed, gatekeeper_closed, liaison_closed]
     )
     return np.rint(pairs - closed_pairs) if np.allclose(weights.data, np.rint(weights.data)) else pairs - closed_pairs
+
+
+# Columns of _brokerage_moments whose ordered pairs are unordered pairs counted twice.
+_DOUBLED_ROLES = [0, 1, 4, 5]  # coordinator, itinerant, liaison, total
 
 
 def _brokerage_moments(codes: np.ndarray, groups: int, arcs: int) -> tuple[np.ndarray, np.ndarray]:

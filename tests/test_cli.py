@@ -57,7 +57,7 @@ def test_module_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "clusternet", "summary", "--dataset", "flanders"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "Ecosystem with 6 of 6 tables" in result.stdout
+    assert "Ecosystem with 6 of 7 tables" in result.stdout
 
 
 def test_the_old_name_of_the_real_tables_says_what_to_write(capsys):
@@ -65,7 +65,7 @@ def test_the_old_name_of_the_real_tables_says_what_to_write(capsys):
     assert main(["summary", "--dataset", "flanders-real"]) != EXIT_OK
     assert "--dataset flanders-real is now --dataset flanders" in capsys.readouterr().err
     assert main(["summary", "--dataset", "flanders"]) == EXIT_OK
-    assert "6 of 6 tables" in capsys.readouterr().out
+    assert "6 of 7 tables" in capsys.readouterr().out
 
 
 # -- validate: problems grouped; flat files through --columns and --vocabulary ---------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -37,7 +38,13 @@ from clusternet.measures import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_
 #   p5       2020  c2 c4 u1 u2         B
 #   p6       2020  c1 c2               none
 #
-# Home country: BE is the most common country of the participants (c1 c2 c4 u1).
+#   activities (a CRM export: organisation, service or activity, cluster, date)
+#                 A: 2018 c1 webinar twice (one activity) | 2019 c3 webinar + matchmaking,
+#                    u1 webinar + matchmaking (no company), c2 matchmaking | 2020 c4 advice, c3 webinar
+#                 B: 2019 c2 webinar | 2020 c3 webinar
+#
+# Without a home country a project is international when its participants come from two or more
+# known countries: p1 (BE, NL) and p5 (BE, DE); every project has a BE partner, so seen from BE too.
 
 
 def _organisations():
@@ -75,10 +82,22 @@ def _project_clusters():
                          "status": ["approved"] * 5 + ["withdrawn", "approved"]})
 
 
+def _activities():
+    # Written as a cluster's CRM would export it: its own column names, continental dates.
+    rows = [("c1", "Webinar", "A", "12/03/2018"), ("c1", "Webinar", "A", "01.06.2018"),
+            ("c3", "Webinar", "A", "15/03/2019"), ("c3", "Matchmaking", "A", "02/05/2019"),
+            ("u1", "Webinar", "A", "15/03/2019"), ("u1", "Matchmaking", "A", "02/05/2019"),
+            ("c2", "Matchmaking", "A", "02/05/2019"), ("c4", "Advice", "A", "2020-01-20"),
+            ("c3", "Webinar", "A", "10/02/2020"), ("c2", "Webinar", "B", "07/11/2019"),
+            ("c3", "Webinar", "B", "2020")]
+    return pd.DataFrame(rows, columns=["Bedrijf", "Dienst", "Cluster", "Datum"])
+
+
 def _tables(**replace):
     tables = {"organisations": _organisations(), "clusters": pd.DataFrame({"cluster_id": ["A", "B"]}),
               "memberships": _memberships(), "projects": _projects(),
-              "participations": _participations(), "project_clusters": _project_clusters()}
+              "participations": _participations(), "project_clusters": _project_clusters(),
+              "activities": _activities()}
     tables.update(replace)
     return tables
 
@@ -119,6 +138,10 @@ BY_CLUSTER = {
     # in another cluster the same year: A 2019 c1 (B) of 4; B 2019 c1 (A) of 2; none else
     "multi_cluster_member_share": {("A", 2018): 0.0, ("A", 2019): 0.25, ("A", 2020): 0.0,
                                    ("B", 2018): np.nan, ("B", 2019): 0.5, ("B", 2020): 0.0},
+    # members with no activity row of the cluster that year: A 2018 c2 u1 (c1 has one);
+    # A 2019 c1 c4 (c3 u1 have); A 2020 none (c3 c4 have); B 2019 c1 (c2 has); B 2020 c1
+    "members_without_activities": {("A", 2018): 2, ("A", 2019): 2, ("A", 2020): 0,
+                                   ("B", 2018): NA, ("B", 2019): 1, ("B", 2020): 1},
     # A: p1 p2 | p3 p4 | - ; B: - | p3 (p4 withdrawn) | p5
     "projects": {("A", 2018): 2, ("A", 2019): 2, ("A", 2020): 0,
                  ("B", 2018): 0, ("B", 2019): 1, ("B", 2020): 1},
@@ -128,6 +151,12 @@ BY_CLUSTER = {
     # A 2019 c4 c5; B 2019 c1 c2 (first active for B); B 2020 c4
     "new_active_companies": {("A", 2018): 3, ("A", 2019): 2, ("A", 2020): 0,
                              ("B", 2018): 0, ("B", 2019): 2, ("B", 2020): 1},
+    # Tabel 4: two distinct activities or a project. A 2018: c1 c2 c3 by p1 (c1's two webinar rows
+    # are one activity); A 2019: c1 c2 c4 c5 by p3 p4, plus c3 by webinar + matchmaking (u1 is no
+    # company, c2's one activity adds nothing); A 2020: no project, nobody with two -> a true 0;
+    # B 2018: B's activity data starts in 2019 -> missing; B 2019 c1 c2 (p3); B 2020 c2 c4 (p5)
+    "companies_in_2plus_activities_or_projects": {("A", 2018): 3, ("A", 2019): 5, ("A", 2020): 0,
+                                                  ("B", 2018): NA, ("B", 2019): 2, ("B", 2020): 2},
     # 3+ companies: p1 (c1 c2 c3) and p4 (c1 c4 c5); p3 and p5 have 2 companies and a university
     "projects_3plus_companies": {("A", 2018): 1, ("A", 2019): 1, ("A", 2020): 0,
                                  ("B", 2018): 0, ("B", 2019): 0, ("B", 2020): 0},
@@ -160,9 +189,14 @@ BY_ECOSYSTEM = {
     "retention_rate": {2018: np.nan, 2019: 1.0, 2020: 0.6},  # 3/3, then 3/5
     "returning_share": {2018: np.nan, 2019: 0.6, 2020: 1.0},  # 3 of 5 members, then 3 of 3
     "multi_cluster_member_share": {2018: 0.0, 2019: 0.2, 2020: 0.0},  # 2019: c1 in A and B, of 5
+    # without an activity row of any cluster: 2018 c2 u1; 2019 c1 c4; 2020 c1
+    "members_without_activities": {2018: 2, 2019: 2, 2020: 1},
     "projects": {2018: 2, 2019: 2, 2020: 2},  # p6 belongs to no cluster but counts here
     "active_companies": {2018: 3, 2019: 4, 2020: 3},  # 2020: c2 c4 (p5), c1 c2 (p6)
     "new_active_companies": {2018: 3, 2019: 2, 2020: 0},
+    # 2020: c1 c2 c4 by p5 p6, and c3 by (A, webinar) + (B, webinar): two activities of the
+    # programme although one of each cluster
+    "companies_in_2plus_activities_or_projects": {2018: 3, 2019: 5, 2020: 4},
     "projects_3plus_companies": {2018: 1, 2019: 1, 2020: 0},
     "companies_in_3plus_projects": {2018: 3, 2019: 3, 2020: 0},
     "sme_share_in_3plus_projects": {2018: 2 / 3, 2019: 1.0, 2020: np.nan},
@@ -200,15 +234,43 @@ def test_columns_dtypes_and_home_country(by_cluster, by_ecosystem):
     assert table.index.names == ["cluster_id", "year"]
     assert table["members"].dtype == "Int64"
     assert table["retention_rate"].dtype == "float64"
-    assert table.attrs["home_country"] == "BE"
+    assert table["members_without_activities"].dtype == "Int64"
+    assert table["companies_in_2plus_activities_or_projects"].dtype == "Int64"
+    assert table.attrs["home_country"] is None
+    assert table.attrs["international_projects"] == "participants from two or more known countries"
     assert by_ecosystem.index.name == "year"
 
 
 def test_home_country_option(small):
-    # Seen from NL every project with a known BE participant is international: all six.
+    # Seen from NL only p1 has a home partner (c3) and a foreign one (c1, c2: BE). Counting every
+    # project with a non-NL partner, the old rule, gave all six.
     table = kpis(small, by=None, home_country="NL")
-    assert table["international_projects"].tolist() == [2, 2, 2]
+    assert table["international_projects"].tolist() == [1, 0, 0]
     assert table.attrs["home_country"] == "NL"
+    assert table.attrs["international_projects"] == "a participant from NL and one from another known country"
+    # From BE: p1 (NL) and p5 (DE) have a foreign partner beside a Belgian one.
+    assert kpis(small, by=None, home_country="BE")["international_projects"].tolist() == [1, 0, 1]
+
+
+def test_international_needs_a_home_partner():
+    # q1: NL + DE, no Belgian; q2: BE + NL; q3: BE alone; q4: DE alone. Worked by hand:
+    # seen from BE only q2; without a home country q1 and q2 (two countries each).
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["be", "nl", "de"], "country": ["BE", "NL", "DE"]}),
+        projects=pd.DataFrame({"project_id": ["q1", "q2", "q3", "q4"], "year": 2019}),
+        participations=pd.DataFrame({"project_id": ["q1", "q1", "q2", "q2", "q3", "q4"],
+                                     "organisation_id": ["nl", "de", "be", "nl", "be", "de"]}),
+    )
+    assert kpis(eco, by=None, home_country="BE")["international_projects"].tolist() == [1]
+    assert kpis(eco, by=None)["international_projects"].tolist() == [2]
+    with pytest.warns(UserWarning, match="no participant is from home_country='FR'"):
+        assert kpis(eco, by=None, home_country="FR")["international_projects"].tolist() == [0]
+
+
+@pytest.mark.parametrize("home", [0, "", "  ", ["BE"]], ids=["number", "empty", "blank", "list"])
+def test_bad_home_country(small, home):
+    with pytest.raises(cn.OptionError, match="home_country must be a country"):
+        kpis(small, home_country=home)
 
 
 def test_pairs_meeting_twice_in_one_year_are_no_repeat():
@@ -248,12 +310,16 @@ def test_gap_in_a_member_list_counts_zero_members_inside_its_span():
 
 # --- absent tables: missing values, never zeros --------------------------------------------
 
-MEMBERSHIP = ["members", "new_members", "leavers", "retention_rate", "returning_share", "multi_cluster_member_share"]
-PARTICIPANT = [column for column in KPI_DEFINITIONS if column not in MEMBERSHIP + ["projects"]]
+MEMBERSHIP = ["members", "new_members", "leavers", "retention_rate", "returning_share", "multi_cluster_member_share",
+              "members_without_activities"]
+ACTIVE = ["companies_in_2plus_activities_or_projects"]  # activities, or activities and projects
+PARTICIPANT = [column for column in KPI_DEFINITIONS if column not in MEMBERSHIP + ACTIVE + ["projects"]]
 
 # (id, tables removed or replaced, by, columns that must be all missing, columns that must not)
 ABSENT = [
-    ("no-memberships", {"memberships": None}, "cluster", MEMBERSHIP, ["projects", *PARTICIPANT]),
+    ("no-memberships", {"memberships": None}, "cluster", MEMBERSHIP, ["projects", *PARTICIPANT, *ACTIVE]),
+    ("no-activities", {"activities": None}, "cluster", ACTIVE, ["projects", *PARTICIPANT, *MEMBERSHIP]),
+    ("no-activities-by-none", {"activities": None}, None, ACTIVE, ["projects", *PARTICIPANT, *MEMBERSHIP]),
     ("no-project-clusters", {"project_clusters": None}, "cluster", ["projects", *PARTICIPANT], MEMBERSHIP),
     ("no-project-clusters-by-none", {"project_clusters": None}, None, [], ["projects", *PARTICIPANT]),
     ("no-participations", {"participations": None, "project_clusters": None}, None, PARTICIPANT,
@@ -273,12 +339,38 @@ def test_absent_tables_give_missing_values(removed, by, missing, present):
         assert table[column].notna().any(), column
 
 
+def test_without_activities_every_member_lacks_activity_data(small):
+    # The table absent: the Tabel 4 KPI is missing (never 0) and every member is counted as
+    # without activity data, so the reader sees why.
+    table = kpis(small.replace(activities=None))
+    assert table["companies_in_2plus_activities_or_projects"].isna().all()
+    members = table["members"].dropna()
+    assert table["members_without_activities"].dropna().tolist() == members.tolist()
+
+
+def test_activities_without_projects_count_two_or_more_with_a_warning(small):
+    # Without project tables only the activity route is known: A 2019 c3 (webinar + matchmaking).
+    eco = small.replace(projects=None, participations=None, project_clusters=None)
+    with pytest.warns(UserWarning, match="counts only the companies with two or more activities"):
+        table = kpis(eco)
+    assert table["companies_in_2plus_activities_or_projects"].tolist() == [0, 1, 0, NA, 0, 0]
+
+
+def test_activity_rows_without_a_date_are_noted_and_left_out(small):
+    undated = pd.concat([_activities(), pd.DataFrame({"Bedrijf": ["c4"], "Dienst": ["Matchmaking"],
+                                                      "Cluster": ["A"], "Datum": [None]})])
+    eco = cn.Ecosystem.from_tables(_tables(activities=undated))
+    assert "activity rows without a date" in " ".join(eco.notes["action"])
+    with pytest.warns(UserWarning, match="1 activity rows without a year"):
+        table = kpis(eco)
+    pd.testing.assert_frame_equal(table, kpis(small))
+
+
 def test_no_known_sector_or_country_gives_missing_not_zero():
     organisations = _organisations().assign(sector=None, country=None)
     table = kpis(cn.Ecosystem.from_tables(_tables(organisations=organisations)), by=None)
     for column in ("cross_sector_projects", "companies_in_cross_sector_projects", "international_projects"):
         assert table[column].isna().all(), column
-    assert table.attrs["home_country"] is None
     assert table["active_companies"].tolist() == [3, 4, 3]  # the rest is still counted
 
 
@@ -329,7 +421,7 @@ def test_row_order_does_not_change_the_result(by_cluster, seed):
 # --- brute force on generated ecosystems ----------------------------------------------------
 
 
-def _brute_force(tables: dict, by: str | None) -> pd.DataFrame:
+def _brute_force(tables: dict, by: str | None, home: str | None = None) -> pd.DataFrame:
     """The definitions, one set operation at a time (slow, obvious)."""
     organisations = tables["organisations"].set_index("organisation_id")
     kind = organisations["kind"].to_dict()
@@ -356,8 +448,14 @@ def _brute_force(tables: dict, by: str | None) -> pd.DataFrame:
     for row in tables["memberships"].itertuples():
         clusters_of.setdefault((row.organisation_id, row.year), set()).add(row.cluster_id)
     participants = {o for members in consortium.values() for o in members}
-    counts = pd.Series([country[o] for o in participants if o in country]).value_counts()
-    home = min(counts.index[counts == counts.max()]) if len(counts) else None
+    any_country = any(o in country for o in participants)
+    # activities: (group, year) -> organisation -> the distinct activities (by=None: with the cluster)
+    used: dict = {}
+    for row in tables["activities"].itertuples():
+        if pd.isna(row.date):
+            continue
+        group, activity = (row.cluster_id, row.activity) if by == "cluster" else ("*", (row.cluster_id, row.activity))
+        used.setdefault((group, row.date.year), {}).setdefault(row.organisation_id, set()).add(activity)
     company_sector_known = any(kind[o] == "company" and o in sector for o in participants)
     met_before = {}
     for project, organisations_in in consortium.items():
@@ -379,6 +477,7 @@ def _brute_force(tables: dict, by: str | None) -> pd.DataFrame:
                     row["new_members"], row["leavers"] = len(now - before), len(before - now)
                     row["retention_rate"] = len(now & before) / len(before) if before else np.nan
                     row["returning_share"] = len(now & before) / len(now) if now else np.nan
+                row["members_without_activities"] = len(now - set(used.get((group, year), {})))
             projects = [p for p in carried[group] if year_of[p] == year]
             earlier = [p for p in carried[group] if year_of[p] < year]
             row["projects"] = len(projects)
@@ -399,9 +498,14 @@ def _brute_force(tables: dict, by: str | None) -> pd.DataFrame:
             if company_sector_known:  # otherwise missing: the sectors are not known
                 row["cross_sector_projects"] = len(cross)
                 row["companies_in_cross_sector_projects"] = len(companies(cross))
-            if home is not None:  # otherwise missing: no participant's country is known
+            if any_country:  # otherwise missing: no participant's country is known
+                known = [{country[o] for o in consortium.get(p, ()) if o in country} for p in projects]
                 row["international_projects"] = sum(
-                    any(o in country and country[o] != home for o in consortium.get(p, ())) for p in projects)
+                    len(c) >= 2 if home is None else (home in c and len(c - {home}) >= 1) for c in known)
+            activity_years = [y for (g, y) in used if g == group]
+            if activity_years and min(activity_years) <= year <= max(activity_years):
+                two = {o for o, a in used.get((group, year), {}).items() if kind[o] == "company" and len(a) >= 2}
+                row["companies_in_2plus_activities_or_projects"] = len(two | active)
             pairs = {pair for p in projects for pair in itertools.combinations(sorted(consortium.get(p, ())), 2)}
             row["repeat_pairs"] = sum(met_before[pair] < year for pair in pairs)
             rows.append(row)
@@ -441,17 +545,29 @@ def _generated_tables(draw):
         [{"organisation_id": o, "cluster_id": k, "year": y}
          for o, k, y in draw(st.sets(st.tuples(st.sampled_from(ids), st.sampled_from(["k1", "k2"]),
                                                st.integers(2015, 2018)), min_size=1))])
-    return {"organisations": organisations, "clusters": clusters, "memberships": memberships,
-            "projects": projects, "participations": participations, "project_clusters": project_clusters}
+    # activities: repeated rows, one activity on two dates, a few in other years than the projects
+    activities = pd.DataFrame(
+        draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(["w", "m", "a"]),
+                                st.sampled_from(["k1", "k2"]),
+                                st.sampled_from(["2014-05-01", "2015-03-02", "2016-06-30", "2016-11-11",
+                                                 "2018-01-31", "2019-09-09"])), max_size=12)),
+        columns=["organisation_id", "activity", "cluster_id", "date"])
+    tables = {"organisations": organisations, "clusters": clusters, "memberships": memberships,
+              "projects": projects, "participations": participations, "project_clusters": project_clusters}
+    if draw(st.booleans()):
+        tables["activities"] = activities
+    return tables
 
 
 @pytest.mark.parametrize("by", ["cluster", None], ids=["by-cluster", "by-none"])
 @settings(max_examples=10, deadline=None)
-@given(tables=_generated_tables())
-def test_matches_brute_force(tables, by):
+@given(tables=_generated_tables(), home=st.sampled_from([None, "BE"]))
+def test_matches_brute_force(tables, by, home):
     eco = cn.Ecosystem.from_tables(tables)
-    expected = _brute_force(eco.tables(), by)
-    actual = kpis(eco, by=by)
+    expected = _brute_force(eco.tables(), by, home)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # no participant from BE: said, and checked above
+        actual = kpis(eco, by=by, home_country=home)
     actual = actual.loc[actual.index.isin(expected.index)]
     for column in KPI_DEFINITIONS:
         want = expected[column].reindex(actual.index).astype("float64") if column in expected else None

@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     --------
     >>> from clusternet.cli import main
     >>> main(["summary", "--dataset", "flanders"])  # doctest: +ELLIPSIS
-    Ecosystem with 6 of 6 tables
+    Ecosystem with 6 of 7 tables
     ...
     0
     """

@@ -208,12 +208,11 @@ class _ReportBuilder:
             "the cluster's projects) are counted apart. The full table is in <code>tables/kpis.csv</code>.</p>"
             if by else "<p>Per year, for the whole ecosystem (no clusters given).</p>"
         )
-        home = table.attrs.get("home_country")
-        if home is not None:
+        rule = table.attrs.get("international_projects")
+        if rule is not None:
             section.body.append(
-                f"<p>A project counts as international when a participant comes from outside "
-                f"{html.escape(str(home))}, the most common country of the participating organisations "
-                "(<code>kpis(home_country=...)</code> chooses another).</p>"
+                f"<p>A project counts as international when it has {html.escape(str(rule))} "
+                "(<code>kpis(home_country=...)</code> sets the home country).</p>"
             )
         section.body.append(_table_html(table, limit=_MAX_HTML_ROWS))
 

@@ -46,6 +46,8 @@ def load_flanders() -> Ecosystem:
     tables: dict[str, pd.DataFrame] = {}
     files = {}
     for name in TABLES:
+        if not (folder / f"{name}.csv").is_file():  # the report publishes no activities
+            continue
         with resources.as_file(folder / f"{name}.csv") as path:
             tables[name] = read_table(path)
             files[name] = f"flanders/{name}.csv"

@@ -1,4 +1,4 @@
-"""Reading the six tables from CSV, Excel and Parquet files, folders and mappings."""
+"""Reading the seven tables from CSV, Excel and Parquet files, folders and mappings."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ def read_ecosystem(
     ----------
     source : path or mapping
         A folder with one file per table, named after the table (``organisations.csv``,
-        ``memberships.xlsx``, ``participations.parquet``; case-insensitive, documented aliases
-        such as ``organizations`` or ``members`` accepted), or a mapping of table name to a path
-        or a DataFrame. Tables not needed may be left out. Files in the folder with a table
+        ``memberships.xlsx``, ``participations.parquet``, ``activities.csv``; case-insensitive,
+        documented aliases such as ``organizations``, ``members`` or ``activiteiten`` accepted), or
+        a mapping of table name to a path or a DataFrame. Tables not needed may be left out. Files in the folder with a table
         suffix but another name (``notes.csv``, ``organisations (1).csv``) are ignored and
         listed in ``eco.notes``.
     decimal : {".", ","}, optional

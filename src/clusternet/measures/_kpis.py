@@ -27,24 +27,29 @@ KPI_DEFINITIONS: dict[str, str] = {
     "Flemish report's 'retentiegraad': 80% of the 2019 members were members in 2018)",
     "multi_cluster_member_share": "share of the members that are also a member of another cluster "
     "in the same year",
+    "members_without_activities": "members with no row of the cluster's activities table in the year "
+    "(all members when the table is absent): how much of the active-companies KPI rests on no data",
     "projects": "projects of the year the cluster carries (project_clusters, withdrawn rows excluded)",
     "active_companies": "distinct companies taking part in at least one of the cluster's projects of "
     "the year",
     "new_active_companies": "active companies of the year not active for the cluster in any earlier year",
+    "companies_in_2plus_activities_or_projects": "distinct companies that used at least two distinct "
+    "services or activities of the cluster in the year, or took part in one of its projects of the year "
+    "(the Flemish report's Tabel 4 'active firms'; missing without an activities table)",
     "projects_3plus_companies": "projects of the year with at least 3 distinct company participants",
     "companies_in_3plus_projects": "distinct companies in at least one of those projects",
     "sme_share_in_3plus_projects": "share of SMEs among those companies whose size is known",
     "cross_sector_projects": "projects of the year whose company participants have two or more "
     "distinct known sectors",
     "companies_in_cross_sector_projects": "distinct companies in at least one cross-sector project",
-    "international_projects": "projects of the year with a participant whose known country is not "
-    "the home country",
+    "international_projects": "projects of the year with a participant from the home country and one "
+    "from another known country (without a home country: participants from two or more known countries)",
     "repeat_pairs": "organisation pairs working together in a project of the year that had already "
     "worked together in a project of an earlier year",
 }
 
 _MEMBERSHIP_COLUMNS = ("members", "new_members", "leavers", "retention_rate", "returning_share",
-                       "multi_cluster_member_share")
+                       "multi_cluster_member_share", "members_without_activities")
 _SHARE_COLUMNS = frozenset({"retention_rate", "returning_share", "multi_cluster_member_share",
                             "sme_share_in_3plus_projects"})
 
@@ -87,9 +92,11 @@ def kpis(
         Only return these years (``range(2017, 2020)`` for 2017-2019). History before them
         still counts for the flows (new members, new active companies, repeat pairs).
     home_country : str, optional
-        The country that makes a project international when some participant is from
-        elsewhere. Default: the most common known country of the organisations that take part
-        in projects (ties: the alphabetically first). Stored in ``result.attrs["home_country"]``.
+        Seen from this country (as written in ``organisations.country``, e.g. ``"BE"``), a project
+        is international when it has a partner from it and one from another known country.
+        Default ``None``, for data without a single home country (EU programmes): a project is
+        international when its participants come from two or more known countries. Both are in
+        ``result.attrs`` (``"home_country"`` and ``"international_projects"``, the rule in words).
 
     Returns
     -------
@@ -106,13 +113,15 @@ def kpis(
         ``by="cluster"`` without ``clusters``; or neither ``memberships`` nor the project tables
         (``projects``, and ``project_clusters`` when ``by="cluster"``) were given.
     OptionError
-        ``by`` is not ``"cluster"`` or ``None``, or ``years`` is not a year or a collection of
-        years (a ``ValueError``).
+        ``by`` is not ``"cluster"`` or ``None``, ``years`` is not a year or a collection of
+        years, or ``home_country`` is not a non-empty text (a ``ValueError``).
 
     Warns
     -----
     UserWarning
-        When membership rows or projects without a year are left out.
+        When membership rows, projects or activities without a year are left out; when no
+        participant comes from ``home_country``; when ``activities`` is given without the project
+        tables, so that active companies are counted from activities alone.
 
     See Also
     --------
@@ -137,6 +146,32 @@ def kpis(
     same year only, of any cluster in ``memberships`` (with ``by=None``: members of two or
     more clusters / members of any cluster).
 
+    **Active companies (Tabel 4).** The report defines the KPI "Aantal unieke actieve
+    ondernemingen binnen de cluster" (lines 843-847) as "het aantal unieke ondernemingen die
+    beroep doen op of deelnemen aan minstens 2 clusterdiensten of -activiteiten of het aantal
+    unieke ondernemingen dat betrokken is bij samenwerkingsinitiatieven" (the unique firms that
+    use or take part in at least 2 cluster services or activities, or that are involved in
+    collaborative initiatives), and asks to keep it strictly apart from the (paying) members,
+    since a dormant member is no active firm. So, for cluster :math:`c` and year :math:`t`,
+
+    .. math::
+
+        A_{c,t} = \\{f \\in F : |S_{f,c,t}| \\ge 2\\} \\cup \\{f \\in F : f \\in P_{c,t}\\}
+
+    where :math:`F` are the organisations of kind ``company``, :math:`S_{f,c,t}` the distinct
+    ``activity`` values of the rows of ``activities`` of :math:`f` for :math:`c` dated in
+    :math:`t`, and :math:`P_{c,t}` the participants of the projects of year :math:`t` that
+    :math:`c` carries; ``companies_in_2plus_activities_or_projects`` is :math:`|A_{c,t}|`.
+    Membership plays no part. Two rows of one activity on two dates are one activity (the
+    report counts services, not visits; an activity id that holds the date counts each
+    session). With ``by=None``, :math:`S` counts distinct (cluster, activity) pairs over all
+    clusters and :math:`P` all projects. The KPI needs the ``activities`` table: without it the
+    column is missing, and ``members_without_activities`` (members with no activity row of the
+    cluster in the year, :math:`|M_{c,t} \\setminus \\{o : S_{o,c,t} \\neq \\emptyset\\}|`) then
+    equals ``members``, so a missing table never reads as zero active companies. A cluster's
+    activity data is known from its first to its last activity year; outside that span the KPI
+    is missing, inside it a year without rows counts the project route alone.
+
     **Project KPIs.** A project belongs to every cluster that carries it in
     ``project_clusters`` except rows whose status is ``withdrawn`` (as in
     :func:`~clusternet.cluster_network`); a
@@ -157,9 +192,14 @@ def kpis(
     * A sector is known unless it is empty or ``unknown`` (the default); unknown-sector companies
       add no sector, but still count in ``companies_in_cross_sector_projects``. Both cross-sector
       KPIs are missing when no participating company has a known sector.
-    * ``international_projects``: a participant of any kind with a known country other than
-      ``home_country``; an unknown country never makes a project international. Missing when no
-      participant has a known country.
+    * ``international_projects``: with a ``home_country`` :math:`h`, the projects :math:`p`
+      with :math:`\\exists\\, o, o' \\in p: \\mathrm{country}(o) = h \\ne \\mathrm{country}(o')`
+      (a home partner and a foreign one, of any kind: a foreign university counts); without one,
+      the projects whose participants have :math:`|\\{\\mathrm{country}(o) : o \\in p\\}| \\ge 2`
+      known countries. An unknown country never counts. Missing when no participant has a
+      known country. Seen from Belgium, H2020 projects starting in 2019 give 672 of 5,547 (804
+      have a Belgian partner); counting every project with a non-Belgian partner, as clusternet
+      did before, gave 5,415, most of them without any Belgian partner.
     * ``repeat_pairs``: unordered pairs of distinct organisations (any kind) that share a
       project of the year (of the cluster) and also shared some project (of any cluster, or of
       none) of a strictly earlier year. Two projects of the same year are not earlier than each
@@ -199,11 +239,26 @@ def kpis(
     >>> table.loc[("k", 2020), ["active_companies", "projects_3plus_companies",
     ...                         "cross_sector_projects", "international_projects", "repeat_pairs"]].tolist()
     [3, 1, 1, 1, 1]
-    >>> table.attrs["home_country"]
-    'BE'
+    >>> table.attrs["international_projects"]
+    'participants from two or more known countries'
+
+    With the services members used (a CRM export), Tabel 4's active companies: ``b`` used two
+    services in 2019, ``a`` one (and is in project p1), ``c`` none.
+
+    >>> activities = pd.DataFrame({"organisation_id": ["a", "b", "b", "b"],
+    ...                            "activity": ["webinar", "webinar", "matchmaking", "matchmaking"],
+    ...                            "cluster_id": "k",
+    ...                            "date": ["12/03/2019", "12/03/2019", "02/05/2019", "20/09/2019"]})
+    >>> with_crm = eco.replace(activities=activities)
+    >>> cn.kpis(with_crm).loc[("k", 2019), ["members", "members_without_activities",
+    ...                                     "companies_in_2plus_activities_or_projects"]].tolist()
+    [2, 0, 2]
     """
     if by not in ("cluster", None):
         raise OptionError(f"by must be 'cluster' or None, not {by!r}")
+    if home_country is not None and (not isinstance(home_country, str) or not home_country.strip()):
+        raise OptionError(f"home_country must be a country as written in organisations.country (such as "
+                          f"'BE'), or None for data without a single home country; not {home_country!r}")
     wanted = parse_years(years)
     provided = ecosystem.provided
     if by == "cluster":
@@ -227,18 +282,33 @@ def kpis(
     )
     pieces: list[pd.DataFrame] = []
     spans: list[tuple[int, int]] = []
-    attrs: dict[str, object] = {"home_country": None}
+    attrs: dict[str, object] = {
+        "home_country": home_country,
+        "international_projects": "participants from two or more known countries" if home_country is None
+        else f"a participant from {home_country} and one from another known country",
+    }
+    activity_rows = _activity_rows(ecosystem, by) if "activities" in provided else None
     if has_members:
-        counts, span = _membership_kpis(ecosystem, by)
+        counts, span = _membership_kpis(ecosystem, by, activity_rows)
         if counts is not None:
             pieces.append(counts)
             spans.append(span)
     if has_projects:
-        counts, span, home = _project_kpis(ecosystem, by, groups, home_country, has_participants)
-        attrs["home_country"] = home
+        counts, span = _project_kpis(ecosystem, by, groups, home_country, has_participants)
         if counts is not None:
             pieces.append(counts)
             spans.append(span)
+    if activity_rows is not None and len(activity_rows):
+        if not has_participants:
+            warnings.warn(
+                "kpis: activities are given but no project participations"
+                + ("" if has_projects else f" (the tables {', '.join(project_tables)})")
+                + ", so companies_in_2plus_activities_or_projects counts only the companies with two or "
+                "more activities (the report's definition also counts companies in projects)",
+                UserWarning, stacklevel=2)
+        counts, span = _activity_kpis(ecosystem, by, activity_rows, has_participants)
+        pieces.append(counts)
+        spans.append(span)
 
     if spans:
         shown = range(min(span[0] for span in spans), max(span[1] for span in spans) + 1)
@@ -375,15 +445,15 @@ def network_timeseries(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _drop_missing_years(frame: pd.DataFrame, what: str, *, stacklevel: int) -> pd.DataFrame:
+def _drop_missing_years(frame: pd.DataFrame, what: str, *, stacklevel: int, warn: bool = True) -> pd.DataFrame:
     missing = frame["year"].isna()
-    if missing.any():
+    if missing.any() and warn:
         warnings.warn(
             f"{int(missing.sum())} {what} without a year left out of the yearly figures",
             UserWarning,
             stacklevel=stacklevel + 1,
         )
-        frame = frame[~missing]
+    frame = frame[~missing.to_numpy()]
     return frame.assign(year=frame["year"].astype("int64"))
 
 
@@ -405,7 +475,7 @@ def _mean(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
 
 
 def _membership_kpis(
-    ecosystem: Ecosystem, by: str | None
+    ecosystem: Ecosystem, by: str | None, activity_rows: pd.DataFrame | None
 ) -> tuple[pd.DataFrame | None, tuple[int, int] | None]:
     memberships = _drop_missing_years(
         ecosystem.memberships[["organisation_id", "cluster_id", "year"]], "membership rows", stacklevel=3
@@ -424,11 +494,19 @@ def _membership_kpis(
         on=["group", "organisation_id", "year"],
         how="inner",
     )
+    # Members with no activity row of the group in the year (every member without the table).
+    if activity_rows is None:
+        without = members
+    else:
+        seen = activity_rows[["group", "organisation_id", "year"]].drop_duplicates()
+        without = members.merge(seen, on=["group", "organisation_id", "year"], how="left", indicator=True)
+        without = without[without["_merge"] == "left_only"]
     table = pd.concat(
         [
             _count(members, "members"),
             _count(stayed, "stayed"),
             _mean(members, "in_other", "multi_cluster_member_share"),
+            _count(without, "members_without_activities"),
         ],
         axis=1,
     )
@@ -439,7 +517,8 @@ def _membership_kpis(
         names=["cluster_id", "year"],
     )
     table = table.reindex(full)
-    table[["members", "stayed"]] = table[["members", "stayed"]].fillna(0)
+    counted = ["members", "stayed", "members_without_activities"]
+    table[counted] = table[counted].fillna(0)
     previous = table["members"].groupby(level="cluster_id").shift(1)  # NaN in the first known year
     table["new_members"] = table["members"] - table["stayed"].where(previous.notna())
     table["leavers"] = previous - table["stayed"]
@@ -450,13 +529,65 @@ def _membership_kpis(
     return table[list(_MEMBERSHIP_COLUMNS)], (int(spans["min"].min()), int(spans["max"].max()))
 
 
+def _activity_rows(ecosystem: Ecosystem, by: str | None) -> pd.DataFrame:
+    """The dated activity rows as ``group, organisation_id, activity, year`` (by=None: the activity
+    is the (cluster, activity) pair, so two clusters' webinars are two activities)."""
+    activities = ecosystem.activities
+    activities = _drop_missing_years(
+        activities[["organisation_id", "activity", "cluster_id"]].assign(year=activities["date"].dt.year),
+        "activity rows", stacklevel=3)
+    if by == "cluster":
+        return activities.rename(columns={"cluster_id": "group"})
+    key = activities["cluster_id"].str.cat(activities["activity"], sep="\x1f")
+    return activities.assign(group=_ALL, activity=key).drop(columns="cluster_id")
+
+
+def _activity_kpis(
+    ecosystem: Ecosystem, by: str | None, activity_rows: pd.DataFrame, has_participants: bool
+) -> tuple[pd.DataFrame, tuple[int, int]]:
+    """Tabel 4's active companies on each group's span of activity years."""
+    kinds = ecosystem.organisations.set_index("organisation_id")["kind"]
+    rows = activity_rows[activity_rows["organisation_id"].map(kinds).eq("company").to_numpy()]
+    used = rows.drop_duplicates(["group", "organisation_id", "year", "activity"]).groupby(
+        ["group", "organisation_id", "year"], sort=False).size()
+    active = [used[used >= 2].index.to_frame(index=False)]
+    if has_participants:
+        active.append(_company_participants(ecosystem, by))
+    active = pd.concat(active, ignore_index=True).drop_duplicates()
+    counts = _count(active, "companies_in_2plus_activities_or_projects")
+    spans = activity_rows.groupby("group")["year"].agg(["min", "max"])
+    full = pd.MultiIndex.from_tuples(
+        [(name, year) for name, row in spans.iterrows() for year in range(row["min"], row["max"] + 1)],
+        names=["cluster_id", "year"],
+    )
+    table = counts.reindex(full).fillna(0).to_frame()
+    return table, (int(spans["min"].min()), int(spans["max"].max()))
+
+
+def _company_participants(ecosystem: Ecosystem, by: str | None) -> pd.DataFrame:
+    """``group, organisation_id, year`` of every company in a project the group carries."""
+    projects = _drop_missing_years(ecosystem.projects[["project_id", "year"]], "projects", stacklevel=1,
+                                   warn=False)
+    kinds = ecosystem.organisations.set_index("organisation_id")["kind"]
+    participations = ecosystem.participations[["project_id", "organisation_id"]]
+    companies = participations[participations["organisation_id"].map(kinds).eq("company").to_numpy()]
+    companies = companies.merge(projects, on="project_id")
+    if by is None:
+        return companies.assign(group=_ALL)[["group", "organisation_id", "year"]]
+    carried = ecosystem.project_clusters
+    status = carried["status"].fillna("").str.strip().str.lower()
+    carried = carried.loc[~status.isin(WITHDRAWN).to_numpy(), ["project_id", "cluster_id"]]
+    return companies.merge(carried, on="project_id").rename(columns={"cluster_id": "group"})[
+        ["group", "organisation_id", "year"]]
+
+
 def _project_kpis(
     ecosystem: Ecosystem, by: str | None, groups: pd.Index, home_country: str | None, has_participants: bool
-) -> tuple[pd.DataFrame | None, tuple[int, int] | None, str | None]:
+) -> tuple[pd.DataFrame | None, tuple[int, int] | None]:
     """Project KPIs on a (group, year) grid, on integer codes so that all of CORDIS takes seconds."""
     projects = _projects_with_year(ecosystem, stacklevel=3)
     if projects.empty:
-        return None, None, home_country
+        return None, None
     project_ids = pd.Index(projects["project_id"])
     project_year = projects["year"].to_numpy(dtype="int64")
     first, last = int(project_year.min()), int(project_year.max())
@@ -479,7 +610,7 @@ def _project_kpis(
     cell = carried_group * n_years + (project_year[carried_project] - first)
     columns: dict[str, np.ndarray] = {"projects": np.bincount(cell, minlength=n_cells).astype("float64")}
     if not has_participants:
-        return _grid_frame(columns, groups, first, last), (first, last), home_country
+        return _grid_frame(columns, groups, first, last), (first, last)
 
     organisations = ecosystem.organisations
     organisation_ids = pd.Index(organisations["organisation_id"])
@@ -497,14 +628,6 @@ def _project_kpis(
                                      return_values=True)
     size = organisations["size_class"].map({"sme": 1.0, "large": 0.0}).to_numpy(dtype="float64")
     is_company = (organisations["kind"] == "company").to_numpy()
-    if home_country is None:
-        participating = np.unique(part_organisation)
-        known = country_code[participating]
-        known = known[known >= 0]
-        if len(known):
-            frequency = np.bincount(known, minlength=len(countries))
-            home_country = min(countries[frequency == frequency.max()])
-    home_code = int(np.flatnonzero(countries == home_country)[0]) if home_country in set(countries) else -1
 
     # Per project: companies, distinct known company sectors, a foreign participant.
     company = is_company[part_organisation]
@@ -516,8 +639,20 @@ def _project_kpis(
     project_sector = np.unique(company_project[known_sector] * max(n_sectors, 1) + sector[known_sector])
     sectors = np.bincount(project_sector // max(n_sectors, 1), minlength=n_projects)
     part_country = country_code[part_organisation]
-    foreign = (part_country >= 0) & (part_country != home_code)
-    international = np.bincount(part_project[foreign], minlength=n_projects) > 0
+    known_country = part_country >= 0
+    if home_country is None:  # two or more known countries
+        n_countries = max(len(countries), 1)
+        project_country = np.unique(part_project[known_country] * n_countries + part_country[known_country])
+        international = np.bincount(project_country // n_countries, minlength=n_projects) >= 2
+    else:  # a home partner and a foreign one
+        home_code = int(np.flatnonzero(countries == home_country)[0]) if home_country in set(countries) else -1
+        home = part_country == home_code
+        if known_country.any() and not home.any():
+            warnings.warn(f"kpis: no participant is from home_country={home_country!r} (the participants' "
+                          f"countries include {', '.join(map(repr, countries[:5]))}), so no project is "
+                          "international seen from it", UserWarning, stacklevel=3)
+        international = ((np.bincount(part_project[home], minlength=n_projects) > 0)
+                         & (np.bincount(part_project[known_country & ~home], minlength=n_projects) > 0))
     three_plus, cross_sector = companies >= 3, sectors >= 2
 
     for name, flag in (("projects_3plus_companies", three_plus), ("cross_sector_projects", cross_sector),
@@ -559,9 +694,9 @@ def _project_kpis(
     )
     if not (sector_code[np.unique(company_organisation)] >= 0).any():
         columns["cross_sector_projects"] = columns["companies_in_cross_sector_projects"] = np.full(n_cells, np.nan)
-    if not (part_country >= 0).any():
+    if not known_country.any():
         columns["international_projects"] = np.full(n_cells, np.nan)
-    return _grid_frame(columns, groups, first, last), (first, last), home_country
+    return _grid_frame(columns, groups, first, last), (first, last)
 
 
 def _repeat_pairs(

@@ -1,4 +1,4 @@
-"""The data model: the six tables clusternet reads, how each is validated, and the Ecosystem.
+"""The data model: the seven tables clusternet reads, how each is validated, and the Ecosystem.
 
 The declarations (which columns each table has, which values a column accepts) live in
 ``_declarations``, apart from the engine that checks tables against them, ``_validation``; the

@@ -1,4 +1,4 @@
-"""The data model declared: the six tables, their columns and the values each column accepts.
+"""The data model declared: the seven tables, their columns and the values each column accepts.
 
 Nothing here checks a table; that is the engine in ``_validation``, which reads these declarations.
 """
@@ -231,10 +231,28 @@ SCHEMAS: dict[str, TableSchema] = {
             file_aliases=("projectclusters", "project_cluster"),
             description="The clusters that carry a project (intercluster projects have several).",
         ),
+        TableSchema(
+            "activities",
+            (
+                Column("organisation_id", "id", required=True, references="organisations",
+                       aliases=("org_id", "organization_id", "organisation", "organization", "member",
+                                "company", "firm", "bedrijf", "onderneming")),
+                Column("activity", "id", required=True,
+                       aliases=("activity_id", "activity_name", "service", "service_id", "service_name",
+                                "event", "event_name", "activiteit", "dienst", "evenement")),
+                Column("cluster_id", "id", required=True, references="clusters", aliases=("cluster",)),
+                Column("date", "date", aliases=("activity_date", "event_date", "datum", "year", "jaar")),
+            ),
+            key=("organisation_id", "activity", "cluster_id", "date"),
+            key_unique=False,
+            file_aliases=("activiteiten", "services", "events", "diensten"),
+            description="Which organisation used which service or took part in which activity of a "
+            "cluster, and when (a cluster organisation's CRM: events, workshops, advice, matchmaking).",
+        ),
     )
 }
 
-#: The six table names in their canonical order.
+#: The seven table names in their canonical order; ``activities``, the seventh, came last.
 TABLES = tuple(SCHEMAS)
 
 # A table that references another needs it: memberships name organisations and clusters.
@@ -251,7 +269,7 @@ NOTE_COLUMNS = ["table", "file", "column", "rows", "action", "removed"]
 
 
 def describe_schema() -> pd.DataFrame:
-    """The data model as a table: one row per column of each of the six tables.
+    """The data model as a table: one row per column of each of the seven tables.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""The Ecosystem: an immutable, validated bundle of the six tables."""
+"""The Ecosystem: an immutable, validated bundle of the seven tables."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import MissingTableError
 from ._declarations import NOTE_COLUMNS, SCHEMAS, TABLES
-from ._validation import validate_tables
+from ._validation import _empty, validate_tables
 
 __all__ = ["Ecosystem"]
 
@@ -19,7 +19,7 @@ _DEEP = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_
 
 
 class Ecosystem:
-    """Organisations, clusters, memberships, projects, participations and project clusters.
+    """Organisations, clusters, memberships, projects, participations, project clusters and activities.
 
     Every way in validates: building an ``Ecosystem`` collects all problems of all tables and
     raises one :class:`~clusternet.SchemaError` listing them. The tables come back cleaned:
@@ -29,11 +29,13 @@ class Ecosystem:
     Only the id columns are mandatory, and only the tables an analysis needs: a member list
     needs ``organisations``, ``clusters`` and ``memberships``; EU data needs ``organisations``,
     ``projects`` and ``participations``. A table not given is empty and listed as absent;
-    an analysis that needs it raises :class:`~clusternet.MissingTableError`.
+    an analysis that needs it raises :class:`~clusternet.MissingTableError`. The seventh table,
+    ``activities`` (which organisation used which service or activity of a cluster, and when),
+    is optional everywhere: only the KPI of active companies in :func:`~clusternet.kpis` reads it.
 
     Parameters
     ----------
-    organisations, clusters, memberships, projects, participations, project_clusters : DataFrame, optional
+    organisations, clusters, memberships, projects, participations, project_clusters, activities : DataFrame, optional
         The raw tables. See the data model in the docs for columns, aliases and defaults.
     files : mapping of str to str, optional
         The file each table was read from, used in error messages.
@@ -58,7 +60,7 @@ class Ecosystem:
     ...                                  "organisation_id": ["a", "b", "c"]}),
     ... )
     >>> eco
-    Ecosystem(organisations=3, clusters=absent, memberships=absent, projects=1, participations=3, project_clusters=absent)
+    Ecosystem(organisations=3, clusters=absent, memberships=absent, projects=1, participations=3, project_clusters=absent, activities=absent)
     >>> eco.organisations["kind"].tolist()
     ['company', 'company', 'knowledge_institution']
     """
@@ -73,6 +75,7 @@ class Ecosystem:
         projects: pd.DataFrame | None = None,
         participations: pd.DataFrame | None = None,
         project_clusters: pd.DataFrame | None = None,
+        activities: pd.DataFrame | None = None,
         *,
         files: Mapping[str, str | None] | None = None,
     ) -> None:
@@ -83,11 +86,14 @@ class Ecosystem:
             "projects": projects,
             "participations": participations,
             "project_clusters": project_clusters,
+            "activities": activities,
         }
         tables, notes, provided = validate_tables(raw, files=files)
         self._set(tables, provided, notes, files)
 
     def _set(self, tables, provided, notes, files) -> None:
+        if set(tables) != set(TABLES):  # pickled before a table was added (0.1 had no activities)
+            tables = {name: tables[name] if name in tables else _empty(SCHEMAS[name]) for name in TABLES}
         object.__setattr__(self, "_tables", tables)
         object.__setattr__(self, "_provided", frozenset(provided))
         object.__setattr__(self, "_notes", _conform_notes(notes))
@@ -164,6 +170,12 @@ class Ecosystem:
         return self._tables["project_clusters"].copy(deep=_DEEP)
 
     @property
+    def activities(self) -> pd.DataFrame:
+        """Activities table (``organisation_id, activity, cluster_id, date``): services and activities
+        of a cluster that an organisation used or took part in."""
+        return self._tables["activities"].copy(deep=_DEEP)
+
+    @property
     def provided(self) -> frozenset[str]:
         """Names of the tables that were given (the others are empty)."""
         return self._provided
@@ -192,7 +204,7 @@ class Ecosystem:
         return self._tables[name].copy(deep=_DEEP)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All six tables by name, in canonical order."""
+        """All seven tables by name, in canonical order."""
         return {name: self.table(name) for name in TABLES}
 
     def require(self, *names: str, purpose: str) -> None:
@@ -257,6 +269,7 @@ class Ecosystem:
         projects              True    27
         participations        True     0
         project_clusters      True    33
+        activities           False     0
         """
         # One pass over the notes in Python: they are few, and per-table pandas filters cost
         # more than validating a small ecosystem (the fuzz tests call this for every example).
@@ -285,7 +298,7 @@ class Ecosystem:
         --------
         >>> import clusternet as cn
         >>> print(cn.datasets.load_flanders().describe().splitlines()[0])
-        Ecosystem with 6 of 6 tables
+        Ecosystem with 6 of 7 tables
         """
         summary = self.summary()
         lines = [f"Ecosystem with {int(summary['provided'].sum())} of {len(TABLES)} tables"]

@@ -96,7 +96,7 @@ def validate_tables(
     Returns
     -------
     cleaned : dict of str to DataFrame
-        All six tables, with canonical columns first, documented dtypes and defaults filled;
+        All seven tables, with canonical columns first, documented dtypes and defaults filled;
         absent tables are empty.
     notes : DataFrame
         What was defaulted, merged or noticed: ``table, file, column, rows, action, removed``
@@ -145,6 +145,7 @@ def validate_tables(
     if collector.failed:
         raise SchemaError(collector.failure_cases())
     _note_memberships_outside_period(cleaned, provided, files, collector)
+    _note_activities(cleaned, provided, files, collector)
     notes = pd.DataFrame(collector.notes, columns=NOTE_COLUMNS).astype({"rows": "int64", "removed": "bool"})
     return {name: frame.reset_index(drop=True) for name, frame in cleaned.items()}, notes, provided
 
@@ -511,9 +512,30 @@ def _parse_date(
 ) -> pd.Series:
     cells = _Cells.of(values, column, schema, file, out)
     found = cells.raw if cells.raw is not None else cells.texts.tolist()
-    parsed = [None if e else _date_of_cell(cell) for cell, e in zip(found, cells.empty, strict=True)]
+    texts = cells.texts.tolist()
+    # A slashed date (03/04/2019) is read day first, as in Belgium, unless the column's other slashed
+    # dates show month first: some second part above 12 and no first part above 12 (a US export).
+    slashed = [_SLASHED.fullmatch(t) if isinstance(t, str) and not e else None
+               for t, e in zip(texts, cells.empty, strict=True)]
+    firsts = [int(m["a"]) for m in slashed if m is not None]
+    seconds = [int(m["b"]) for m in slashed if m is not None]
+    month_first = any(b > 12 for b in seconds) and not any(a > 12 for a in firsts)
+    parsed, reasons = [], []
+    for cell, empty, match in zip(found, cells.empty, slashed, strict=True):
+        if empty:
+            parsed.append(None)
+            reasons.append(None)
+            continue
+        stamp, reason = _date_of_cell(cell, match, month_first=month_first)
+        parsed.append(stamp)
+        reasons.append(reason)
     bad = np.array([p is None for p in parsed], dtype=bool) & ~cells.empty
-    cells.fail(bad & ~cells.unreadable, "not a date (expected YYYY-MM-DD, DD/MM/YYYY or YYYY)")
+    cells.fail(bad & ~cells.unreadable, [r or _NOT_A_DATE for r in reasons])
+    if month_first:
+        example = next(t for t, m in zip(texts, slashed, strict=True) if m is not None and int(m["b"]) > 12)
+        cells.note_cells(np.array([m is not None for m in slashed], dtype=bool),
+                         f"dates written MM/DD/YYYY (month first, as {example!r} shows: no month 13 or above): "
+                         "read month first")
     stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT]).as_unit("ns")
     return pd.Series(stamps.to_numpy()[cells.codes], index=values.index, dtype="datetime64[ns]")
 
@@ -645,30 +667,55 @@ def _year_of_date(value: datetime.date) -> tuple[float, bool]:
 # pandas export); in text and id columns they are kept ("NA" is Namibia).
 _MISSING_TEXT = frozenset({"na", "n/a", "nan", "null", "none", "-", "#n/a", "<na>", "nat"})
 
-def _date_of_cell(value: object) -> pd.Timestamp | None:
+_NOT_A_DATE = "not a date (expected YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY, DD-MM-YYYY or YYYY)"
+_CLOCK = r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+_SLASHED = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>\d{{4}}){_CLOCK}")
+# Day, month and year in another order than the slashed form: (pattern, groups in order).
+_DAY_FIRST = re.compile(rf"(?P<a>\d{{1,2}})[.-](?P<b>\d{{1,2}})[.-](?P<year>\d{{4}}){_CLOCK}")
+_YEAR_FIRST = re.compile(rf"(?P<year>\d{{4}})[-/.](?P<b>\d{{1,2}})[-/.](?P<a>\d{{1,2}}){_CLOCK}")
+_TWO_DIGITS = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2}(?:[ T].*)?")
+
+
+def _date_of_cell(value: object, slashed: re.Match | None = None, *,
+                  month_first: bool = False) -> tuple[pd.Timestamp | None, str | None]:
+    """The date a cell holds, or None and why not (None: the general reason).
+
+    Day and month come day first (``DD/MM/YYYY``, ``DD.MM.YYYY``, ``DD-MM-YYYY``) unless
+    ``month_first`` (the column's slashed dates are ``MM/DD/YYYY``); ``YYYY-MM-DD`` and
+    ``YYYY/MM/DD`` put the year first. A time of day after the date is kept.
+    """
     if isinstance(value, pd.Timestamp | np.datetime64 | datetime.date):
         try:
             stamp = pd.Timestamp(value)
         except (TypeError, ValueError, OverflowError):
-            return None
-        return None if pd.isna(stamp) else stamp
+            return None, None
+        return (None, None) if pd.isna(stamp) else (stamp, None)
     if isinstance(value, bool | np.bool_):
-        return None
+        return None, None
     text = _clean_text(value) or ""
-    for pattern, fmt in (
-        (r"^\d{4}$", "%Y"),
-        (r"^\d{4}-\d{1,2}-\d{1,2}$", "%Y-%m-%d"),
-        (r"^\d{4}-\d{1,2}-\d{1,2}[ T]\d{2}:\d{2}(:\d{2})?$", None),
-        (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
-        (r"^\d{1,2}-\d{1,2}-\d{4}$", "%d-%m-%Y"),
-    ):
-        if re.match(pattern, text):
-            try:
-                stamp = pd.Timestamp(text) if fmt is None else pd.to_datetime(text, format=fmt)
-            except (TypeError, ValueError, OverflowError):
-                return None
-            return None if pd.isna(stamp) else stamp
-    return None
+    if re.fullmatch(r"\d{4}", text):
+        return pd.Timestamp(year=int(text), month=1, day=1), None
+    match = slashed or _SLASHED.fullmatch(text)
+    if match is not None:
+        day, month = (int(match["b"]), int(match["a"])) if month_first else (int(match["a"]), int(match["b"]))
+    else:
+        match = _DAY_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text)
+        if match is None:
+            if _TWO_DIGITS.fullmatch(text):
+                return None, (f"a date with a two-digit year ({text!r}): its century is unknown; write the "
+                              "year in four digits")
+            return None, None
+        day, month = int(match["a"]), int(match["b"])
+    try:
+        stamp = pd.Timestamp(year=int(match["year"]), month=month, day=day,
+                             hour=int(match["hour"] or 0), minute=int(match["minute"] or 0),
+                             second=int(match["second"] or 0))
+    except (TypeError, ValueError, OverflowError):
+        if match.re is _SLASHED and not month_first and 1 <= day <= 12 < month <= 31:
+            return None, (f"not a date: dates are read day first (DD/MM/YYYY), so {text!r} has month {month}; "
+                          "the column's other dates have a day above 12 first, so it cannot be read month first")
+        return None, None
+    return stamp, None
 
 
 def _check_key(frame: pd.DataFrame, schema: TableSchema, file, out: _Collector) -> None:
@@ -702,8 +749,8 @@ def _merge_duplicates(frame: pd.DataFrame, schema: TableSchema, file, out: _Coll
     if schema.key_unique or frame.empty:
         return frame
     key = list(schema.key)
-    if frame[key].isna().any(axis=None) and schema.name != "memberships":
-        return frame  # empty ids are already failures
+    if frame[[name for name in key if schema.column(name).kind == "id"]].isna().any(axis=None):
+        return frame  # empty ids are already failures (a membership's year, an activity's date may be empty)
     duplicated = frame.duplicated(key, keep=False) & frame[key[:2]].notna().all(axis=1)
     if not duplicated.any():
         return frame
@@ -778,3 +825,27 @@ def _note_memberships_outside_period(tables, provided, files, out: _Collector) -
         rows = ", ".join(str(row) for row in members.index[outside][:10])
         out.note("memberships", files.get("memberships"), "year", int(outside.sum()),
                  f"memberships in years outside their cluster's start-end period, kept (rows {rows})")
+
+
+def _note_activities(tables, provided, files, out: _Collector) -> None:
+    """Activity rows without a date (they count in no year) and activity names that differ only in
+    case, spaces or punctuation (counted as different activities) are kept, with a note."""
+    if "activities" not in provided or tables["activities"].empty:
+        return
+    activities = tables["activities"]
+    file = files.get("activities")
+    undated = int(activities["date"].isna().sum())
+    if undated:
+        out.note("activities", file, "date", undated,
+                 "activity rows without a date: kept, but they count in no year's KPIs")
+    names = pd.Series(activities["activity"].dropna().unique(), dtype="str")
+    folded = names.str.casefold().str.replace(r"[\W_]+", "", regex=True)
+    twins = folded.duplicated(keep=False) & folded.ne("")
+    if twins.any():
+        groups = names[twins].groupby(folded[twins], sort=True).agg(lambda spellings: " = ".join(
+            repr(spelling) for spelling in sorted(spellings)))
+        examples = "; ".join(groups.head(3))
+        rows = int(activities["activity"].isin(set(names[twins])).sum())
+        out.note("activities", file, "activity", rows,
+                 f"{len(groups)} activities spelt in more than one way (case, spaces or punctuation), "
+                 f"counted as different activities: {examples}; write each one way if they are one")

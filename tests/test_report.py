@@ -182,7 +182,8 @@ def test_report_on_data_from_elsewhere_speaks_generically_and_says_why(tmp_path)
     overlap = pd.read_csv(tmp_path / "tables" / "overlap.csv")
     assert overlap.loc[(overlap["source"] == "k1") & (overlap["target"] == "k2"), "shared"].tolist() == [1]
     assert "No two clusters are linked by the projects they carry together, so clusters are linked by shared members instead." in text
-    assert "outside NL, the most common country" in text
+    # kpis' rule for data without one home country, said in words (p2: NL and DE, p3: NL and DE)
+    assert "A project counts as international when it has participants from two or more known countries" in text
     assert "drawn from the 8 organisations of the ecosystem" in text
     centrality = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv").set_index("cluster_id")
     assert centrality.loc["k2", "degree"] == 1 and centrality.loc["k3", "degree"] == 0

@@ -346,3 +346,196 @@ def test_synthetic_universities_link_to_their_pics(h2020_named):
         found = linked.loc[linked["name"] == short, "participant_id"].tolist()
         assert found and set(found) <= set(expected), (short, found, expected)
     assert set(links["organisation_id"]) == set(members.organisations["organisation_id"])
+
+
+# -- programme_participation ----------------------------------------------------------------------
+
+
+def _random_case(seed: int):
+    """A small ecosystem and programme drawn at random, with a links table in which some
+    organisations have two participants and some rows are not linked."""
+    rng = np.random.default_rng(seed)
+    organisations = [f"o{i:02d}" for i in range(30)]
+    countries = rng.choice(["BE", "NL", "GB"], size=30)
+    memberships = pd.DataFrame(
+        [
+            (org, cluster, int(year))
+            for org in organisations
+            for cluster in ("c1", "c2", "c3")
+            if rng.random() < 0.35
+            for year in rng.choice([2018, 2019], size=1)
+        ],
+        columns=["organisation_id", "cluster_id", "year"],
+    )
+    eco = cn.Ecosystem.from_tables(
+        {
+            "organisations": pd.DataFrame({"organisation_id": organisations, "country": countries}),
+            "clusters": pd.DataFrame({"cluster_id": ["c1", "c2", "c3"]}),
+            "memberships": memberships,
+        }
+    )
+    pics = [f"{900 + i}" for i in range(40)]
+    projects = [f"p{i:02d}" for i in range(15)]
+    pairs = {(project, pic) for project in projects for pic in rng.choice(pics, size=4, replace=False)}
+    programme = cn.Ecosystem.from_tables(
+        {
+            "organisations": pd.DataFrame(
+                {"organisation_id": pics, "country": rng.choice(["BE", "NL", "UK"], size=40)}
+            ),
+            "projects": pd.DataFrame({"project_id": projects, "year": rng.choice([2015, 2019], size=15)}),
+            "participations": pd.DataFrame(sorted(pairs), columns=["project_id", "organisation_id"]),
+        }
+    )
+    rows = [(org, pic, True) for org, pic in zip(organisations[:20], pics[:20], strict=True)]
+    rows += [("o00", pics[25], True), ("o01", pics[26], True), ("o02", pics[27], False), ("o29", None, False)]
+    links = pd.DataFrame(rows, columns=["organisation_id", "participant_id", "linked"])
+    return eco, programme, links
+
+
+def _fisher_two_sided(a, m, b, o):
+    """Fisher's exact p-value by enumeration: the hypergeometric tables no likelier than the one seen."""
+    from scipy.stats import hypergeom
+
+    total, taking_part = m + o, a + b
+    support = np.arange(max(0, taking_part - o), min(m, taking_part) + 1)
+    probabilities = hypergeom.pmf(support, total, m, taking_part)
+    observed = hypergeom.pmf(a, total, m, taking_part)
+    return float(probabilities[probabilities <= observed * (1 + 1e-7)].sum())
+
+
+def _brute_force(eco, programme, links, *, years=None, project_years=None, population=None):
+    """The same numbers by Python sets and loops over the rows."""
+    kept_projects = {
+        row.project_id
+        for row in programme.projects.itertuples()
+        if project_years is None or row.year in project_years
+    }
+    projects_of_pic: dict[str, set] = {}
+    for row in programme.participations.itertuples():
+        if row.project_id in kept_projects:
+            projects_of_pic.setdefault(row.organisation_id, set()).add(row.project_id)
+    projects_of: dict[str, set] = {}
+    for row in links.itertuples():
+        if row.linked and isinstance(row.participant_id, str):
+            projects_of.setdefault(row.organisation_id, set()).update(
+                projects_of_pic.get(row.participant_id, set())
+            )
+    everyone = (
+        set(eco.organisations["organisation_id"])
+        if population is None or isinstance(population, int)
+        else (set(population))
+    )
+    country = dict(
+        zip(
+            eco.organisations["organisation_id"],
+            eco.organisations["country"].replace({"GB": "UK"}),
+            strict=True,
+        )
+    )
+    pic_country = dict(
+        zip(programme.organisations["organisation_id"], programme.organisations["country"], strict=True)
+    )
+    per_country: dict[str, list] = {}
+    for pic, found in projects_of_pic.items():
+        per_country.setdefault(pic_country[pic], []).append(len(found))
+    result = {}
+    for cluster in ("c1", "c2", "c3"):
+        members = {
+            row.organisation_id
+            for row in eco.memberships.itertuples()
+            if row.cluster_id == cluster and (years is None or row.year in years)
+        } & everyone
+        counts = [len(projects_of.get(org, set())) for org in members]
+        m, a = len(members), sum(count > 0 for count in counts)
+        if isinstance(population, int):
+            mine = {
+                row.participant_id
+                for row in links.itertuples()
+                if row.linked and row.organisation_id in members
+            }
+            home = {country[org] for org in members}
+            other_pics = [pic for pic in projects_of_pic if pic_country[pic] in home and pic not in mine]
+            o, b = population - m, len(other_pics)
+            other_projects = sum(len(projects_of_pic[pic]) for pic in other_pics)
+        else:
+            others = everyone - members
+            other_counts = [len(projects_of.get(org, set())) for org in others]
+            o, b, other_projects = len(others), sum(count > 0 for count in other_counts), sum(other_counts)
+        expected = [
+            np.mean(per_country[country[org]])
+            for org in members
+            if projects_of.get(org) and country[org] in per_country
+        ]
+        result[cluster] = {
+            "members": m,
+            "participating": a,
+            "share": a / m,
+            "projects": len(set().union(*[projects_of.get(org, set()) for org in members])),
+            "projects_per_member": sum(counts) / m,
+            "projects_per_participant": sum(counts) / a if a else np.nan,
+            "others": o,
+            "others_participating": b,
+            "others_share": b / o,
+            "others_projects_per_organisation": other_projects / o,
+            "country_projects_per_participant": np.mean(expected) if expected else np.nan,
+            "p_value": _fisher_two_sided(a, m, b, o),
+        }
+    return pd.DataFrame(result).T
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"years": 2019},
+        {"project_years": 2019},
+        {"population": [f"o{i:02d}" for i in range(0, 30, 2)]},
+        {"population": 500},
+    ],
+    ids=["defaults", "membership-year", "project-year", "population-ids", "population-number"],
+)
+@pytest.mark.parametrize("seed", [0, 1], ids=["seed0", "seed1"])
+def test_programme_participation_equals_the_brute_force_count(seed, options):
+    eco, programme, links = _random_case(seed)
+    table = cn.programme_participation(eco, programme, links, **options)
+    years = {options["years"]} if "years" in options else None
+    project_years = {options["project_years"]} if "project_years" in options else None
+    expected = _brute_force(
+        eco, programme, links, years=years, project_years=project_years, population=options.get("population")
+    )
+    assert table.index.tolist() == ["c1", "c2", "c3"]
+    for column in expected.columns:
+        np.testing.assert_allclose(
+            table[column].to_numpy(dtype=float),
+            expected[column].to_numpy(dtype=float),
+            rtol=1e-9,
+            err_msg=column,
+        )
+    assert "organisations" in table.attrs["population"] and "Fisher" in table.attrs["null"]
+
+
+def test_correction_is_statsmodels_over_the_clusters():
+    from statsmodels.stats.multitest import multipletests
+
+    eco, programme, links = _random_case(0)
+    table = cn.programme_participation(eco, programme, links, correction="holm")
+    np.testing.assert_allclose(table["p_adjusted"], multipletests(table["p_value"], method="holm")[1])
+    assert table.attrs["correction"] == "holm"
+
+
+def test_programme_participation_bad_input():
+    eco, programme, links = _random_case(0)
+    with pytest.raises(cn.SchemaError, match="linked"):
+        cn.programme_participation(eco, programme, links.drop(columns="linked"))
+    with pytest.raises(cn.SchemaError, match="true or false"):
+        cn.programme_participation(eco, programme, links.assign(linked="yes"))
+    with pytest.raises(cn.OptionError, match="population=0"):
+        cn.programme_participation(eco, programme, links, population=0)
+    with pytest.raises(cn.OptionError, match="does not have"):
+        cn.programme_participation(eco, programme, links, population=["o00", "nobody"])
+    with pytest.raises(cn.OptionError, match="smaller than"):
+        cn.programme_participation(eco, programme, links, population=2)
+    with pytest.raises(cn.OptionError, match="correction"):
+        cn.programme_participation(eco, programme, links, correction="bonferonni")
+    with pytest.raises(cn.MissingTableError, match="memberships"):
+        cn.programme_participation(eco.replace(memberships=None), programme, links)

@@ -80,6 +80,7 @@ from .measures import (
     overlap,
     participation_coefficient,
     permutation_test,
+    programme_participation,
     spanning_share,
     structural_holes,
 )
@@ -172,6 +173,7 @@ __all__ = [
     "overlap",
     "participation_coefficient",
     "permutation_test",
+    "programme_participation",
     "spanning_share",
     "structural_holes",
     # pictures and exports

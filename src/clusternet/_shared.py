@@ -54,6 +54,18 @@ def isin(values: pd.Series, known: pd.Series) -> np.ndarray:
     return present[codes[n_known:]]
 
 
+#: Country codes as CORDIS writes them: the United Kingdom and Greece as the EU does (UK, EL),
+#: where ISO 3166 has GB and GR.
+COUNTRY_ALIASES = {"GB": "UK", "GR": "EL"}
+
+
+def country_codes(values: pd.Series) -> pd.Series:
+    """Country codes compared across sources: stripped, upper case, ``GB`` as ``UK`` and ``GR``
+    as ``EL``; a missing code is the empty string."""
+    text = values.astype("object").where(values.notna(), "").astype("str").str.strip().str.upper()
+    return text.replace(COUNTRY_ALIASES).astype(object)
+
+
 def random_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     """The one place a ``seed`` becomes a generator, so the same seed always gives the same draws."""
     if isinstance(seed, np.random.Generator):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .._shared import is_missing
+from .._shared import country_codes, is_missing
 from ..errors import OptionalDependencyError, OptionError, SchemaError
 from ..model import Ecosystem
 from ._names import name_key
@@ -35,8 +35,6 @@ LINK_COLUMNS: list[str] = [
     "linked",
 ]
 
-# CORDIS writes the United Kingdom and Greece as the EU does (UK, EL), ISO 3166 as GB and GR.
-_COUNTRY_ALIASES = {"GB": "UK", "GR": "EL"}
 # One block of the similarity matrix holds at most this many cells (float32: 4 bytes each).
 _BLOCK_CELLS = 4_000_000
 
@@ -250,7 +248,7 @@ def _side(table: pd.DataFrame, label: str) -> pd.DataFrame:
         else pd.Series([None] * len(table), dtype=object)
         for column in ("name", "country", "pic", "vat", "short_name")
     }
-    countries = raw["country"].fillna("").str.strip().str.upper().replace(_COUNTRY_ALIASES)
+    countries = country_codes(raw["country"])
     # name_key reads a name character by character: once per distinct spelling, not per row
     spellings = pd.concat([raw["name"], raw["short_name"]]).dropna().unique()
     keys = pd.Series({spelling: _name(spelling) for spelling in spellings}, dtype=object)

@@ -39,6 +39,7 @@ from ._communities import (
     modularity,
     nominal_partition,
 )
+from ._embedding import PARTICIPATION_COLUMNS, programme_participation
 from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
 from ._overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
 
@@ -51,6 +52,7 @@ __all__ = [
     "MODULE_ROLES",
     "NETWORK_COLUMNS",
     "OVERLAP_MEASURES",
+    "PARTICIPATION_COLUMNS",
     "PermutationResult",
     "RANK_SENSITIVITY_COLUMNS",
     "attribute_mixing",
@@ -78,6 +80,7 @@ __all__ = [
     "overlap",
     "participation_coefficient",
     "permutation_test",
+    "programme_participation",
     "spanning_share",
     "structural_holes",
 ]

@@ -35,6 +35,10 @@ PROJECTS = "project_id,year,budget\np1,2018,100\np2,2019,200\n"
 PARTICIPATIONS = "project_id,organisation_id\np1,a\np1,b\np2,c\n"
 CLUSTERS = "cluster_id,type,start,end\nk1,SPC,2016-01-01,2019-12-31\nk2,IBN,2017-01-01,2020-12-31\n"
 MEMBERSHIPS = "organisation_id,cluster_id,year\na,k1,2018\nb,k2,2018\n"
+# A cluster's CRM export: its own column names, ';', continental dates, two colleagues of one firm
+# at one event (the same row twice), a time of day.
+CRM = ("Bedrijf;Dienst;Cluster;Datum\na;Webinar waterstof;k1;12/03/2019 14:00\na;Webinar waterstof;k1;"
+       "12/03/2019 14:00\nb;Matchmaking;k1;02.05.2019\nc;Advies;k2;15/10/2019\n")
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,16 @@ def with_clusters(**files: str) -> Callable[[Path], Callable[[], cn.Ecosystem]]:
     tables = {"organisations": ORGS, "clusters": CLUSTERS, "memberships": MEMBERSHIPS}
     tables.update(files)
     return folder_with(**tables)
+
+
+def with_activities(text: str, name: str = "activities.csv") -> Callable[[Path], Callable[[], cn.Ecosystem]]:
+    def build(folder: Path) -> Callable[[], cn.Ecosystem]:
+        for table, rows in (("organisations", ORGS), ("clusters", CLUSTERS), ("memberships", MEMBERSHIPS)):
+            write(folder, f"{table}.csv", rows)
+        write(folder, name, text)
+        return lambda: cn.read_ecosystem(folder)
+
+    return build
 
 
 def frames(**tables: pd.DataFrame) -> Callable[[Path], Callable[[], cn.Ecosystem]]:
@@ -170,6 +184,31 @@ def _excel_ids(folder: Path) -> None:
     sheet.append(["007", "Seven as text"])
     sheet.append([8.0, "Eight as a float"])
     book.save(folder / "organisations.xlsx")
+
+
+def _excel_activities(folder: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Organisation", "Event", "Cluster", "Date"])
+    sheet.append(["a", "Workshop", "k1", datetime.datetime(2019, 3, 12, 9, 30)])
+    sheet.append(["b", "Workshop", "k1", datetime.date(2019, 3, 12)])
+    book.save(folder / "activities.xlsx")
+    for table, rows in (("organisations", ORGS), ("clusters", CLUSTERS), ("memberships", MEMBERSHIPS)):
+        write(folder, f"{table}.csv", rows)
+
+
+def _parquet_activities(folder: Path) -> None:
+    pytest.importorskip("pyarrow")
+    pd.DataFrame({"organisation_id": ["a", "b"], "activity": [7, 7], "cluster_id": ["k1", "k2"],
+                  "date": pd.to_datetime(["2019-03-12", "2020-01-31"])}).to_parquet(folder / "activities.parquet")
+    for table, rows in (("organisations", ORGS), ("clusters", CLUSTERS), ("memberships", MEMBERSHIPS)):
+        write(folder, f"{table}.csv", rows)
+
+
+def _activities_without_clusters(folder: Path) -> None:
+    write(folder, "organisations.csv", ORGS)
+    write(folder, "activities.csv", "organisation_id,activity,cluster_id,date\na,Webinar,k1,2019-03-12\n")
 
 
 def _excel_broken(folder: Path) -> None:
@@ -555,6 +594,49 @@ CATALOGUE = [
     Case("two-files-one-table", "organisations", "CSV", "`organisations.csv` and `Organisations.txt`",
          "error: two files for table organisations", custom(_two_files),
          Error("organisations", None, None, "two files for table organisations")),
+    # --- activities: a cluster's CRM export ---------------------------------------------------------
+    Case("activities-crm-export", "activities", "CSV", "`activiteiten.csv` with `Bedrijf;Dienst;Cluster;Datum`, "
+         "dates `12/03/2019 14:00` and `02.05.2019`, one row twice (two colleagues at one webinar)",
+         "accepted: Dutch names read as the columns, dates day first with their time, the repeated row merged "
+         "(noted, removed)",
+         with_activities(CRM, name="activiteiten.csv"),
+         lambda eco: (eco.activities["date"].tolist() == [pd.Timestamp("2019-03-12 14:00"),
+                                                          pd.Timestamp("2019-05-02"), pd.Timestamp("2019-10-15")]
+                      and eco.summary().loc["activities", "merged"] == 1) or pytest.fail("crm")),
+    Case("activities-month-first", "activities", "CSV", "dates `03/15/2019` and `04/02/2019` (a US export)",
+         "accepted: month first, as 15 cannot be a month; noted",
+         with_activities("organisation_id,activity,cluster_id,date\na,Webinar,k1,03/15/2019\n"
+                         "b,Webinar,k1,04/02/2019\n"),
+         lambda eco: (eco.activities["date"].tolist() == [pd.Timestamp("2019-03-15"), pd.Timestamp("2019-04-02")]
+                      and "month first" in actions(eco)) or pytest.fail("month first")),
+    Case("activities-mixed-date-order", "activities", "CSV", "`15/03/2019` beside `03/16/2019`",
+         "error: read day first, `03/16/2019` has month 16",
+         with_activities("organisation_id,activity,cluster_id,date\na,Webinar,k1,15/03/2019\n"
+                         "b,Webinar,k1,03/16/2019\n"),
+         Error("activities", 3, "date", "dates are read day first")),
+    Case("activities-two-digit-year", "activities", "CSV", "date `12/03/19`", "error: a two-digit year",
+         with_activities("organisation_id,activity,cluster_id,date\na,Webinar,k1,12/03/19\n"),
+         Error("activities", 2, "date", "two-digit year")),
+    Case("activities-spelt-two-ways", "activities", "CSV", "`Webinar waterstof` and `webinar  Waterstof`",
+         "accepted as two activities, with a note naming both spellings",
+         with_activities("organisation_id,activity,cluster_id,date\na,Webinar waterstof,k1,2019-03-12\n"
+                         "a,webinar  Waterstof,k1,2019-03-12\n"),
+         lambda eco: (len(eco.activities) == 2 and "'Webinar waterstof' = 'webinar  Waterstof'" in actions(eco))
+         or pytest.fail("spellings")),
+    Case("activities-names-for-ids", "activities", "CSV", "organisations named by name (`Alpha`) where the "
+         "table holds ids", "error: unknown organisation_id, with the id whose name it is",
+         with_activities("organisation_id,activity,cluster_id,date\nAlpha,Webinar,k1,2019-03-12\n"),
+         Error("activities", 2, "organisation_id", "'Alpha' is the name of organisation 'a'")),
+    Case("activities-without-clusters", "activities", "CSV", "`activities.csv` without `clusters.csv`",
+         "error: missing table clusters", custom(_activities_without_clusters),
+         Error("clusters", None, None, "activities refers to clusters")),
+    Case("activities-excel-date-cells", "activities", "Excel", "date cells (one with a time) under `Event`, "
+         "`Organisation`", "accepted: the dates as they are", custom(_excel_activities),
+         lambda eco: eco.activities["date"].tolist() == [pd.Timestamp("2019-03-12 09:30"), pd.Timestamp("2019-03-12")]
+         or pytest.fail("excel dates")),
+    Case("activities-parquet-numbers", "activities", "Parquet", "activity ids stored as integers, timestamps",
+         "accepted: ids as text (`7`)", custom(_parquet_activities),
+         lambda eco: eco.activities["activity"].tolist() == ["7", "7"] or pytest.fail("parquet")),
     # --- DataFrames given directly -------------------------------------------------------------------
     Case("frame-collection-cell", "organisations", "DataFrame", "a list in an id cell and a dict in a name",
          "error: not a single value",

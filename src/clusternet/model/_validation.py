@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import math
 import re
@@ -791,21 +792,59 @@ def _check_references(tables: dict[str, pd.DataFrame], provided, files, out: _Co
             unknown = values.notna().to_numpy() & ~isin(values, known)
             if unknown.any():
                 bad = values[unknown].to_numpy(dtype=object)
+                names = tables[target]["name"] if "name" in tables[target] else None
                 out.fail_rows(name, files.get(name), column.name, frame.index[unknown], bad,
-                              _unknown_reasons(bad, known, column.name, target))
+                              _unknown_reasons(bad, known, column.name, target, names))
 
 
-def _unknown_reasons(bad: np.ndarray, known: pd.Series, column: str, target: str) -> list[str]:
-    """Say which known id a reference probably meant when it differs only in case or spaces."""
+def _unknown_reasons(bad: np.ndarray, known: pd.Series, column: str, target: str,
+                     names: pd.Series | None = None) -> list[str]:
+    """Say which known id a reference probably meant: one that differs only in case or spaces, or
+    the id of the row whose ``name`` it is (a CRM export names organisations, the table holds ids);
+    names are matched up to case, spaces and punctuation, then by :func:`difflib.get_close_matches`
+    for the first distinct values (it is slow on long tables)."""
     folded: dict[str, str] = {}
     for value in known.dropna().to_numpy(dtype=object):
         folded.setdefault(re.sub(r"\s+", "", str(value)).casefold(), value)
+    by_name: dict[str, list[str]] = {}
+    if names is not None:
+        for name, value in zip(names.to_numpy(dtype=object), known.to_numpy(dtype=object), strict=True):
+            if isinstance(name, str) and isinstance(value, str):
+                by_name.setdefault(_fold_name(name), []).append(value)
+    close: dict[str, str | None] = {}
     reasons = []
     for value in bad:
-        near = folded.get(re.sub(r"\s+", "", str(value)).casefold())
+        text = str(value)
+        near = folded.get(re.sub(r"\s+", "", text).casefold())
         hint = f"; ids are case-sensitive: did you mean {near!r}?" if near is not None else ""
+        if not hint and by_name:
+            ids = by_name.get(_fold_name(text))
+            if ids is None and text not in close:
+                close[text] = None
+                if len(close) <= _CLOSE_MATCHES and len(by_name) <= _CLOSE_NAMES:
+                    found = difflib.get_close_matches(_fold_name(text), list(by_name), n=1, cutoff=0.8)
+                    close[text] = found[0] if found else None
+            if ids is None and close.get(text) is not None:
+                ids = by_name[close[text]]
+                hint = (f"; it looks like the name of {target[:-1] if target.endswith('s') else target} "
+                        f"{ids[0]!r}: this column takes ids")
+            elif ids is not None:
+                hint = (f"; {text!r} is the name of {target[:-1] if target.endswith('s') else target} "
+                        f"{ids[0]!r}" + (f" (and of {len(ids) - 1} more)" if len(ids) > 1 else "")
+                        + ": this column takes ids")
         reasons.append(f"unknown {column}: not in the {target} table{hint}")
     return reasons
+
+
+# How many distinct unknown references get a fuzzy name hint, and up to how many names: difflib
+# compares each with every name (about 0.1 s per value against 20,000 names).
+_CLOSE_MATCHES = 20
+_CLOSE_NAMES = 20_000
+
+
+def _fold_name(name: str) -> str:
+    """A name for matching only: case, spaces and punctuation left out ('Agfa-Gevaert N.V.' is 'agfagevaertnv')."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 def _note_memberships_outside_period(tables, provided, files, out: _Collector) -> None:

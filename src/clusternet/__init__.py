@@ -50,6 +50,8 @@ from .io import (
 from .measures import (
     AGREEMENT_COLUMNS,
     BROKERAGE_ROLES,
+    CHANGE_COLUMNS,
+    CHANGE_NULLS,
     COMMUNITY_METHODS,
     INTERVAL_COLUMNS,
     INTERVAL_METHODS,
@@ -88,6 +90,7 @@ from .measures import (
     overlap,
     overlap_intervals,
     participation_coefficient,
+    period_change,
     permutation_test,
     programme_participation,
     spanning_share,
@@ -186,6 +189,9 @@ __all__ = [
     "spanning_share",
     "structural_holes",
     # uncertainty
+    "CHANGE_COLUMNS",
+    "CHANGE_NULLS",
+    "period_change",
     "AGREEMENT_COLUMNS",
     "INTERVAL_COLUMNS",
     "INTERVAL_METHODS",

@@ -29,6 +29,7 @@ from ._centrality import (
     cluster_centrality,
     cluster_rank_sensitivity,
 )
+from ._change import CHANGE_COLUMNS, CHANGE_NULLS, period_change
 from ._communities import (
     COMMUNITY_METHODS,
     communities,
@@ -58,6 +59,8 @@ __all__ = [
     "AGREEMENT_COLUMNS",
     "BROKERAGE_ROLES",
     "CENTRALITY_COLUMNS",
+    "CHANGE_COLUMNS",
+    "CHANGE_NULLS",
     "CLUSTER_CENTRALITY_COLUMNS",
     "COMMUNITY_METHODS",
     "INTERVAL_COLUMNS",
@@ -99,6 +102,7 @@ __all__ = [
     "overlap",
     "overlap_intervals",
     "participation_coefficient",
+    "period_change",
     "permutation_test",
     "programme_participation",
     "spanning_share",

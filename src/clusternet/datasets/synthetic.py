@@ -163,6 +163,18 @@ _TIERS = {
 _PREMIUM_2018 = 5
 _BOARD_FIRMS = 8
 
+# Activities (services and events of the SPCs). Tabel 4 (line 863) gives 1,580 "unique active firms
+# within the cluster" for 2018, summed over the SPCs, and defines them (lines 843-847) as firms
+# using at least 2 cluster services or activities, or involved in collaborations; it says nothing
+# of how they split. Assumed: a fixed share of each SPC's member firms uses no service (dormant,
+# lines 849-851), one, or two or more; knowledge institutions attend too (they never count);
+# firms that are no member of the SPC make up the rest of the 1,580, and the same share of
+# non-members per member in 2017 and 2019.
+_ACTIVITY_TARGET_2018 = 1580
+_SERVICES = ("webinar", "workshop", "matchmaking", "advice", "company visit", "working group")
+_SERVICES_PER_YEAR = 12  # distinct activities each SPC offers per year (of the kinds above)
+_USES = (0.25, 0.15, 0.35, 0.25)  # member firms using 0, 1, 2, 3 activities in a year
+
 
 def synthetic_ecosystem(*, seed: int = 0, scale: float = 1.0) -> Ecosystem:
     """The real Flemish cluster landscape with synthetic members and projects fitted to the report.
@@ -185,7 +197,11 @@ def synthetic_ecosystem(*, seed: int = 0, scale: float = 1.0) -> Ecosystem:
     * projects per instrument and year (Tabel 6), their budgets and VLAIO support (Tabel 7), at
       least 3 firms in ICON, O&O and feasibility consortia, support split by organisation type as in
       Tabel 8; each project carried by one SPC in ``project_clusters`` (status ``approved``), with
-      exactly one coordinator.
+      exactly one coordinator;
+    * ``activities``: the SPCs' services and events used by member firms (a quarter dormant), by
+      knowledge institutions and by firms that are no member, so that Tabel 4's "unique active
+      firms" (two or more activities, or a project; :func:`~clusternet.kpis`'
+      ``companies_in_2plus_activities_or_projects``) sum to 1,580 over the SPCs in 2018.
 
     :func:`calibration_report` sets each figure beside the report's. Synthetic organisations have
     an extra ``category`` column (``firm``, ``university``, ``strategic research centre``, ...);
@@ -205,7 +221,7 @@ def synthetic_ecosystem(*, seed: int = 0, scale: float = 1.0) -> Ecosystem:
     Returns
     -------
     Ecosystem
-        All six tables, validated like user data.
+        All seven tables, validated like user data.
 
     Raises
     ------
@@ -271,6 +287,9 @@ def synthetic_ecosystem(*, seed: int = 0, scale: float = 1.0) -> Ecosystem:
          ibn], ignore_index=True
     )
     projects, participations, project_clusters = _projects(rng, rosters, outside, scale)
+    # A generator of its own, so the activities leave every other table as it was before them.
+    activities = _activities(np.random.default_rng([seed, 4]), rosters, n_firms, projects, participations,
+                             project_clusters, scale)
     return Ecosystem(
         organisations=organisations,
         clusters=real.clusters,
@@ -278,6 +297,7 @@ def synthetic_ecosystem(*, seed: int = 0, scale: float = 1.0) -> Ecosystem:
         projects=pd.concat([real.projects, projects], ignore_index=True),
         participations=participations,
         project_clusters=pd.concat([real.project_clusters, project_clusters], ignore_index=True),
+        activities=activities,
     )
 
 
@@ -418,9 +438,30 @@ def calibration_report(ecosystem: Ecosystem, *, scale: float = 1.0) -> pd.DataFr
         for kind, percent in zip(_SUPPORT_TYPES, _SUPPORT_PERCENT[year], strict=True):
             add(f"share of support to {kind}, {year}", "share", shares.get((year, kind), 0.0), percent / 100, 0.01,
                 "Tabel 8, lines 1040-1050", False)
+    if "activities" in ecosystem.provided:
+        add("unique active firms of the SPCs, 2018 (two or more activities, or a project; summed over "
+            "the SPCs)", "firms", _active_firms(ecosystem, spcs, 2018), _ACTIVITY_TARGET_2018, 0.5,
+            "Tabel 4, line 863", True)
     frame = pd.DataFrame(rows, columns=["figure", "unit", "generated", "report", "tolerance", "source"])
     frame.insert(5, "within", (frame["generated"] - frame["report"]).abs() <= frame["tolerance"] + 1e-9)
     return frame
+
+
+def _active_firms(ecosystem: Ecosystem, spcs: pd.Series, year: int) -> int:
+    """Tabel 4's active firms of ``year`` summed over ``spcs``, straight from the tables."""
+    firms = set(ecosystem.organisation_ids(["company"]))
+    activities = ecosystem.activities
+    activities = activities[(activities["date"].dt.year == year) & activities["organisation_id"].isin(firms)]
+    used = activities.groupby(["cluster_id", "organisation_id"])["activity"].nunique()
+    two = used[used >= 2].index.to_frame(index=False)
+    links = ecosystem.project_clusters
+    links = links[links["status"] != "withdrawn"]
+    projects = ecosystem.projects
+    in_projects = ecosystem.participations.merge(projects.loc[projects["year"] == year, ["project_id"]]).merge(
+        links[["project_id", "cluster_id"]])
+    in_projects = in_projects.loc[in_projects["organisation_id"].isin(firms), ["cluster_id", "organisation_id"]]
+    active = pd.concat([two, in_projects]).drop_duplicates()
+    return int(active["cluster_id"].isin(set(spcs)).sum())
 
 
 @functools.lru_cache(maxsize=1)
@@ -719,6 +760,67 @@ def _projects(rng, rosters: pd.DataFrame, outside: np.ndarray, scale: float):
         {"project_id": ids, "cluster_id": np.array(_SPCS, dtype=object)[carrier], "status": "approved"}
     )
     return projects, participations, project_clusters
+
+
+def _activities(rng, rosters: pd.DataFrame, n_firms: int, projects: pd.DataFrame, participations: pd.DataFrame,
+                project_clusters: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """The SPCs' services used per year by member firms, universities and firms outside the SPC.
+
+    In 2018 the firms outside an SPC that use two or more of its services are as many as needed
+    for Tabel 4's 1,580 active firms over the SPCs (with the members using two or more and the firms
+    in the SPC's projects); in 2017 and 2019 as many per member as in 2018.
+    """
+    firm_ids = _firm_ids(np.arange(n_firms))
+    in_project = participations.merge(projects[["project_id", "year"]], on="project_id").merge(
+        project_clusters[["project_id", "cluster_id"]], on="project_id")
+    in_project = set(zip(in_project["cluster_id"], in_project["organisation_id"], in_project["year"], strict=True))
+    universities = _OTHERS.loc[_OTHERS["kind"] == "knowledge_institution", "organisation_id"].to_numpy()
+    frames: list[pd.DataFrame] = []
+    per_member = None
+    for year in (2018, 2017, 2019):  # 2018 first: it sets the share of outside users
+        of_year = rosters[rosters["year"] == year]
+        members_of = {spc: of_year.loc[of_year["spc"] == code, "firm"].to_numpy() for code, spc in enumerate(_SPCS)}
+        active = 0
+        chosen: list[tuple[str, np.ndarray, np.ndarray]] = []
+        for spc, members in members_of.items():
+            if members.size == 0:
+                continue
+            uses = rng.choice(len(_USES), members.size, p=_normalised(_USES))
+            chosen.append((spc, firm_ids[members], uses))
+            project_firms = {o for (c, o, y) in in_project if c == spc and y == year and o.startswith("firm-")}
+            active += len(project_firms | set(firm_ids[members[uses >= 2]]))
+            chosen.append((spc, rng.choice(universities, min(3, universities.size), replace=False),
+                           np.full(min(3, universities.size), 2)))
+        n_members = sum(members.size for members in members_of.values())
+        if per_member is None:
+            outside = max(round(_ACTIVITY_TARGET_2018 * scale) - active, 0)
+            per_member = outside / max(n_members, 1)
+        else:
+            outside = round(per_member * n_members)
+        # Outside users: firms that are no member of the SPC and not in its projects that year.
+        spc_of = rng.choice([spc for spc in members_of if members_of[spc].size], outside,
+                            p=_normalised([members_of[spc].size for spc in members_of if members_of[spc].size]))
+        for spc in dict.fromkeys(spc_of):
+            taken = set(firm_ids[members_of[spc]]) | {o for (c, o, y) in in_project if c == spc and y == year}
+            pool = np.array([firm for firm in firm_ids if firm not in taken], dtype=object)
+            count = int((spc_of == spc).sum())
+            users = rng.choice(pool, min(count, pool.size), replace=False)
+            chosen.append((spc, users, rng.integers(2, 4, users.size)))
+        for spc, organisations, uses in chosen:
+            slug = spc.removeprefix("spc-")
+            offered = np.array([f"{slug} {_SERVICES[k % len(_SERVICES)]} {year}-{k + 1:02d}"
+                                for k in range(_SERVICES_PER_YEAR)], dtype=object)
+            # each organisation's services: the first `uses` of a random order of the year's offer
+            order = np.argsort(rng.random((len(organisations), _SERVICES_PER_YEAR)), axis=1)
+            picked = order[np.arange(_SERVICES_PER_YEAR)[None, :] < np.asarray(uses)[:, None]]
+            days = rng.integers(0, 365, picked.size)
+            frames.append(pd.DataFrame({
+                "organisation_id": np.repeat(np.asarray(organisations, dtype=object), uses),
+                "activity": offered[picked],
+                "cluster_id": spc,
+                "date": np.datetime64(f"{year}-01-01") + days.astype("timedelta64[D]"),
+            }))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _split(rng, totals: np.ndarray, group: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -26,6 +26,6 @@ of projects it shares.
 >>> test_newman_at_most_shared()
 """
 
-from ._strategies import ID_ALPHABET, ecosystems, memberships, participations
+from ._strategies import ID_ALPHABET, activities, ecosystems, memberships, participations
 
-__all__ = ["ID_ALPHABET", "ecosystems", "memberships", "participations"]
+__all__ = ["ID_ALPHABET", "activities", "ecosystems", "memberships", "participations"]

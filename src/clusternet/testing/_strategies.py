@@ -1,4 +1,4 @@
-"""The strategies of :mod:`clusternet.testing`: ecosystems, participation and membership tables."""
+"""The strategies of :mod:`clusternet.testing`: ecosystems, participation, membership and activity tables."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ except ImportError as err:  # pragma: no cover - hypothesis is in the test extra
         "clusternet.testing needs Hypothesis: pip install 'clusternet[test]'"
     ) from err
 
-__all__ = ["ecosystems", "participations", "memberships", "ID_ALPHABET"]
+__all__ = ["ecosystems", "participations", "memberships", "activities", "ID_ALPHABET"]
 
 #: Characters ids are drawn from: digits before letters and a non-ASCII letter, so that string
 #: order differs from numeric order ("10" < "9") and from byte-naive assumptions.
@@ -38,6 +38,8 @@ _STATUSES = ("approved", "withdrawn")
 _SECTORS = ("chemistry", "food", "logistics", "energy", "unknown")
 _REGIONS = ("Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen")
 _TIERS = ("member", "board", "partner")
+#: The services and activities a generated activities table draws from (as a CRM names them).
+_ACTIVITIES = ("webinar", "matchmaking", "advice", "workshop", "company visit")
 
 
 def ecosystems(
@@ -52,6 +54,7 @@ def ecosystems(
     with_projects: bool = True,
     with_clusters: bool = True,
     distinct_ids: bool = True,
+    with_activities: bool = False,
 ) -> st.SearchStrategy[Ecosystem]:
     """Ecosystems of organisations with projects and participations and/or clusters.
 
@@ -79,6 +82,10 @@ def ecosystems(
         If true (default) organisation, project and cluster ids never coincide; if false, the
         tables draw their ids independently from a small pool, so the same id often names an
         organisation and a project, as when users number both 1, 2, 3.
+    with_activities : bool, default False
+        Also an ``activities`` table (see :func:`activities`): members and others using the
+        clusters' services on dates in ``years``. Needs ``with_clusters``. Drawn after every
+        other table, so the other tables of an example are those drawn without it.
 
     Returns
     -------
@@ -103,12 +110,14 @@ def ecosystems(
     kinds = _check_vocabulary("kinds", kinds, KINDS)
     years = _check_years(years)
     for name, flag in (("with_projects", with_projects), ("with_clusters", with_clusters),
-                       ("distinct_ids", distinct_ids)):
+                       ("distinct_ids", distinct_ids), ("with_activities", with_activities)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name}={flag!r} must be True or False")
+    if with_activities and not with_clusters:
+        raise ValueError("with_activities=True needs with_clusters=True: an activity is a cluster's service")
 
     return _ecosystems(min_organisations, max_organisations, max_projects, max_partners, max_clusters,
-                       kinds, years, with_projects, with_clusters, distinct_ids)
+                       kinds, years, with_projects, with_clusters, distinct_ids, with_activities)
 
 
 def participations(
@@ -191,6 +200,47 @@ def memberships(
     return _memberships(organisation_ids, cluster_ids, (start, end), limit)
 
 
+def activities(
+    *,
+    organisation_ids: Sequence[str],
+    cluster_ids: Sequence[str],
+    years: int | Iterable[int] = range(2014, 2021),
+    max_activities_per_organisation: int = 4,
+) -> st.SearchStrategy[pd.DataFrame]:
+    """Activities tables: the given organisations using the given clusters' services, on dates.
+
+    Each organisation uses between 0 and ``max_activities_per_organisation`` (activity, cluster,
+    date) combinations, all distinct, so validation merges nothing: the same service of one cluster
+    on two dates, and two services on one date, both occur. Dates fall in ``years``, some with a
+    time of day. The table is canonical (the columns and dtypes validation produces).
+
+    Parameters
+    ----------
+    organisation_ids, cluster_ids : sequence of str
+        Distinct ids the table may refer to (no rows when either is empty).
+    years : int or collection of int, default range(2014, 2021)
+        The years the dates fall in (consecutive years).
+    max_activities_per_organisation : int, default 4
+        At most this many rows per organisation.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of pandas.DataFrame
+
+    Examples
+    --------
+    >>> from clusternet import testing
+    >>> table = testing.activities(organisation_ids=["a"], cluster_ids=["k"], years=2019).example()
+    >>> list(table.columns), set(table["date"].dt.year) <= {2019}
+    (['organisation_id', 'activity', 'cluster_id', 'date'], True)
+    """
+    organisation_ids = _check_ids("organisation_ids", organisation_ids)
+    cluster_ids = _check_ids("cluster_ids", cluster_ids)
+    start, end = _check_years(years)
+    _check_count("max_activities_per_organisation", max_activities_per_organisation)
+    return _activities(organisation_ids, cluster_ids, (start, end), max_activities_per_organisation)
+
+
 # --------------------------------------------------------------------------------------------
 # The tables (building blocks of ecosystems())
 # --------------------------------------------------------------------------------------------
@@ -206,7 +256,7 @@ def memberships(
 
 @st.composite
 def _ecosystems(draw, min_organisations, max_organisations, max_projects, max_partners, max_clusters,
-                kinds, years, with_projects, with_clusters, distinct_ids) -> Ecosystem:
+                kinds, years, with_projects, with_clusters, distinct_ids, with_activities=False) -> Ecosystem:
     n_organisations = draw(_integers(min_organisations, max_organisations))
     n_projects = draw(_integers(0, max_projects)) if with_projects else 0
     n_clusters = draw(_integers(0, max_clusters)) if with_clusters else 0
@@ -229,6 +279,8 @@ def _ecosystems(draw, min_organisations, max_organisations, max_projects, max_pa
         tables["memberships"] = _draw_memberships(draw, organisation_ids, cluster_ids, years, len(cluster_ids))
         if with_projects:
             tables["project_clusters"] = _draw_project_clusters(draw, project_ids, cluster_ids)
+    if with_activities:  # last, so that the other tables are drawn as without it
+        tables["activities"] = _draw_activities(draw, organisation_ids, cluster_ids, years, 4)
     return _assemble(tables)
 
 
@@ -241,6 +293,12 @@ def _participations(draw, organisation_ids: list[str], project_ids: list[str], l
 def _memberships(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
                  limit: int) -> pd.DataFrame:
     return _draw_memberships(draw, organisation_ids, cluster_ids, years, limit)
+
+
+@st.composite
+def _activities(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
+                limit: int) -> pd.DataFrame:
+    return _draw_activities(draw, organisation_ids, cluster_ids, years, limit)
 
 
 def _draw_organisations(draw, ids: list[str], kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -324,6 +382,26 @@ def _draw_memberships(draw, organisation_ids: list[str], cluster_ids: list[str],
     })
 
 
+def _draw_activities(draw, organisation_ids: list[str], cluster_ids: list[str], years: tuple[int, int],
+                     limit: int) -> pd.DataFrame:
+    organisations, activities, clusters, dates = [], [], [], []
+    if limit and cluster_ids:
+        uses = _activity_uses(len(cluster_ids), years, limit)
+        first = np.datetime64(f"{years[0]}-01-01T00:00", "m")
+        for organisation in organisation_ids:
+            for activity, position, day, minute in draw(uses):
+                organisations.append(organisation)
+                activities.append(_ACTIVITIES[activity])
+                clusters.append(cluster_ids[position])
+                dates.append(first + np.timedelta64(day * 1440 + minute, "m"))
+    return _table("activities", {
+        "organisation_id": organisations,
+        "activity": activities,
+        "cluster_id": clusters,
+        "date": dates,
+    })
+
+
 def _draw_project_clusters(draw, project_ids: list[str], cluster_ids: list[str]) -> pd.DataFrame:
     projects, clusters = [], []
     if cluster_ids:
@@ -356,6 +434,17 @@ def _samples(values: tuple[str, ...], n: int) -> st.SearchStrategy[list[str]]:
 def _positions(n: int, limit: int) -> st.SearchStrategy[list[int]]:
     """0 to ``limit`` distinct positions in a list of ``n`` ids (the draws of sampling the ids)."""
     return st.lists(st.sampled_from(range(n)), max_size=limit, unique=True)
+
+
+@functools.cache
+def _activity_uses(n_clusters: int, years: tuple[int, int], limit: int) -> st.SearchStrategy[list[tuple]]:
+    """0 to ``limit`` distinct (activity, cluster position, day, minute) uses; a few distinct days
+    and times of day, so one service on two dates and two services on one date both come up."""
+    days = (pd.Timestamp(f"{years[1] + 1}-01-01") - pd.Timestamp(f"{years[0]}-01-01")).days
+    return st.lists(st.tuples(st.integers(0, len(_ACTIVITIES) - 1), st.integers(0, n_clusters - 1),
+                              st.sampled_from(sorted({0, days // 3, days // 2, days - 1})),
+                              st.sampled_from((0, 14 * 60 + 30))),
+                    max_size=limit, unique=True)
 
 
 @functools.cache
@@ -396,7 +485,9 @@ _STRING = pd.StringDtype(na_value=np.nan)  # what dtype "str" means in pandas 3
 def _array(kind: str, values: list | None, n: int):
     """One column of a canonical dtype, converted once (``None`` for an all-missing date)."""
     if kind == "date":
-        return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        if values is None:
+            return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        return np.array(values, dtype="datetime64[ns]").reshape(n)
     if kind == "number":
         return np.array(values, dtype="float64")
     if kind == "boolean":

@@ -37,6 +37,8 @@ def flanders():
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
+                 # software WebGL for the WebGL page (SwiftShader, explicitly: no GPU on CI)
+                 "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 

@@ -189,11 +189,16 @@ def test_the_page_test_contract(hostile_page):
     colors = visit.evaluate("() => clusternet.colors()")
     expected = {str(i): ("#4E79A7", "#F28E2B")[i % 2] for i in range(5)}
     assert {key: value.upper() for key, value in colors.items()} == expected
+    # positions() are the layout's coordinates: the page pixels vis-network drew, divided by the
+    # page's scale and turned over (screen y grows downwards), which are clusternet.layout_positions.
     positions = visit.evaluate("() => clusternet.positions()")
     given = visit.evaluate("() => Object.fromEntries(clusternet.nodes.get().map(n => [String(n.id), [n.x, n.y]]))")
+    scale = visit.evaluate("() => JSON.parse(document.getElementById('cn-data').textContent).scale")
     assert positions.keys() == given.keys() and len(positions) == 5
+    layout = cn.layout_positions(cn.viz.in_drawing_order(G), seed=0)
     for key, (x, y) in positions.items():
-        assert (x, y) == pytest.approx(tuple(given[key]), abs=1.0)  # vis-network reports whole pixels
+        assert (x, y) == pytest.approx((given[key][0] / scale, -given[key][1] / scale), abs=1.0 / scale)
+        assert (x, y) == pytest.approx(layout[int(key)], abs=1.0 / scale)  # vis-network reports whole pixels
 
 
 def test_a_click_highlights_the_node_and_its_neighbours(hostile_page):

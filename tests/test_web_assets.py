@@ -46,40 +46,112 @@ def small_page() -> str:
     return cn.show_html(G, color_by="type", size_by="members", title="Small").html
 
 
+SCRIPTS = ("app.js", "render_canvas.js", "render_webgl.js")
+VENDOR = ("graphology.umd.min.js", "sigma.min.js")
+
+
 def test_asset_files_ship_with_the_package():
-    for name in ("app.js", "app.css"):
+    for name in (*SCRIPTS, "app.css"):
         assert (STATIC / name).is_file(), f"static/{name} is package data of clusternet.viz"
+    for name in (
+        *VENDOR,
+        "README.md",
+        "sigma.LICENSE.txt",
+        "graphology.LICENSE.txt",
+        "events.LICENSE.txt",
+        "graphology-utils.LICENSE.txt",
+    ):
+        assert (STATIC / "vendor" / name).is_file(), f"static/vendor/{name} is package data of clusternet.viz"
 
 
-@pytest.mark.parametrize("source", ["file", "inlined"], ids=["app.js as written", "app.js as inlined"])
-def test_app_script_is_valid_javascript(source, small_page, tmp_path):
+def test_vendored_libraries_are_the_versions_and_files_the_readme_names():
+    # The README is how the next person updates them: its versions and SHA-256 sums must be the
+    # ones the page names in its generator line and the files shipped.
+    import hashlib
+
+    from clusternet.viz._html import _WEBGL_LIBRARIES
+
+    readme = (STATIC / "vendor" / "README.md").read_text(encoding="utf-8")
+    for name, library, version in _WEBGL_LIBRARIES:
+        assert re.search(rf"`{re.escape(name)}` \| \[{library}\].* \| {re.escape(version)} \| MIT", readme), (
+            name
+        )
+        digest = hashlib.sha256((STATIC / "vendor" / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in readme, f"README.md's SHA-256 of {name} is out of date"
+        licence = (STATIC / "vendor" / f"{library}.LICENSE.txt").read_text(encoding="utf-8")
+        assert "Permission is hereby granted, free of charge" in licence  # the MIT licence text
+
+
+@pytest.fixture(scope="module")
+def webgl_page() -> str:
+    G = nx.Graph([("a", "b"), ("b", "c")])
+    return cn.show_html(G, renderer="webgl", title="Small").html
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [(name, source) for name in SCRIPTS for source in ("file", "inlined")],
+    ids=[f"{name} {source}" for name in SCRIPTS for source in ("as written", "as inlined")],
+)
+def test_page_scripts_are_valid_javascript(name, source, small_page, webgl_page, tmp_path):
     node = _node()
     if node is None:
-        pytest.skip("node is not installed, so app.js cannot be syntax-checked")
-    with resources.as_file(STATIC / "app.js") as path:
+        pytest.skip("node is not installed, so the page's scripts cannot be syntax-checked")
+    with resources.as_file(STATIC / name) as path:
         if source == "inlined":
             # The page's own copy: what the browser runs, the header comment left out.
+            page = webgl_page if name == "render_webgl.js" else small_page
+            position = -1 if name == "app.js" else -2
             path = tmp_path / "inlined.js"
-            path.write_text(_inline_scripts(small_page)[-1], encoding="utf-8")
+            path.write_text(_inline_scripts(page)[position], encoding="utf-8")
         result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
 
 
-def test_page_inlines_the_files_without_their_header(small_page):
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
-    code = script[script.index("\n(function") :]
-    assert _inline_scripts(small_page)[-1] == code
-    assert script.splitlines()[0] not in small_page  # the header is for whoever edits the file
+def test_page_inlines_the_files_without_their_header(small_page, webgl_page):
+    for page, names in (
+        (small_page, ("render_canvas.js", "app.js")),
+        (webgl_page, ("render_webgl.js", "app.js")),
+    ):
+        for inlined, name in zip(_inline_scripts(page)[-2:], names, strict=True):
+            script = (STATIC / name).read_text(encoding="utf-8")
+            assert inlined == script[script.index("\n(function") :], name
+            assert script.splitlines()[0] not in page  # the header is for whoever edits the file
     css = (STATIC / "app.css").read_text(encoding="utf-8")
     assert f"<style>\n{css}</style>" in small_page
+    # The vendored libraries go in as shipped, less the source-map comment (the map is not shipped).
+    for inlined, name in zip(_inline_scripts(webgl_page)[:2], VENDOR, strict=True):
+        shipped = (STATIC / "vendor" / name).read_text(encoding="utf-8")
+        assert shipped.startswith(inlined) and "sourceMappingURL" not in inlined
 
 
 def test_assets_cannot_close_their_element_early():
     # Inlined, "</script" inside the script (or "</style" in the CSS) would end it and turn
     # the rest into markup; "<!--" starts the script-data escape states.
-    script = (STATIC / "app.js").read_text(encoding="utf-8").lower()
-    assert "</script" not in script and "<!--" not in script
+    for name in SCRIPTS:
+        script = (STATIC / name).read_text(encoding="utf-8").lower()
+        assert "</script" not in script and "<!--" not in script, name
+    for name in VENDOR:
+        script = (STATIC / "vendor" / name).read_text(encoding="utf-8").lower()
+        assert "</script" not in script and "<!--" not in script, name
     assert "</style" not in (STATIC / "app.css").read_text(encoding="utf-8").lower()
+
+
+def test_the_wheel_ships_the_page_assets(tmp_path):
+    # The page reads its scripts and the vendored libraries as package data: a wheel without
+    # them would write pages that do not draw. Built with hatchling's own wheel builder.
+    hatchling = pytest.importorskip("hatchling.builders.wheel", reason="hatchling is not installed")
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    (wheel,) = hatchling.WheelBuilder(str(root)).build(directory=str(tmp_path), versions=["standard"])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    wanted = [f"clusternet/viz/static/{name}" for name in (*SCRIPTS, "app.css")]
+    wanted += [
+        f"clusternet/viz/static/vendor/{name}"
+        for name in (*VENDOR, "README.md", "sigma.LICENSE.txt", "graphology.LICENSE.txt")
+    ]
+    assert [name for name in wanted if name not in names] == []
 
 
 # --- the data contract -------------------------------------------------------------------
@@ -150,8 +222,8 @@ def _contract_pages() -> dict[str, str]:
     G.add_node("b", name="Beta", type="IBN", members=1)
     G.add_node("c", name="Gamma", type="SPC", members=7)
     G.add_node("d", name="Delta", type=None, members=2)
-    G.add_edge("a", "b", weight=2.0)
-    G.add_edge("b", "c", weight=1)
+    G.add_edge("a", "b", weight=2.0, years=[2015, 2017])
+    G.add_edge("b", "c", weight=1, years=(2016,))
     G.add_edge("c", "d", note="no weight, so no width")
     measures = pd.DataFrame({"score": [0.5, 0.25, 1.0, 0.0]}, index=list("abcd"))
     directed = nx.DiGraph([(1, 2), (2, 3), (3, 1)])
@@ -159,6 +231,7 @@ def _contract_pages() -> dict[str, str]:
         "categories, positions": cn.show_html(
             G, color_by="type", size_by="members", measures=measures, title="Contract"
         ).html,
+        "webgl": cn.show_html(G, color_by="type", renderer="webgl").html,
         "continuous, physics": cn.show_html(G, color_by="score", measures=measures, layout="physics").html,
         "directed, plain": cn.show_html(directed).html,
         "empty": cn.show_html(nx.Graph()).html,
@@ -183,20 +256,23 @@ def test_contract_checker_catches_drift(contract_pages):
     data = _data(contract_pages["categories, positions"])
     data["nodes"][0]["shape"] = "box"
     del data["legend"]["size"]
-    data["edges"][0]["from"] = "a"
+    data["edges"]["count"] = "3"
     problems = _departures(data, PageData, "data", set())
     assert problems == [
         "data.nodes[0]: 'shape' is not in the contract",
-        "data.edges[0].from: 'a', not int",
+        "data.edges.count: '3', not int",
         "data.legend: missing 'size'",
     ]
 
 
-def test_app_script_reads_only_contract_keys():
-    # Top-level and legend keys app.js reads (as data.<key>) must all be in the contract.
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_page_scripts_read_only_contract_keys(name):
+    # Top-level, edge and legend keys the scripts read (as data.<key>) must all be in the contract.
+    script = (STATIC / name).read_text(encoding="utf-8")
     hints = typing.get_type_hints(PageData)
     assert set(re.findall(r"\bdata\.(\w+)", script)) <= hints.keys()
+    edges = typing.get_type_hints(hints["edges"])
+    assert set(re.findall(r"\bdata\.edges\.(\w+)", script)) <= edges.keys()
     legend = typing.get_type_hints(hints["legend"])
     assert set(re.findall(r"\bdata\.legend\.(\w+)", script)) <= legend.keys()
     gradient = typing.get_type_hints(typing.get_args(legend["continuous"])[0])

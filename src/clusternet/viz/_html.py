@@ -7,6 +7,7 @@ import gc
 import hashlib
 import html as _html
 import importlib.util
+import itertools
 import json
 import math
 from collections.abc import Hashable, Iterator, Mapping
@@ -21,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from .._shared import is_missing
-from ..errors import OptionalDependencyError
+from ..errors import OptionalDependencyError, StyleError
 from ._layout import layout_positions
-from ._page_data import PageData, PageEdge, PageLegend, PageNode
+from ._page_data import PageData, PageEdgeColumn, PageEdges, PageLegend, PageNode, PageYears
 from ._style import (
     EDGE_COLOR,
     NodeStyle,
-    StyleError,
     in_drawing_order,
     node_style,
 )
@@ -41,6 +41,14 @@ _MAX_TOOLTIP_ROWS = 24
 # Above this many nodes, edges are hidden while dragging or zooming so the page stays fluid.
 _MAX_LABEL = 120  # characters of a label drawn on the canvas
 _LARGE = 2000
+# renderer="auto" draws with WebGL above either of these (see to_html's Notes for the timings
+# they come from): vis-network's canvas redraws every edge on every frame and builds its data
+# sets edge by edge, so many edges stall it long before many nodes do.
+WEBGL_NODES = 5000
+WEBGL_EDGES = 20000
+_RENDERERS = ("auto", "canvas", "webgl")
+# The libraries the WebGL page inlines (static/vendor/, see its README.md), in loading order.
+_WEBGL_LIBRARIES = (("graphology.umd.min.js", "graphology", "0.26.0"), ("sigma.min.js", "sigma", "3.0.3"))
 
 
 @dataclass(frozen=True)
@@ -93,15 +101,19 @@ def to_html(
     measures: pd.DataFrame | None = None,
     physics: bool = False,
     description: str | None = None,
+    renderer: str = "auto",
 ) -> NetworkPage:
     r"""Write an interactive network as one self-contained HTML file that works offline.
 
-    The file carries everything it needs: the vis-network library shipped with pyvis is
-    inlined, there is no Bootstrap, no font and no link to any server, and a
-    Content-Security-Policy forbids the page to load anything. It can be e-mailed and opened
-    on a laptop without network. The page has a colour legend, tooltips with each node's
-    attributes and measures (click a node to keep them in the side panel), a search by name and
-    a filter by attribute.
+    The file carries everything it needs: the drawing library is inlined (vis-network, shipped
+    with pyvis, for the canvas; sigma.js and graphology, shipped with clusternet, for WebGL),
+    there is no Bootstrap, no font and no link to any server, and a Content-Security-Policy
+    forbids the page to load anything. It can be e-mailed and opened on a laptop without
+    network. Both renderers have the same side panel: a colour legend, tooltips with each
+    node's attributes and measures (click a node to keep them in the side panel and to fade all
+    but it and its neighbours), a search by name, a filter by attribute, a minimum-weight slider
+    when edges carry numeric weights, a year slider when they carry years, and buttons that
+    download the current view as PNG and as SVG.
 
     Names are data: labels and tooltips are set as text, never as markup, so a name such as
     ``<img src=x onerror=alert(1)>`` is shown exactly as typed and nothing runs.
@@ -141,16 +153,36 @@ def to_html(
     description : str, optional
         One line under the node and edge counts that says what the page shows, e.g. "2,000 of
         35,871 organisations, the most central by degree" (plain text, shown as written).
+    renderer : {"auto", "canvas", "webgl"}
+        How the browser draws: ``"canvas"`` with vis-network (physics possible), ``"webgl"``
+        with sigma.js (tens of thousands of nodes and hundreds of thousands of edges; needs
+        positions from Python, so not with ``layout="physics"``). ``"auto"`` takes WebGL for
+        more than 5,000 nodes or more than 20,000 edges (``WEBGL_NODES``, ``WEBGL_EDGES``),
+        unless physics is asked for.
 
     Returns
     -------
     NetworkPage
         The page; displays inline in a notebook.
 
+    Raises
+    ------
+    StyleError
+        If an option names something that cannot be drawn (an unknown renderer or layout,
+        ``renderer="webgl"`` with physics, a missing attribute).
+
     See Also
     --------
     show_html : the same page without writing a file.
     clusternet.plot_network : the static figure, with the same colours.
+
+    Notes
+    -----
+    The thresholds of ``renderer="auto"`` come from ``benchmarks/bench_webgl.py --compare``
+    (headless Chromium with software WebGL on a shared 2-core machine, time from navigation to
+    the first drawn frame; docs/pictures.md has the table). The canvas page builds a vis-network
+    data set item by item and redraws every edge on every frame, so it slows with the edges
+    first; WebGL costs more to start (the libraries and the GPU buffers) and less per element.
 
     Examples
     --------
@@ -179,6 +211,7 @@ def to_html(
         measures=measures,
         physics=physics,
         description=description,
+        renderer=renderer,
     ).write(path)
 
 
@@ -194,6 +227,7 @@ def show_html(
     measures: pd.DataFrame | None = None,
     physics: bool = False,
     description: str | None = None,
+    renderer: str = "auto",
 ) -> NetworkPage:
     """The page of :func:`to_html` without writing a file: for display in a notebook.
 
@@ -204,17 +238,41 @@ def show_html(
     >>> page = cn.show_html(nx.path_graph(3))
     >>> page.path is None, page._repr_html_().startswith("<iframe srcdoc=")
     (True, True)
+    >>> '"renderer":"webgl"' in cn.show_html(nx.path_graph(3), renderer="webgl").html
+    True
     """
     if not isinstance(G, nx.Graph):
         raise StyleError(f"expected a networkx Graph, got {type(G).__name__}")
+    use_physics = bool(physics) or (isinstance(layout, str) and layout == "physics")
+    renderer = _choose_renderer(renderer, G.number_of_nodes(), G.number_of_edges(), physics=use_physics)
     with _gc_paused():
         G = in_drawing_order(G)
         style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
-        use_physics = physics or layout == "physics"
-        positions = None if layout == "physics" else layout_positions(G, layout, seed=seed)
+        positions = (
+            None
+            if isinstance(layout, str) and layout == "physics"
+            else layout_positions(G, layout, seed=seed)
+        )
         data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
+        data["renderer"] = renderer
         data["description"] = "" if description is None else str(description)
         return NetworkPage(_render(data, title=title or "Network"))
+
+
+def _choose_renderer(renderer: object, nodes: int, edges: int, *, physics: bool) -> str:
+    """``renderer`` checked, and ``"auto"`` resolved by the size of the graph."""
+    if not isinstance(renderer, str) or renderer not in _RENDERERS:
+        raise StyleError(f"renderer={renderer!r}; expected one of " + ", ".join(map(repr, _RENDERERS)))
+    if renderer == "auto":
+        if physics:
+            return "canvas"
+        return "webgl" if nodes > WEBGL_NODES or edges > WEBGL_EDGES else "canvas"
+    if renderer == "webgl" and physics:
+        raise StyleError(
+            "renderer='webgl' draws the positions computed in Python and has no physics; "
+            "use renderer='canvas' (or 'auto') with physics=True or layout='physics'"
+        )
+    return renderer
 
 
 @contextmanager
@@ -251,13 +309,18 @@ def _page_data(
     node_items = list(G.nodes(data=True))
     nodes = [node for node, _ in node_items]
     n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
     spread = max(500.0, 45.0 * math.sqrt(n))  # page pixels from centre to edge of the layout
     radius = 5.0 if n > _LARGE else 8.0
     table = style.table
     node_rows: list[PageNode] = []
     for i, (label, color, size, group) in enumerate(
-        zip(table["label"].tolist(), table["color"].tolist(), table["size"].tolist(), table["group"].tolist(), strict=True)
+        zip(
+            table["label"].tolist(),
+            table["color"].tolist(),
+            table["size"].tolist(),
+            table["group"].tolist(),
+            strict=True,
+        )
     ):
         entry: PageNode = {
             "id": i,
@@ -303,13 +366,9 @@ def _page_data(
         if 2 <= len(distinct) <= _MAX_FILTER_VALUES and len(distinct) < max(n, 3):
             filters[column] = sorted(distinct, key=str.casefold)
 
-    edge_items = _edges(G)
-    edge_data = [attributes for _, _, attributes in edge_items]
-    widths = _widths([attributes.get("weight") for attributes in edge_data])
-    edge_rows: list[PageEdge] = [{"from": index[u], "to": index[v]} for u, v, _ in edge_items]
-    for entry, width in zip(edge_rows, widths, strict=True):
-        if width is not None:
-            entry["width"] = width
+    sources, targets, edge_data = _edge_table(G)
+    numbers = _finite_numbers([attributes.get("weight") for attributes in edge_data])
+    widths = _width_array(numbers)
     edge_columns: list[str] = []
     # Edges mostly share one set of attribute names: look at each distinct set once, in order.
     for keys in dict.fromkeys(tuple(attributes) for attributes in edge_data):
@@ -317,8 +376,15 @@ def _page_data(
             if str(key) not in edge_columns:
                 edge_columns.append(str(key))
     edge_columns = edge_columns[:_MAX_TOOLTIP_ROWS]
-    edge_texts = [_texts([attributes.get(column) for attributes in edge_data]) for column in edge_columns]
-    edge_values = [list(values) for values in zip(*edge_texts, strict=True)] if edge_columns else [[] for _ in edge_data]
+    edge_values = [_coded([attributes.get(column) for attributes in edge_data]) for column in edge_columns]
+    edges: PageEdges = {
+        "count": len(edge_data),
+        "source": _packed(sources, "<u4"),
+        "target": _packed(targets, "<u4"),
+        "width": None if widths is None else _packed(widths, "<f4"),
+        "weight": _packed(numbers, "<f8") if np.isfinite(numbers).any() else None,
+        "years": _years(edge_data),
+    }
 
     legend: PageLegend = {
         "title": style.legend_title,
@@ -336,12 +402,15 @@ def _page_data(
         }
     return {
         "title": title,
+        "renderer": "canvas",
+        "scale": spread,
+        "multigraph": G.is_multigraph(),
         "directed": G.is_directed(),
         "physics": physics,
         "large": n > _LARGE,
         "edgeColor": EDGE_COLOR,
         "nodes": node_rows,
-        "edges": edge_rows,
+        "edges": edges,
         "nodeColumns": columns,
         "nodeValues": rows,
         "edgeColumns": edge_columns,
@@ -351,19 +420,82 @@ def _page_data(
     }
 
 
-def _edges(G: nx.Graph) -> list[tuple]:
-    """``list(G.edges(data=True))``, walking the adjacency directly for (Di)Graph (several times
-    faster than the edge view on 100,000s of edges; the same order)."""
-    if type(G) is nx.DiGraph:
-        return [(u, v, data) for u, neighbours in G.adjacency() for v, data in neighbours.items()]
-    if type(G) is not nx.Graph:
-        return [edge for edge in G.edges(data=True)]
-    edges = []
-    seen = set()
-    for u, neighbours in G.adjacency():
-        edges.extend((u, v, data) for v, data in neighbours.items() if v not in seen)
-        seen.add(u)
-    return edges
+def _edge_table(G: nx.Graph) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """The ends (positions in ``list(G)``) and attribute dicts of the edges, in ``G.edges()`` order.
+
+    For a Graph or DiGraph the adjacency dicts are walked once and the ends come as arrays
+    (several times faster than the edge view on 100,000s of edges); an undirected edge is kept
+    from its first end in node order, as the edge view does, self-loops included.
+    """
+    index = {node: i for i, node in enumerate(G)}
+    if type(G) not in (nx.Graph, nx.DiGraph):
+        items = list(G.edges(data=True))
+        sources = np.fromiter((index[u] for u, _, _ in items), np.int64, len(items))
+        targets = np.fromiter((index[v] for _, v, _ in items), np.int64, len(items))
+        return sources, targets, [attributes for _, _, attributes in items]
+    adjacency = [neighbours for _, neighbours in G.adjacency()]
+    count = sum(map(len, adjacency))
+    sources = np.repeat(
+        np.arange(len(adjacency), dtype=np.int64), [len(neighbours) for neighbours in adjacency]
+    )
+    targets = np.fromiter((index[v] for neighbours in adjacency for v in neighbours), np.int64, count)
+    data = [attributes for neighbours in adjacency for attributes in neighbours.values()]
+    if type(G) is nx.Graph:
+        keep = sources <= targets
+        sources, targets = sources[keep], targets[keep]
+        data = list(itertools.compress(data, keep.tolist()))
+    return sources, targets, data
+
+
+def _packed(values: np.ndarray, dtype: str) -> str:
+    """A numeric array as base64 of its bytes in ``dtype`` (little-endian), as the page decodes it."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _coded(values: list) -> PageEdgeColumn:
+    """A column of values as distinct display texts and one code per value (texts[code])."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1 and kinds <= {str, int, float}:
+        # One plain type: equal values have equal texts, so the distinct values are enough.
+        codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+        texts = _texts(list(uniques))
+    else:
+        codes, uniques = pd.factorize(np.array(_texts(values), dtype=object), use_na_sentinel=False)
+        texts = [str(text) for text in uniques]
+    return {"texts": texts, "codes": _packed(codes, "<u4")}
+
+
+def _years(edge_data: list[dict]) -> PageYears | None:
+    """The years of every edge (``years``: a collection of whole numbers, or ``year``: one).
+
+    ``None`` when no edge has any, or when some value is not a whole number (then there is no
+    year slider, and the tooltip still shows the values as they are).
+    """
+    lists = []
+    found = False
+    for attributes in edge_data:
+        value = attributes.get("years", attributes.get("year"))
+        if value is None or (not isinstance(value, list | tuple | set | frozenset) and is_missing(value)):
+            lists.append([])
+            continue
+        items = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+        years = []
+        for item in items:
+            if isinstance(item, bool | np.bool_) or not isinstance(
+                item, int | np.integer | float | np.floating
+            ):
+                return None
+            if not (math.isfinite(float(item)) and float(item).is_integer() and abs(float(item)) < 2**31):
+                return None
+            years.append(int(item))
+        found = found or bool(years)
+        lists.append(sorted(years))
+    if not found:
+        return None
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(years) for years in lists], out=offsets[1:])
+    values = np.fromiter(itertools.chain.from_iterable(lists), np.int64, int(offsets[-1]))
+    return {"offsets": _packed(offsets, "<u4"), "values": _packed(values, "<i4")}
 
 
 def _measure_lookup(measures: pd.DataFrame | None, nodes: list):
@@ -374,7 +506,10 @@ def _measure_lookup(measures: pd.DataFrame | None, nodes: list):
     found = [node in measures.index for node in nodes]
     where = None
     if measures.index.is_unique and measures.columns.is_unique:
-        where = [measures.index.get_loc(node) if present else None for node, present in zip(nodes, found, strict=True)]
+        where = [
+            measures.index.get_loc(node) if present else None
+            for node, present in zip(nodes, found, strict=True)
+        ]
         if not all(i is None or isinstance(i, int) for i in where):  # e.g. part of a MultiIndex key
             where = None
 
@@ -382,31 +517,55 @@ def _measure_lookup(measures: pd.DataFrame | None, nodes: list):
         if column not in measures.columns:
             return [None] * len(nodes)
         if where is None:  # duplicate labels: keep pandas' own answer, whatever it is
-            return [measures.at[node, column] if present else None for node, present in zip(nodes, found, strict=True)]
+            return [
+                measures.at[node, column] if present else None
+                for node, present in zip(nodes, found, strict=True)
+            ]
         values = measures[column].to_numpy(dtype=object)
         return [None if i is None else values[i] for i in where]
 
     return lookup
 
 
-def _widths(weights: list) -> list[float | None]:
-    """Drawn edge width: 1 to 6 by |weight| (``None`` where the weight is not a finite number)."""
+def _finite_numbers(weights: list) -> np.ndarray:
+    """The weights as float64, NaN where a weight is not a finite number (booleans are not numbers)."""
     kinds = set(map(type, weights))
     if kinds <= {float, int}:
-        numbers = np.array(weights, dtype=float).reshape(len(weights))
-        finite = np.isfinite(numbers)
-    else:
-        finite = np.array(
-            [isinstance(w, int | float | np.number) and not isinstance(w, bool) and math.isfinite(float(w)) for w in weights],
-            dtype=bool,
-        )
-        numbers = np.array([float(w) if ok else 0.0 for w, ok in zip(weights, finite.tolist(), strict=True)])
+        try:
+            numbers = np.array(weights, dtype=float).reshape(len(weights))
+        except OverflowError:  # an int beyond float's range: one value at a time below
+            pass
+        else:
+            numbers[~np.isfinite(numbers)] = np.nan
+            return numbers
+    return np.array(
+        [
+            float(w)
+            if isinstance(w, int | float | np.number)
+            and not isinstance(w, bool | np.bool_)
+            and math.isfinite(float(w))
+            else math.nan
+            for w in weights
+        ],
+        dtype=float,
+    ).reshape(len(weights))
+
+
+def _width_array(numbers: np.ndarray) -> np.ndarray | None:
+    """Drawn edge width, 1 to 6 by |weight| (NaN where there is no weight; ``None`` without any)."""
+    finite = np.isfinite(numbers)
     top = float(np.abs(numbers[finite]).max()) if finite.any() else 0.0
     if top <= 0:
+        return None
+    return np.round(1.0 + 5.0 * np.abs(numbers) / top, 2)
+
+
+def _widths(weights: list) -> list[float | None]:
+    """Drawn edge width: 1 to 6 by |weight| (``None`` where the weight is not a finite number)."""
+    widths = _width_array(_finite_numbers(weights))
+    if widths is None:
         return [None] * len(weights)
-    # The same floating-point steps as 1.0 + 5.0 * abs(w) / top, rounded by Python's round.
-    scaled = (1.0 + 5.0 * np.abs(numbers) / top).tolist()
-    return [round(width, 2) if ok else None for width, ok in zip(scaled, finite.tolist(), strict=True)]
+    return [None if math.isnan(width) else width for width in widths.tolist()]
 
 
 def _texts(values: list) -> list[str]:
@@ -508,12 +667,32 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+@cache
+def _vendor(name: str) -> str:
+    """``static/vendor/<name>`` as it goes into the page (its source-map comment left out)."""
+    text = (
+        (resources.files(__package__) / "static" / "vendor" / name).read_text(encoding="utf-8").rstrip("\n")
+    )
+    last = text.rfind("\n")
+    if text[last + 1 :].startswith("//# sourceMappingURL="):
+        text = text[:last]
+    if "</script" in text.lower():  # pragma: no cover - checked by tests/test_web_assets.py
+        raise OptionalDependencyError(f"static/vendor/{name} holds '</script' and cannot be inlined")
+    return text
+
+
 def _render(data: PageData, *, title: str) -> str:
-    vis, version = _vis_network()
-    app = _static("app.js")
+    if data["renderer"] == "webgl":
+        scripts = [_vendor(name) for name, _, _ in _WEBGL_LIBRARIES] + [_static("render_webgl.js")]
+        generator = ", ".join(f"{library} {version}" for _, library, version in _WEBGL_LIBRARIES)
+    else:
+        vis, version = _vis_network()
+        scripts = [vis, _static("render_canvas.js")]
+        generator = f"vis-network {version}"
+    scripts.append(_static("app.js"))
     policy = (
         "default-src 'none'; "
-        f"script-src {_hash(vis)} {_hash(app)}; "
+        f"script-src {' '.join(_hash(script) for script in scripts)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; "
         "base-uri 'none'; form-action 'none'"
     )
@@ -523,14 +702,13 @@ def _render(data: PageData, *, title: str) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="clusternet, vis-network {_html.escape(version)}">\n'
+        f'<meta name="generator" content="clusternet, {_html.escape(generator)}">\n'
         f"<title>{escaped_title}</title>\n"
         f"<style>{_static('app.css')}</style>\n</head>\n<body>\n"
         f"{_BODY.replace('{title}', escaped_title)}\n"
         f'<script id="cn-data" type="application/json">{_script_json(data)}</script>\n'
-        f"<script>{vis}</script>\n"
-        f"<script>{app}</script>\n"
-        "</body>\n</html>\n"
+        + "".join(f"<script>{script}</script>\n" for script in scripts)
+        + "</body>\n</html>\n"
     )
 
 
@@ -540,7 +718,10 @@ _BODY = """<header>
 <form id="search-form" role="search"><label>Search <input id="search" type="search" placeholder="name" autocomplete="off"></label> <button type="submit">Find</button></form>
 <label>Filter <select id="filter-attribute"><option value="">(none)</option></select></label>
 <select id="filter-value" disabled><option value="">all</option></select>
-<label><input id="physics" type="checkbox"> physics</label>
+<label id="physics-control"><input id="physics" type="checkbox"> physics</label>
+<span id="weight-control" hidden><label>Min. weight <input id="min-weight" type="range" min="0" max="0" step="1" value="0"></label> <output id="min-weight-value"></output></span>
+<span id="year-control" hidden><label>Years <input id="year-from" type="range" step="1"></label> <label>to <input id="year-to" type="range" step="1"></label> <output id="year-value"></output></span>
+<span class="downloads"><button id="download-png" type="button">PNG</button> <button id="download-svg" type="button">SVG</button></span>
 <span id="status" role="status"></span>
 </header>
 <main>

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["PageData", "PageEdge", "PageGradient", "PageLegend", "PageLegendEntry", "PageNode"]
+__all__ = [
+    "PageData",
+    "PageEdgeColumn",
+    "PageEdges",
+    "PageGradient",
+    "PageLegend",
+    "PageLegendEntry",
+    "PageNode",
+    "PageYears",
+]
 
 
 class _PageNodeRequired(TypedDict):
@@ -36,20 +45,37 @@ class PageNode(_PageNodeRequired, total=False):
     y: float
 
 
-# The functional form, because "from" is a Python keyword.
-_PageEdgeRequired = TypedDict(
-    "_PageEdgeRequired",
-    {
-        "from": int,  # index of the source node in PageData.nodes
-        "to": int,  # index of the target node
-    },
-)
+class PageYears(TypedDict):
+    # The years of edge i are values[offsets[i]:offsets[i + 1]], sorted, from the edge attribute
+    # "years" (a collection of whole numbers) or "year" (one). Both base64 of little-endian
+    # arrays: offsets uint32 (edge count + 1 entries), values int32.
+    offsets: str
+    values: str
 
 
-class PageEdge(_PageEdgeRequired, total=False):
-    # 1 to 6 pixels by |weight|; absent where the edge has no finite numeric weight (or all
-    # weights are zero), which leaves vis-network's default width.
-    width: float
+class PageEdgeColumn(TypedDict):
+    # One tooltip row of every edge, coded: the text of edge i is texts[codes[i]]. texts holds
+    # display text (4 significant digits, "" for missing), codes is base64 of little-endian uint32.
+    texts: list[str]
+    codes: str
+
+
+class PageEdges(TypedDict):
+    # Edges in the graph's order (G.edges()), packed as base64 of little-endian typed arrays:
+    # 433,508 edges as JSON objects took seconds in Python and tens of MB; as arrays, 5 MB.
+    count: int
+    # uint32: index of each edge's source node in PageData.nodes.
+    source: str
+    # uint32: index of the target node.
+    target: str
+    # float32: drawn width, 1 to 6 pixels by |weight|, NaN where the edge has no finite numeric
+    # weight (the renderer's default width); null when no edge has one (or all weights are zero).
+    width: str | None
+    # float64: the edge attribute "weight" where it is a finite number, NaN elsewhere; null when
+    # no edge has one. The minimum-weight slider reads it.
+    weight: str | None
+    # The years of each edge (the year slider); null when no edge carries "years" or "year".
+    years: PageYears | None
 
 
 class PageLegendEntry(TypedDict):
@@ -84,18 +110,27 @@ class PageData(TypedDict):
     # The title given to to_html, "" without one. app.js does not read it: the heading and the
     # <title> are already in the HTML.
     title: str
+    # "canvas" (vis-network, static/render_canvas.js) or "webgl" (sigma.js, render_webgl.js):
+    # to_html's renderer, "auto" resolved.
+    renderer: str
+    # Page pixels per layout unit: node (x, y) is the layout's (x * scale, -y * scale), and
+    # window.clusternet.positions() divides by it to give the layout's coordinates back.
+    scale: float
+    # A multigraph (parallel edges possible).
+    multigraph: bool
     # Arrows on the edges, and "→" instead of "—" in an edge's details.
     directed: bool
     # Physics on when the page opens (physics=True or layout="physics").
     physics: bool
-    # More than 2,000 nodes: edges are hidden while dragging and zooming and labels get a plain font.
+    # More than 2,000 nodes: edges are hidden while dragging and zooming and labels get a plain
+    # font (both renderers).
     large: bool
     # "#RRGGBB" of every edge.
     edgeColor: str
     # Nodes in drawing order; node i has id i.
     nodes: list[PageNode]
-    # Edges in the graph's order; edge i is vis-network's edge i and has the row edgeValues[i].
-    edges: list[PageEdge]
+    # Edges in the graph's order, packed; edge i is the renderer's edge i.
+    edges: PageEdges
     # Tooltip rows of a node: "id" first, then node attributes, then columns of measures not
     # already attributes; at most 24.
     nodeColumns: list[str]
@@ -104,8 +139,8 @@ class PageData(TypedDict):
     nodeValues: list[list[str]]
     # Tooltip rows of an edge: its attribute names, at most 24.
     edgeColumns: list[str]
-    # One row per edge, aligned with edgeColumns, as nodeValues.
-    edgeValues: list[list[str]]
+    # One coded column per name of edgeColumns (not one row per edge, as nodeValues).
+    edgeValues: list[PageEdgeColumn]
     # Node columns offered in the filter, with their non-empty values as in nodeValues, sorted
     # ignoring case: only columns with 2 to 60 distinct values and (beyond 3 nodes) fewer values
     # than nodes, so that names and ids are not offered.

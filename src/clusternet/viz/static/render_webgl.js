@@ -1,0 +1,193 @@
+// The WebGL renderer of clusternet.to_html: sigma.js 3 on a graphology graph (both inlined
+// before this file, from static/vendor/; see its README.md).
+//
+// It registers window.clusternetRenderers.webgl(host), which app.js calls once with the page
+// data and the callbacks of the side panel; what it returns is the renderer interface written at
+// the top of app.js, the same as render_canvas.js. Node i is graphology node "i" and edge i is
+// edge "i". Sigma's y axis points up, the page data's down, so y is turned over here and back in
+// positions().
+// This comment block (the leading // lines) is left out of the page.
+
+(function () {
+  "use strict";
+  var renderers = window.clusternetRenderers = window.clusternetRenderers || {};
+  renderers.webgl = function (host) {
+    var data = host.data, edgeArrays = host.edges, container = host.container;
+    var n = data.nodes.length, m = edgeArrays.count;
+    var FADED = host.faded;
+    // Many edges: 1-pixel GL lines instead of rectangles, lighter, and hidden while the camera
+    // moves (the nodes alone redraw in milliseconds even with software WebGL).
+    var MANY = 50000;
+    var many = m > MANY;
+    var graph = new graphology.Graph({type: data.directed ? "directed" : "undirected",
+      multi: data.multigraph, allowSelfLoops: true});
+    // Node radius on screen: the page pixels vis-network would show when fitting the whole
+    // layout, but never below a fifth (25,000 nodes would be specks).
+    var frame = container.getBoundingClientRect();
+    var shrink = Math.max(0.2, Math.min(1, Math.min(frame.width || 800, frame.height || 600) / (2.2 * data.scale)));
+    for (var i = 0; i < n; i++) {
+      var node = data.nodes[i];
+      graph.addNode(String(i), {x: node.x || 0, y: -(node.y || 0), size: node.size * shrink,
+        color: node.color, label: node.label});
+    }
+    var widthScale = many ? 0.5 : 0.6;
+    for (var e = 0; e < m; e++) {
+      var attributes = {};
+      if (edgeArrays.width && !isNaN(edgeArrays.width[e])) attributes.size = edgeArrays.width[e] * widthScale;
+      graph.addEdgeWithKey(String(e), String(edgeArrays.source[e]), String(edgeArrays.target[e]), attributes);
+    }
+    host.marks.datasets = performance.now();
+
+    var nodeShown = null, edgeShown = null, keep = null, focus = null, selected = {};
+    var leading = {};
+    host.leading.forEach(function (id) { leading[id] = true; });
+    function nodeReducer(key, attributes) {
+      var i = +key, out = {};
+      for (var name in attributes) out[name] = attributes[name];
+      if (nodeShown && !nodeShown[i]) out.hidden = true;
+      if (keep && !keep[i]) { out.color = FADED; out.label = null; out.zIndex = 0; }
+      else if (leading[i]) { out.forceLabel = true; out.zIndex = 1; }
+      if (selected[i]) { out.highlighted = true; out.forceLabel = true; }
+      return out;
+    }
+    function edgeReducer(key, attributes) {
+      var i = +key;
+      if ((edgeShown && !edgeShown[i]) ||
+          (focus !== null && edgeArrays.source[i] !== focus && edgeArrays.target[i] !== focus)) {
+        return {hidden: true};
+      }
+      if (focus !== null) {
+        var out = {};
+        for (var name in attributes) out[name] = attributes[name];
+        out.color = "#555";
+        return out;
+      }
+      return attributes;
+    }
+    // Edge colours are opaque (sigma 3 draws no edge whose colour has an alpha channel in
+    // software WebGL): the page's edge colour mixed with white as vis-network's opacity would.
+    var rgb = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(data.edgeColor);
+    var opacity = many ? 0.3 : 0.45;
+    function mixed(hex, share) {
+      return "rgb(" + [1, 2, 3].map(function (k) {
+        return Math.round(255 - share * (255 - parseInt(hex[k], 16)));
+      }).join(",") + ")";
+    }
+    var edgeColor = rgb ? mixed(rgb, opacity) : data.edgeColor;
+    var settings = {
+      allowInvalidContainer: true,
+      defaultEdgeColor: edgeColor,
+      defaultEdgeType: data.directed && !many ? "arrow" : "line",
+      hideEdgesOnMove: many || data.large,
+      hideLabelsOnMove: false,
+      renderEdgeLabels: false,
+      enableEdgeEvents: m <= MANY,
+      labelFont: "system-ui, Arial, sans-serif",
+      labelSize: 13,
+      labelWeight: "normal",
+      labelColor: {color: "#222"},
+      // Other labels appear as the reader zooms in and their nodes grow past 8 screen pixels.
+      labelRenderedSizeThreshold: 8,
+      labelDensity: 0.5,
+      zIndex: true,
+      minCameraRatio: 0.005,
+      maxCameraRatio: 4,
+      stagePadding: 20,
+      nodeReducer: nodeReducer,
+      edgeReducer: edgeReducer
+    };
+    if (many) settings.edgeProgramClasses = {line: Sigma.rendering.EdgeLineProgram};
+    var renderer = new Sigma(graph, container, settings);
+    host.marks.network = performance.now();
+    // The constructor has drawn the first frame; it is on screen at the next animation frame.
+    requestAnimationFrame(function () { host.drawn(); });
+
+    renderer.on("enterNode", function (p) { host.hoverNode(+p.node, p.event.x, p.event.y); });
+    renderer.on("leaveNode", function (p) { host.blurNode(+p.node); });
+    renderer.on("enterEdge", function (p) { host.hoverEdge(+p.edge, p.event.x, p.event.y); });
+    renderer.on("leaveEdge", function (p) { host.blurEdge(+p.edge); });
+    renderer.on("clickNode", function (p) { host.clickNode(+p.node); });
+    renderer.on("clickEdge", function (p) { host.clickEdge(+p.edge); });
+    renderer.on("clickStage", function () { host.clickStage(); });
+    var camera = renderer.getCamera();
+    camera.on("updated", host.moved);
+    // Sigma measures its container once; follow the window and the side panel.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        var size = renderer.getDimensions();
+        if (size.width !== container.offsetWidth || size.height !== container.offsetHeight) {
+          renderer.resize();
+          renderer.refresh();
+        }
+      }).observe(container);
+    }
+
+    return {
+      internals: {sigma: renderer, graph: graph},
+      positions: function () {
+        var out = new Array(n);
+        for (var i = 0; i < n; i++) {
+          var a = graph.getNodeAttributes(String(i));
+          out[i] = [a.x, -a.y];
+        }
+        return out;
+      },
+      toScreen: function (i) {
+        var a = graph.getNodeAttributes(String(i));
+        return renderer.graphToViewport({x: a.x, y: a.y});
+      },
+      radius: function (i) {
+        var shown = renderer.getNodeDisplayData(String(i));
+        return shown ? renderer.scaleSize(shown.size) : 0;
+      },
+      show: function (nodeMask, edgeMask) {
+        nodeShown = nodeMask.slice();
+        edgeShown = edgeMask.slice();
+        renderer.refresh();
+      },
+      fade: function (kept, id) {
+        keep = kept;
+        focus = kept ? id : null;
+        renderer.refresh();
+      },
+      select: function (ids) {
+        selected = {};
+        ids.forEach(function (i) { selected[i] = true; });
+        renderer.refresh();
+      },
+      fit: function (ids) {
+        if (!ids.length) return;
+        var low = [Infinity, Infinity], high = [-Infinity, -Infinity];
+        ids.forEach(function (i) {
+          var shown = renderer.getNodeDisplayData(String(i));
+          if (!shown) return;
+          low = [Math.min(low[0], shown.x), Math.min(low[1], shown.y)];
+          high = [Math.max(high[0], shown.x), Math.max(high[1], shown.y)];
+        });
+        if (low[0] === Infinity) return;
+        var ratio = Math.max(high[0] - low[0], high[1] - low[1]) * 1.3;
+        camera.setState({x: (low[0] + high[0]) / 2, y: (low[1] + high[1]) / 2,
+          ratio: Math.min(1, Math.max(0.02, ratio))});
+      },
+      snapshot: function () {
+        // A WebGL canvas keeps its pixels only until the frame is composited, so draw now and
+        // copy every layer in the same task, bottom to top.
+        renderer.render();
+        var layers = renderer.getCanvases();
+        var base = layers.nodes || container.querySelector("canvas");
+        var out = document.createElement("canvas");
+        out.width = base.width;
+        out.height = base.height;
+        var context = out.getContext("2d");
+        context.fillStyle = "#fff";
+        context.fillRect(0, 0, out.width, out.height);
+        ["edges", "edgeLabels", "nodes", "labels", "hovers", "hoverNodes"].forEach(function (name) {
+          if (layers[name]) context.drawImage(layers[name], 0, 0, out.width, out.height);
+        });
+        return out;
+      },
+      scale: function () { return 1 / camera.getState().ratio; },
+      physics: null
+    };
+  };
+})();

@@ -298,6 +298,8 @@ def _name(value: str | None) -> str:
     if value is None:
         return ""
     key = name_key(value, legal_forms=True)[0]
+    if key.isascii():
+        return key
     decomposed = unicodedata.normalize("NFKD", key)
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 

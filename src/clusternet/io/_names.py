@@ -95,9 +95,8 @@ def name_key(name: str, *, legal_forms: bool | Iterable[str] = False) -> tuple[s
     text = str(name)
     if text.isascii():
         text = text.lower()
-        for character in dict.fromkeys(text):  # each character once, in the order met
-            if character in _ASCII_DROPPED:
-                strip(_label(character))
+        for character in sorted(_ASCII_DROPPED.intersection(text), key=text.index):  # in the order met
+            strip(_label(character))
         words = text.translate(_ASCII_TABLE).split()
     else:
         words = _words(text, strip)

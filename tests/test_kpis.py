@@ -707,3 +707,24 @@ def test_cordis_network_2014_matches_networkx(cordis):
     actual = network_timeseries(small)
     pd.testing.assert_frame_equal(actual.drop(columns="first_year"), _networkx_series(small, 1),
                                   check_dtype=False)
+
+
+def test_cordis_international_seen_from_belgium(cordis):
+    # Issue 21: H2020 2019 "seen from Belgium" counted 5,415 of 5,547 projects (any non-Belgian
+    # partner), most without a Belgian partner. Plain pandas on the same rows: projects with a BE
+    # partner and a partner of another known country; and, without a home country, two or more.
+    with pytest.warns(UserWarning, match="without a year"):
+        belgian = kpis(cordis, by=None, home_country="BE", years=2019)
+    with pytest.warns(UserWarning, match="without a year"):
+        default = kpis(cordis, by=None, years=2019)
+    rows = cordis.participations.merge(cordis.projects[["project_id", "year"]], on="project_id").merge(
+        cordis.organisations[["organisation_id", "country"]], on="organisation_id")
+    rows = rows[rows["year"] == 2019]
+    known = rows.dropna(subset=["country"])
+    countries = known.groupby("project_id")["country"].nunique()
+    with_be = known["country"].eq("BE").groupby(known["project_id"]).any()
+    assert belgian.loc[2019, "projects"] == rows["project_id"].nunique() == 5547
+    assert belgian.loc[2019, "international_projects"] == int((with_be & countries.ge(2)).sum()) == 672
+    assert int(with_be.sum()) == 804
+    assert default.loc[2019, "international_projects"] == int(countries.ge(2).sum()) == 1759
+    assert belgian.attrs["home_country"] == "BE" and default.attrs["home_country"] is None

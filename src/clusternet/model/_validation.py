@@ -886,5 +886,6 @@ def _note_activities(tables, provided, files, out: _Collector) -> None:
         examples = "; ".join(groups.head(3))
         rows = int(activities["activity"].isin(set(names[twins])).sum())
         out.note("activities", file, "activity", rows,
-                 f"{len(groups)} activities spelt in more than one way (case, spaces or punctuation), "
+                 f"{len(groups)} {'activity' if len(groups) == 1 else 'activities'} spelt in more than one "
+                 "way (case, spaces or punctuation), "
                  f"counted as different activities: {examples}; write each one way if they are one")

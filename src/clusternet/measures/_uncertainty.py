@@ -301,14 +301,16 @@ def degree_intervals(
     the two nodes share of their multiplicity times the project's weight :math:`a_p` (1 for
     ``count``, :math:`1/(n_p-1)` for ``newman``); the degree counts the ties of positive
     weight. All resamples are computed at once as a product of the resample weights with a
-    sparse tie-by-project matrix. The leading nodes are chosen on the data and kept in every
-    resample (a node whose projects were not drawn has degree 0 there).
+    sparse tie-by-project matrix. The projects resampled are those that link the nodes: with
+    a counted ``project_clusters`` row (clusters) or a participant (organisations). The
+    leading nodes are chosen on the data and kept in every resample (a node whose projects were
+    not drawn has degree 0 there).
 
     *Degree is biased under the bootstrap.* A resample holds about 63% of the distinct
     projects, so a node loses every neighbour it meets in one project only: its degree in the
     resamples is lower than on the data, and for an organisation with many one-off partners
     the whole percentile interval lies below the estimate (KU Leuven in the synthetic Flemish
-    data: 352 neighbours, interval 199-280). A warning says when an estimate lies outside
+    data: 352 neighbours, interval 202-280). A warning says when an estimate lies outside
     its interval. Strength is a sum over projects and has no such bias; for the degree use
     ``method="jackknife"``, whose standard error is that of leaving one project out.
 
@@ -318,14 +320,14 @@ def degree_intervals(
     >>> eco = cn.datasets.load_flanders()
     >>> table = cn.degree_intervals(eco, top=3, samples=200, seed=0)
     >>> table[["name", "estimate", "low", "high"]]  # doctest: +NORMALIZE_WHITESPACE
-                                          name  estimate  low    high
+                                          name  estimate    low  high
     cluster_id        measure
-    spc-sim           degree               SIM       5.0  2.0   5.000
-                      strength             SIM       9.0  3.0  17.025
-    spc-flanders-food degree    Flanders' FOOD       5.0  1.0   5.000
-                      strength  Flanders' FOOD       7.0  2.0  14.025
-    spc-vil           degree               VIL       5.0  1.0   5.000
-                      strength             VIL       7.0  1.0  15.000
+    spc-sim           degree               SIM       5.0  2.000   5.0
+                      strength             SIM       9.0  3.000  17.0
+    spc-flanders-food degree    Flanders' FOOD       5.0  1.000   5.0
+                      strength  Flanders' FOOD       7.0  2.975  13.0
+    spc-vil           degree               VIL       5.0  1.000   5.0
+                      strength             VIL       7.0  1.000  16.0
 
     The ten Tabel 10 projects and the rest carry these links, so one resample that misses a few
     of them loses a partner: the degree can only fall when projects go, and its interval
@@ -449,8 +451,8 @@ def ei_index_intervals(
     >>> import clusternet as cn
     >>> eco = cn.datasets.synthetic_ecosystem()
     >>> cn.ei_index_intervals(eco, "sector", samples=200, seed=0).round(3)  # doctest: +NORMALIZE_WHITESPACE
-              estimate   bias  standard_error   low   high
-    ei_index     0.243 -0.001           0.015  0.22  0.276
+              estimate   bias  standard_error    low   high
+    ei_index     0.243  0.002           0.016  0.215  0.276
     """
     if weight not in _PAIR_WEIGHTS:
         raise OptionError(f"weight must be one of None, 'count', 'newman'; got {weight!r}")
@@ -548,7 +550,10 @@ def overlap_intervals(
     intercluster projects an organisation is a member of a cluster in a resample when one of
     the cluster's projects it takes part in was drawn; each resample is one sparse product.
     A measure dividing by zero (a cluster empty in a resample) is NaN there, and the
-    interval of its pair NaN.
+    interval of its pair NaN. Through intercluster projects the member sets themselves shrink
+    in a resample (an organisation in one drawn project of a cluster stays, one in an undrawn
+    project goes), so ``shared`` is biased down there as a degree is (see
+    :func:`degree_intervals`); the shares divide such counts by each other and suffer less.
 
     Examples
     --------
@@ -879,8 +884,9 @@ def _intervals(
             shown = ", ".join(map(repr, list(labels[outside])[:3])) + (", ..." if outside.sum() > 3 else "")
             warnings.warn(
                 f"{int(outside.sum())} of {len(labels)} estimates lie outside their own {method} interval, "
-                f"so the resamples are biased for them (a count of distinct neighbours can only fall "
-                f"when projects go): {shown}; read the strength, or use method='jackknife'",
+                f"so the resamples are biased for them (a count of distinct neighbours or members can only "
+                f"fall in a resample, which holds about 63% of the distinct units): {shown}; use "
+                f"method='jackknife', or a measure that sums over the units (a strength)",
                 UserWarning,
                 stacklevel=3,
             )
@@ -1064,10 +1070,11 @@ class _Ties:
 
 
 def _project_units(ecosystem: Ecosystem, used: pd.Series) -> pd.Index:
-    """The projects resampled: those of the projects table, else those named in the links."""
-    if "projects" in ecosystem.provided and len(ecosystem.projects):
-        ids = ecosystem.projects["project_id"]
-        return pd.Index(sorted(pd.concat([ids, used]).astype(str).unique()))
+    """The projects resampled by the thin uses: those that carry the measure (named in its links).
+
+    A project without a participant (or without a counted cluster row) adds nothing to the
+    measure; resampling it too would only make the number of informative projects random.
+    """
     return pd.Index(sorted(used.astype(str).unique()))
 
 

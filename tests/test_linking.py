@@ -539,3 +539,19 @@ def test_programme_participation_bad_input():
         cn.programme_participation(eco, programme, links, correction="bonferonni")
     with pytest.raises(cn.MissingTableError, match="memberships"):
         cn.programme_participation(eco.replace(memberships=None), programme, links)
+
+
+def test_row_order_never_changes_programme_participation():
+    eco, programme, links = _random_case(1)
+    rng = np.random.default_rng(5)
+
+    def shuffled(frame):
+        return frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+
+    eco2 = eco.replace(organisations=shuffled(eco.organisations), memberships=shuffled(eco.memberships))
+    programme2 = programme.replace(
+        participations=shuffled(programme.participations), organisations=shuffled(programme.organisations)
+    )
+    first = cn.programme_participation(eco, programme, links, population=500)
+    again = cn.programme_participation(eco2, programme2, shuffled(links), population=500)
+    pd.testing.assert_frame_equal(first, again)

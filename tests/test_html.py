@@ -200,9 +200,15 @@ def test_empty_graph_and_isolates():
 def test_flemish_intercluster_network(flanders):
     G = cn.cluster_network(flanders, via="intercluster")
     data = _data(cn.show_html(G, color_by="type", title="Intercluster projects").html)
-    assert len(data["nodes"]) == G.number_of_nodes() == 27
+    # Isolates are left out by default and the description counts them (networkx's count).
+    alone = nx.number_of_isolates(G)
+    assert G.number_of_nodes() == 27 and alone > 0
+    assert len(data["nodes"]) == 27 - alone
+    assert data["description"] == f"{alone} isolated clusters not shown."
     assert data["edges"]["count"] == G.number_of_edges()
-    assert {e["label"] for e in data["legend"]["entries"]} == {"SPC", "IBN", "other"}
+    whole = _data(cn.show_html(G, color_by="type", isolates=True).html)
+    assert len(whole["nodes"]) == 27 and whole["description"] == ""
+    assert {e["label"] for e in whole["legend"]["entries"]} == {"SPC", "IBN", "other"}
 
 
 # --- the fast paths of large pages give what the plain networkx/pandas routes give ----------
@@ -221,67 +227,7 @@ def _graphs_of_every_kind() -> list[nx.Graph]:
     return [simple, directed, multi, nx.path_graph(["b", "a", "c"])]
 
 
-@pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])
-@pytest.mark.parametrize("weight", ["weight", None], ids=["weighted", "unweighted"])
-def test_layout_edges_are_the_off_diagonal_entries_of_the_networkx_matrix(G, weight):
-    from clusternet.viz._layout import _edge_arrays
-
-    rows, cols, strength, symmetric = _edge_arrays(G, weight)
-    if symmetric:
-        rows, cols, strength = [np.concatenate([a, b]) for a, b in ((rows, cols), (cols, rows), (strength, strength))]
-    matrix = nx.to_scipy_sparse_array(G, weight=weight, format="coo", dtype=float)
-    off = matrix.row != matrix.col
-    assert symmetric == (not G.is_directed())
-    assert rows.tolist() == matrix.row[off].tolist() and cols.tolist() == matrix.col[off].tolist()
-    assert strength.tolist() == np.abs(matrix.data[off]).tolist()
-
-
-def _reference_force_layout(G: nx.Graph, seed: int) -> np.ndarray:
-    """Fruchterman-Reingold over the full symmetric networkx matrix, summing every entry."""
-    from clusternet.viz._layout import _EXACT_LAYOUT_LIMIT, _exact_repulsion, _GridRepulsion
-
-    n = len(G)
-    matrix = nx.to_scipy_sparse_array(G, weight="weight", format="coo", dtype=float)
-    keep = matrix.row != matrix.col
-    rows, cols, strength = matrix.row[keep], matrix.col[keep], np.abs(matrix.data[keep])
-    strength = strength / strength.max()
-    k = 1.0 / np.sqrt(n)
-    pos = np.random.default_rng(seed).random((n, 2))
-    repulsion = _exact_repulsion if n <= _EXACT_LAYOUT_LIMIT else _GridRepulsion(n)
-    for temperature in np.linspace(0.1, 0.002, 100):
-        displacement = repulsion(pos, k)
-        delta = pos[rows] - pos[cols]
-        pull = delta * (np.hypot(delta[:, 0], delta[:, 1]) * strength / k)[:, None]
-        displacement[:, 0] -= np.bincount(rows, pull[:, 0], minlength=n)
-        displacement[:, 1] -= np.bincount(rows, pull[:, 1], minlength=n)
-        displacement -= (pos - pos.mean(axis=0)) * (0.05 / k)
-        length = np.hypot(displacement[:, 0], displacement[:, 1])
-        length[length == 0] = 1.0
-        pos += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
-    return pos
-
-
-@pytest.mark.parametrize("n", [60, 700], ids=["all-pairs", "grid"])
-def test_force_layout_is_bit_identical_to_the_symmetric_matrix_formula(n):
-    # Each undirected pull is computed once and negated for the other end; the sums must still
-    # come out to the last bit, or every saved page would change.
-    from clusternet.viz._layout import _edge_arrays, _force_layout
-
-    G = nx.barabasi_albert_graph(n, 3, seed=7)
-    for i, (u, v) in enumerate(G.edges()):
-        G.edges[u, v]["weight"] = 1.0 + (i % 4)
-    assert np.array_equal(_force_layout(n, *_edge_arrays(G, "weight"), seed=2), _reference_force_layout(G, 2))
-
-
-def test_isolates_set_aside_without_copying_the_graph_give_the_copys_layout():
-    from clusternet import layout_positions
-
-    G = nx.barabasi_albert_graph(50, 2, seed=1)
-    G.add_nodes_from(["lonely", "alone"])
-    G.add_edge("looped", "looped")
-    # A graph subclass takes the copying route; its layout must be the same.
-    subclass = type("Sub", (nx.Graph,), {})(G)
-    assert layout_positions(G, seed=3) == layout_positions(subclass, seed=3)
+# The layout's own properties are in tests/test_layout.py.
 
 
 @pytest.mark.parametrize("G", _graphs_of_every_kind(), ids=["graph", "digraph", "multigraph", "path"])

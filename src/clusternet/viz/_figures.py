@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import is_missing
-from ._layout import layout_positions
+from ._layout import layout_positions, leave_out_isolates
 from ._style import (
     CATEGORICAL,
     CONTINUOUS_MAP,
@@ -51,11 +51,13 @@ def plot_network(
     labels: bool | str = "auto",
     legend: bool = True,
     title: str | None = None,
+    isolates: bool = False,
 ) -> Axes:
     """Draw a network: the static twin of :func:`clusternet.to_html`.
 
-    Same layout (for the same ``layout`` and ``seed``), same colours and same sizes as the
-    HTML page, so a figure in the report matches the file the reader explores.
+    Same layout (for the same ``layout``, ``seed`` and ``isolates``), same colours, sizes and
+    leading labels as the HTML page, so a figure in the report matches the file the reader
+    explores.
 
     Parameters
     ----------
@@ -71,6 +73,9 @@ def plot_network(
     legend : bool
         Add the colour legend (or colour bar for numbers).
     title : str, optional
+    isolates : bool
+        Draw the nodes without ties too. By default they are left out, as on the page, and a
+        line under the drawing says how many ("3 isolated nodes not shown").
 
     Returns
     -------
@@ -93,7 +98,7 @@ def plot_network(
     from matplotlib.lines import Line2D
     from matplotlib.patheffects import withStroke
 
-    G = in_drawing_order(G)
+    G, left_out = leave_out_isolates(in_drawing_order(G), isolates=isolates)
     style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
     positions = layout_positions(G, layout, seed=seed)
     nodes = list(G)
@@ -153,6 +158,9 @@ def plot_network(
         bar.set_label(style.legend_title, fontsize=_FONT_SIZE)
     if title:
         ax.set_title(title, fontsize=_FONT_SIZE + 2, parse_math=False)
+    if left_out:
+        ax.text(0.5, 0.0, left_out, transform=ax.transAxes, ha="center", va="top", fontsize=_FONT_SIZE - 1,
+                color="#555555", parse_math=False)
     ax.set_aspect("equal")
     margin = 0.12
     ax.set_xlim(-1 - margin, 1 + margin)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._shared import is_missing
 from ..errors import OptionalDependencyError, StyleError
-from ._layout import layout_positions
+from ._layout import layout_positions, leave_out_isolates
 from ._page_data import PageData, PageEdgeColumn, PageEdges, PageLegend, PageNode, PageYears
 from ._style import (
     EDGE_COLOR,
@@ -102,6 +102,7 @@ def to_html(
     physics: bool = False,
     description: str | None = None,
     renderer: str = "auto",
+    isolates: bool = False,
 ) -> NetworkPage:
     r"""Write an interactive network as one self-contained HTML file that works offline.
 
@@ -159,6 +160,11 @@ def to_html(
         positions from Python, so not with ``layout="physics"``). ``"auto"`` takes WebGL for
         more than 5,000 nodes or more than 20,000 edges (``WEBGL_NODES``, ``WEBGL_EDGES``),
         unless physics is asked for.
+    isolates : bool
+        Draw the nodes without ties too (packed round the network, see
+        :func:`clusternet.layout_positions`). By default they are left out and the description
+        says how many ("1,992 isolated organisations not shown"); a graph without any tie is
+        drawn whole.
 
     Returns
     -------
@@ -212,6 +218,7 @@ def to_html(
         physics=physics,
         description=description,
         renderer=renderer,
+        isolates=isolates,
     ).write(path)
 
 
@@ -228,6 +235,7 @@ def show_html(
     physics: bool = False,
     description: str | None = None,
     renderer: str = "auto",
+    isolates: bool = False,
 ) -> NetworkPage:
     """The page of :func:`to_html` without writing a file: for display in a notebook.
 
@@ -246,7 +254,7 @@ def show_html(
     use_physics = bool(physics) or (isinstance(layout, str) and layout == "physics")
     renderer = _choose_renderer(renderer, G.number_of_nodes(), G.number_of_edges(), physics=use_physics)
     with _gc_paused():
-        G = in_drawing_order(G)
+        G, left_out = leave_out_isolates(in_drawing_order(G), isolates=isolates)
         style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
         positions = (
             None
@@ -255,7 +263,11 @@ def show_html(
         )
         data = _page_data(G, style, positions, measures=measures, title=title or "", physics=use_physics)
         data["renderer"] = renderer
-        data["description"] = "" if description is None else str(description)
+        data["description"] = " ".join(
+            part
+            for part in ("" if description is None else str(description), left_out and f"{left_out}.")
+            if part
+        )
         return NetworkPage(_render(data, title=title or "Network"))
 
 

@@ -1,4 +1,4 @@
-"""Node positions for every picture: a vectorised force layout, deterministic for a seed.
+"""Node positions for every picture: igraph's force layout per component, packed, deterministic for a seed.
 
 The HTML page, the matplotlib figures and the VOSviewer export all place nodes through
 :func:`layout_positions`, so a network looks the same in each of them.
@@ -11,14 +11,17 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
+from .._options import igraph as optional_igraph
 from .._shared import edge_arrays
 from ..errors import StyleError
 
 __all__ = ["layout_positions"]
 
-# Above this many nodes the layout approximates repulsion on a grid instead of all pairs.
-_EXACT_LAYOUT_LIMIT = 500
+# Steps of igraph's Fruchterman-Reingold (chosen in benchmarks/bench_layout.py).
+_ITERATIONS = 100
 
 
 def layout_positions(
@@ -33,28 +36,46 @@ def layout_positions(
     Parameters
     ----------
     G : networkx.Graph
+        Any graph; directed and parallel edges are laid out as one undirected tie (weights
+        summed).
     layout : str, mapping or None
-        ``None`` or ``"force"``: a Fruchterman-Reingold force layout [1]_, vectorised with numpy
-        (all pairs up to 500 nodes; above that, repulsion is computed on a grid by FFT
-        convolution, so 10,000 nodes take about a second). ``"circular"``, ``"shell"``,
-        ``"spectral"``, ``"kamada_kawai"`` and ``"spring"`` call the networkx layout of that
-        name (``spring`` is slow beyond a few hundred nodes). A mapping ``{node: (x, y)}`` is
-        used as given (every node needs a position).
+        ``None`` or ``"force"``: each connected component is laid out with the
+        Fruchterman-Reingold force layout [1]_ of igraph [2]_ (its grid version, 100 steps;
+        networkx's ``spring_layout`` when igraph is not installed, much slower above a few
+        thousand nodes), scaled so that its area is proportional to its node count, and the
+        components are packed in rings round the largest, largest first and isolates last,
+        so the picture is about as wide as high (never more than 3:1) however many small
+        components there are. ``"circular"``, ``"shell"``, ``"spectral"``,
+        ``"kamada_kawai"`` and ``"spring"`` call the networkx layout of that name (``spring``
+        is slow beyond a few hundred nodes). A mapping ``{node: (x, y)}`` is used as given
+        (every node needs a position).
     seed : int
-        Seed of the random start.
+        Seed of the random start (and of igraph's generator during the layout).
     weight : str or None
-        Edge attribute pulling endpoints together (values scaled to a maximum of 1); ``None``
-        treats every edge alike.
+        Edge attribute pulling endpoints together (absolute values scaled to a maximum of 1,
+        at least 0.001); ``None`` treats every edge alike.
 
     Returns
     -------
     dict
-        ``{node: (x, y)}`` in the graph's node order.
+        ``{node: (x, y)}`` in the graph's node order, every node included.
+
+    See Also
+    --------
+    clusternet.to_html, clusternet.plot_network : they leave isolates out unless asked.
+
+    Notes
+    -----
+    Timings and a quality figure (stress on shortest paths, edge length against the distance
+    of random pairs) against networkx's ``spring_layout`` at 2,000, 10,000 and 25,793 nodes
+    are in ``benchmarks/bench_layout.py``.
 
     References
     ----------
     .. [1] T. M. J. Fruchterman and E. M. Reingold, "Graph drawing by force-directed
        placement", Software: Practice and Experience 21(11), 1991, 1129-1164.
+    .. [2] G. Csardi and T. Nepusz, "The igraph software package for complex network
+       research", InterJournal Complex Systems 1695, 2006.
 
     Examples
     --------
@@ -95,6 +116,35 @@ def layout_positions(
 # --- helpers -----------------------------------------------------------------------------
 
 
+_NOUNS = {"organisation": "organisations", "project": "projects", "cluster": "clusters"}
+
+
+def leave_out_isolates(G: nx.Graph, *, isolates: bool) -> tuple[nx.Graph, str]:
+    """The graph a drawing shows and the line that says what it leaves out.
+
+    With ``isolates=False`` the nodes without a tie to another node (a loop does not count) are
+    left out, unless no node has one (then there is nothing else to draw); the line says how
+    many, e.g. "1,992 isolated organisations not shown" (the noun from ``G.graph["network"]``
+    of clusternet's networks, else "nodes"). The graph keeps ``G``'s order and attributes.
+    """
+    if isolates:
+        return G, ""
+    alone = [node for node, neighbours in G.adjacency() if not neighbours or set(neighbours) == {node}]
+    if not alone or len(alone) == len(G):
+        return G, ""
+    aside = set(alone)
+    shown = G.__class__()
+    shown.graph.update(G.graph)
+    shown.add_nodes_from((node, data) for node, data in G.nodes(data=True) if node not in aside)
+    # An isolate's only ties are loops, so dropping the edges from isolates drops nothing else.
+    edges = G.edges(keys=True, data=True) if G.is_multigraph() else G.edges(data=True)
+    shown.add_edges_from(edge for edge in edges if edge[0] not in aside)
+    noun = _NOUNS.get(G.graph.get("network"), "nodes")
+    if len(alone) == 1:
+        noun = noun[:-1]
+    return shown, f"{len(alone):,} isolated {noun} not shown"
+
+
 _NETWORKX_LAYOUTS = ("circular", "shell", "spectral", "kamada_kawai", "spring")
 
 
@@ -120,169 +170,152 @@ def _fit(xy: np.ndarray) -> np.ndarray:
 
 
 def _force_layout_with_isolates(G: nx.Graph, *, seed: int, weight: str | None) -> np.ndarray:
-    """Force layout of the connected part; isolated nodes in rows below it.
+    """Each connected component laid out on its own, sized to its node count, packed in rings.
 
-    Left in the force layout, isolates form a ring that squeezes the connected part into the
-    middle of the picture, so they are set aside like a legend of unconnected nodes.
+    The largest component sits in the middle with an area proportional to its nodes; the
+    others, largest first, go round it in rings (see :func:`_pack`), isolates last. So the
+    picture stays about as wide as high whatever the number of small components.
     """
-    nodes = list(G)
-    isolated = [node for node in nodes if G.degree(node) == 0 or set(G.neighbors(node)) == {node}]
-    if len(nodes) == 1:  # nothing to place, nor any weight to read
+    n = len(G)
+    if n == 1:  # nothing to place, nor any weight to read
         return np.zeros((1, 2))
-    if not isolated or len(isolated) == len(nodes):
-        return _force_layout(len(nodes), *_edge_arrays(G, weight), seed=seed)
-    aside = set(isolated)
-    connected = [node for node in nodes if node not in aside]
-    if type(G) is nx.Graph:
-        # The edges of the connected part come in the same order as in the copy below (a
-        # simple graph's edges between connected nodes, by node then by neighbour), so the
-        # layout is the same without copying 100,000s of edges: renumber the ends instead.
-        rows, cols, strength, symmetric = _edge_arrays(G, weight)
-        renumber = np.full(len(nodes), -1, dtype=np.intp)
-        renumber[[i for i, node in enumerate(nodes) if node not in aside]] = np.arange(len(connected))
-        edges = (renumber[rows], renumber[cols], strength, symmetric)
-    else:
-        # A subgraph view may iterate in set order (hash-seeded); an explicit copy keeps G's order.
-        part = nx.Graph()
-        part.add_nodes_from(connected)
-        part.add_edges_from((u, v, data) for u, v, data in G.edges(data=True) if u != v)
-        edges = _edge_arrays(part, weight)
-    core = _fit(_force_layout(len(connected), *edges, seed=seed))
-    # A grid as wide as the network and about half as high (twice as many columns as rows), so
-    # that a thousand isolates make a block under the network, not a column that shrinks the
-    # network to a dot: the whole drawing stays within 2 wide by 3.3 high. Every other column a
-    # little lower, so that neighbouring names do not run into each other.
-    columns = max(3, math.ceil(math.sqrt(2 * len(isolated))))
-    rows = math.ceil(len(isolated) / columns)
-    step = 2.0 / max(columns - 1, 1)
-    row_step = min(0.4, step)
-    spots = np.array(
-        [(-1.0 + step * (i % columns), -1.3 - row_step * (i // columns) - 0.3 * row_step * (i % 2))
-         for i in range(len(isolated))]
+    rows, cols, strength = _edge_arrays(G, weight)
+    matrix = sparse.coo_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    count, labels = csgraph.connected_components(matrix, directed=False)
+    sizes = np.bincount(labels, minlength=count)
+    first = np.full(count, n)
+    np.minimum.at(first, labels, np.arange(n))
+    # Largest first; among equal sizes, the one whose first node comes first in G.
+    order = np.lexsort((first, -sizes))
+    rank = np.empty(count, dtype=np.intp)
+    rank[order] = np.arange(count)
+    ranked = rank[labels]
+    edge_component = ranked[rows]
+    members = np.argsort(ranked, kind="stable")  # nodes grouped by component, in G's order within
+    bounds = np.concatenate([[0], np.cumsum(sizes[order])])
+    edge_order = np.argsort(edge_component, kind="stable")
+    edge_bounds = np.searchsorted(edge_component[edge_order], np.arange(count + 1))
+    local = np.empty(n, dtype=np.intp)
+    xy = np.zeros((n, 2))
+    radii = np.empty(count)
+    engine = _engine()
+    for c in range(count):
+        nodes_c = members[bounds[c] : bounds[c + 1]]
+        size = nodes_c.size
+        radii[c] = 0.5 * math.sqrt(size)  # area proportional to the node count
+        if size == 1:
+            continue
+        local[nodes_c] = np.arange(size)
+        edges_c = edge_order[edge_bounds[c] : edge_bounds[c + 1]]
+        part = engine(size, local[rows[edges_c]], local[cols[edges_c]], strength[edges_c], seed=seed + c)
+        part = part - (part.max(axis=0) + part.min(axis=0)) / 2
+        extent = np.hypot(part[:, 0], part[:, 1]).max()
+        xy[nodes_c] = part * (radii[c] / extent) if extent > 0 else part
+    centres = _pack(radii)
+    return xy + centres[ranked]
+
+
+def _pack(radii: np.ndarray, gap: float = 0.3) -> np.ndarray:
+    """Centres of circles of the given radii (largest first): the first in the middle, the rest
+    round it in rings, none overlapping.
+
+    A ring's distance from the middle is the previous ring's outer edge plus its own largest
+    radius; circles follow each other along it, each at the angle whose chord clears the
+    previous one by ``gap``, until the ring is full. The last ring's circles are spread evenly
+    round it, so the picture is balanced. Radii must be in decreasing order: then any two circles of a
+    ring are at least as far apart as needed (a chord grows with the angle up to a half turn,
+    and the space kept before the first circle is that of two first-sized circles).
+    """
+    k = radii.size
+    centres = np.zeros((k, 2))
+    inner = radii[0] + gap if k else 0.0
+    i = 1
+    while i < k:
+        largest = radii[i]
+        ring = inner + largest
+        angles = [0.0]
+        start = i
+        i += 1
+        closing = 2 * math.asin(min(1.0, (2 * largest + gap) / (2 * ring)))
+        while i < k:
+            step = 2 * math.asin(min(1.0, (radii[i - 1] + radii[i] + gap) / (2 * ring)))
+            if angles[-1] + step + closing > 2 * math.pi:
+                break
+            angles.append(angles[-1] + step)
+            i += 1
+        spread = np.array(angles)
+        if i == k and len(angles) > 1:  # a ring not full: share out the room left
+            slack = 2 * math.pi - (angles[-1] + closing)
+            spread = spread + np.arange(len(angles)) * (slack / len(angles))
+        centres[start:i] = ring * np.column_stack([np.cos(spread), np.sin(spread)])
+        inner = ring + largest + gap
+    return centres
+
+
+def _engine():
+    """The force layout of one connected component: igraph's, else networkx's."""
+    igraph = optional_igraph()
+    return _networkx_force if igraph is None else _igraph_force
+
+
+def _igraph_force(
+    n: int, rows: np.ndarray, cols: np.ndarray, strength: np.ndarray, *, seed: int
+) -> np.ndarray:
+    """igraph's Fruchterman-Reingold with its grid, from a start drawn from ``seed``.
+
+    The start is spread over a square of side sqrt(n), the scale igraph's grid works in (from
+    the unit square every node falls in one cell and each step costs all pairs: 16 s instead
+    of 1 s for 2,000 H2020 organisations). igraph's own generator (it nudges nodes that
+    coincide) is seeded for the call and given back afterwards.
+    """
+    import random
+
+    igraph = optional_igraph()
+    start = np.random.default_rng(seed).random((n, 2)) * math.sqrt(n)
+    graph = igraph.Graph(n=n, edges=np.column_stack([rows, cols]).tolist())
+    previous = random.getstate()
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        layout = graph.layout_fruchterman_reingold(
+            weights=_attraction(strength).tolist(), niter=_ITERATIONS, seed=start.tolist(), grid="grid"
+        )
+    finally:
+        igraph.set_random_number_generator(random)
+        random.setstate(previous)
+    return np.array(layout.coords, dtype=float).reshape(n, 2)
+
+
+def _networkx_force(
+    n: int, rows: np.ndarray, cols: np.ndarray, strength: np.ndarray, *, seed: int
+) -> np.ndarray:
+    """networkx's spring layout (Fruchterman-Reingold): the fallback without igraph (slow above
+    a few thousand nodes: it loops over the nodes in Python)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from(
+        zip(rows.tolist(), cols.tolist(), _attraction(strength).tolist(), strict=True)
     )
-    if rows == 1:  # centre a short row under the network
-        spots[:, 0] += 1.0 - step * (len(isolated) - 1) / 2
-    position = {node: xy for node, xy in zip(connected, core, strict=True)}
-    position.update({node: xy for node, xy in zip(isolated, spots, strict=True)})
-    return np.array([position[node] for node in nodes], dtype=float)
+    positions = nx.spring_layout(graph, seed=seed, weight="weight")
+    return np.array([positions[i] for i in range(n)], dtype=float).reshape(n, 2)
 
 
-def _edge_arrays(G: nx.Graph, weight: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Ends (node positions in ``list(G)``) and |weight| of the edges that are not loops, for the layout.
+def _attraction(strength: np.ndarray) -> np.ndarray:
+    """|weights| scaled to a maximum of 1; igraph needs them positive, so zero pulls with 1e-3."""
+    top = strength.max() if strength.size else 0.0
+    scaled = strength / top if top > 0 else np.ones_like(strength)
+    return np.maximum(scaled, 1e-3)
+
+
+def _edge_arrays(G: nx.Graph, weight: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair of distinct linked nodes once (positions in ``list(G)``) and the |weight| of its ties.
 
     The edges of :func:`clusternet._shared.edge_arrays` (an edge without the weight counts 1, as
-    in ``nx.to_scipy_sparse_array``), and whether each stands for both directions.
+    in ``nx.to_scipy_sparse_array``); both directions of a directed pair and parallel edges add
+    up, as in ``nx.to_scipy_sparse_array`` of the undirected graph.
     """
-    _, rows, cols, raw = edge_arrays(G, weight, missing=1)
-    # The conversion scipy's coo_array(..., dtype=float) applies to the weights.
+    nodes, rows, cols, raw = edge_arrays(G, weight, missing=1)
     strength = np.abs(np.array(raw, dtype=float).reshape(len(raw)))
-    return rows, cols, strength, not G.is_directed()
-
-
-def _force_layout(
-    n: int,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    strength: np.ndarray,
-    symmetric: bool,
-    *,
-    seed: int,
-    iterations: int | None = None,
-) -> np.ndarray:
-    """Fruchterman-Reingold positions of ``n`` nodes joined by the edges of :func:`_edge_arrays`."""
-    rng = np.random.default_rng(seed)
-    if n == 1:
-        return np.zeros((1, 2))
-    if strength.size:
-        top = strength.max()
-        strength = strength / top if top > 0 else np.ones_like(strength)
-    # An undirected edge pulls both ends, and the reversed entry's pull is exactly the negated
-    # one, so it is computed once; the sums still run over all entries in scipy's order, so the
-    # positions are the same to the last bit as with the symmetric matrix.
-    ends = np.concatenate([rows, cols]) if symmetric else rows
-    m = rows.size
-    share = np.empty(2 * m if symmetric else m)
-    k = 1.0 / math.sqrt(n)  # FR's ideal distance in the unit square
-    pos = rng.random((n, 2))
-    steps = iterations or 100
-    temperatures = np.linspace(0.1, 0.002, steps)
-    repulsion = _exact_repulsion if n <= _EXACT_LAYOUT_LIMIT else _GridRepulsion(n)
-    for temperature in temperatures:
-        displacement = repulsion(pos, k)
-        if m:
-            # One coordinate at a time: taking from a contiguous column is far cheaper than
-            # fancy-indexing rows of the (n, 2) array.
-            x, y = pos[:, 0].copy(), pos[:, 1].copy()
-            dx = x.take(rows) - x.take(cols)
-            dy = y.take(rows) - y.take(cols)
-            factor = np.hypot(dx, dy) * strength / k
-            for axis, delta in enumerate((dx, dy)):
-                np.multiply(delta, factor, out=share[:m])
-                if symmetric:
-                    np.negative(share[:m], out=share[m:])
-                displacement[:, axis] -= np.bincount(ends, share, minlength=n)
-        # A weak pull to the centre keeps components from drifting apart forever.
-        displacement -= (pos - pos.mean(axis=0)) * (0.05 / k)
-        length = np.hypot(displacement[:, 0], displacement[:, 1])
-        length[length == 0] = 1.0
-        pos += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
-    return pos
-
-
-def _exact_repulsion(pos: np.ndarray, k: float) -> np.ndarray:
-    dx = pos[:, 0, None] - pos[None, :, 0]
-    dy = pos[:, 1, None] - pos[None, :, 1]
-    scale = dx * dx
-    scale += dy * dy
-    np.maximum(scale, 1e-9, out=scale)
-    np.divide(k * k, scale, out=scale)
-    np.fill_diagonal(scale, 0.0)
-    return np.column_stack([(dx * scale).sum(axis=1), (dy * scale).sum(axis=1)])
-
-
-class _GridRepulsion:
-    """FR repulsion k^2 (p - q) / |p - q|^2 summed over all q, on a grid (particle-mesh).
-
-    Nodes are spread over grid cells by cloud-in-cell weights, the density is convolved with
-    the force kernel by FFT, and the field is read back at each node with the same weights.
-    In cell units the kernel does not depend on the cell size, so its transform is computed
-    once per layout.
-    """
-
-    def __init__(self, n: int) -> None:
-        self.cells = int(min(128, max(32, math.ceil(2 * math.sqrt(n)))))
-        c, size = self.cells, 2 * self.cells
-        offsets = np.arange(size)
-        offsets = np.where(offsets < c, offsets, offsets - size).astype(float)
-        offsets[c] = 0.0  # index c is never reached by differences of indices in [0, c)
-        ux, uy = np.meshgrid(offsets, offsets, indexing="ij")
-        # Softened inside one cell so that close pairs do not explode.
-        r2 = np.maximum(ux * ux + uy * uy, 1.0)
-        self.kernel_x = np.fft.rfft2(ux / r2)
-        self.kernel_y = np.fft.rfft2(uy / r2)
-
-    def __call__(self, pos: np.ndarray, k: float) -> np.ndarray:
-        c = self.cells
-        low = pos.min(axis=0)
-        extent = float(max((pos.max(axis=0) - low).max(), k))
-        h = extent / (c - 1)
-        grid = (pos - low) / h
-        base = np.clip(np.floor(grid).astype(int), 0, c - 2)
-        frac = grid - base
-        corners = ((0, 0), (1, 0), (0, 1), (1, 1))
-        weights = []
-        density = np.zeros(c * c)
-        for dx, dy in corners:
-            w = (frac[:, 0] if dx else 1 - frac[:, 0]) * (frac[:, 1] if dy else 1 - frac[:, 1])
-            weights.append(w)
-            density += np.bincount((base[:, 0] + dx) * c + base[:, 1] + dy, w, minlength=c * c)
-        transform = np.fft.rfft2(density.reshape(c, c), s=(2 * c, 2 * c))
-        scale = k * k / h
-        field_x = np.fft.irfft2(transform * self.kernel_x, s=(2 * c, 2 * c))[:c, :c] * scale
-        field_y = np.fft.irfft2(transform * self.kernel_y, s=(2 * c, 2 * c))[:c, :c] * scale
-        force = np.zeros_like(pos)
-        for (dx, dy), w in zip(corners, weights, strict=True):
-            cell = (base[:, 0] + dx, base[:, 1] + dy)
-            force[:, 0] += w * field_x[cell]
-            force[:, 1] += w * field_y[cell]
-        return force
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    pairs = sparse.coo_array((strength, (low, high)), shape=(len(nodes), len(nodes)))
+    pairs.sum_duplicates()  # sorted by row, then column
+    return pairs.row.astype(np.intp), pairs.col.astype(np.intp), pairs.data.astype(float)

@@ -555,3 +555,36 @@ def test_row_order_never_changes_programme_participation():
     first = cn.programme_participation(eco, programme, links, population=500)
     again = cn.programme_participation(eco2, programme2, shuffled(links), population=500)
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_ecosystems_are_asked_for_by_name():
+    with pytest.raises(cn.OptionError, match="ecosystem must be an Ecosystem"):
+        cn.link_organisations(MEMBERS.organisations, PARTICIPANTS)
+    eco, programme, links = _random_case(0)
+    with pytest.raises(cn.OptionError, match="participants must be an Ecosystem, not DataFrame"):
+        cn.programme_participation(eco, programme.organisations, links)
+
+
+def test_read_cordis_keeps_short_names_from_names_files_and_the_dashboard(tmp_path):
+    main = tmp_path / "organization.csv"
+    main.write_text(
+        "projectID;organisationID;activityType;country;role\n"
+        "1;999986096;HES;BE;coordinator\n1;911;PRC;BE;participant\n",
+        encoding="utf-8",
+    )
+    names = tmp_path / "names.csv"
+    names.write_text(
+        "pic,legal_name,legal_short_name\n999986096,UNIVERSITEIT GENT,UGent\n911,ACME NV,\n", encoding="utf-8"
+    )
+    eco = cn.read_cordis(main, names=names)
+    # read off the two files above
+    table = eco.organisations.set_index("organisation_id")
+    assert table.loc["999986096", ["name", "short_name"]].tolist() == ["UNIVERSITEIT GENT", "UGent"]
+    assert table.loc["911", "name"] == "ACME NV" and pd.isna(table.loc["911", "short_name"])
+    dashboard = tmp_path / "cordis-plus.csv"
+    dashboard.write_text(
+        "project_id,pic,legal_entity_type,partner_role,country_code,legal_name,legal_short_name\n"
+        "7,999991334,HES,Coordinator,BE,KATHOLIEKE UNIVERSITEIT LEUVEN,KU Leuven\n",
+        encoding="utf-8",
+    )
+    assert cn.read_cordis(dashboard).organisations["short_name"].tolist() == ["KU Leuven"]

@@ -103,7 +103,8 @@ def link_organisations(
     Raises
     ------
     OptionError
-        For an unknown method or a ``cutoff``, ``accept`` or ``candidates`` out of range.
+        For an unknown method, a ``cutoff``, ``accept`` or ``candidates`` out of range, or an
+        ``ecosystem`` or ``participants`` of another type.
     OptionalDependencyError
         When ``fuzzy`` is asked for and rapidfuzz is not installed.
     SchemaError
@@ -149,6 +150,10 @@ def link_organisations(
     1              m2            911       name  100.0    True
     2              m3           <NA>  unmatched    NaN   False
     """
+    if not isinstance(ecosystem, Ecosystem):
+        raise OptionError(
+            f"ecosystem must be an Ecosystem (cn.Ecosystem.from_tables, read_ecosystem), not {type(ecosystem).__name__}"
+        )
     wanted = _check_options(methods, cutoff, accept, candidates)
     organisations = _side(ecosystem.organisations, "organisations")
     others = _participants(participants)

@@ -111,7 +111,8 @@ def programme_participation(
     SchemaError
         When ``links`` lacks ``organisation_id``, ``participant_id`` or ``linked``.
     OptionError
-        For a bad ``years``, ``project_years``, ``population`` or ``correction``.
+        For a bad ``years``, ``project_years``, ``population`` or ``correction``, or an
+        ``ecosystem`` or ``participants`` that is not an Ecosystem.
 
     References
     ----------
@@ -142,6 +143,9 @@ def programme_participation(
     >>> table.attrs["population"]
     "the ecosystem's 4 organisations: each cluster's members against its non-members"
     """
+    for label, value in (("ecosystem", ecosystem), ("participants", participants)):
+        if not isinstance(value, Ecosystem):
+            raise OptionError(f"{label} must be an Ecosystem, not {type(value).__name__}")
     ecosystem.require("clusters", "memberships", purpose="programme_participation")
     participants.require("participations", purpose="programme_participation's participants")
     correction = check_correction(correction)

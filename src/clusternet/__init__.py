@@ -72,6 +72,8 @@ from .measures import (
     compare_partitions,
     consensus_communities,
     consortium_diversity,
+    core_periphery,
+    core_persistence,
     degree_intervals,
     ei_index,
     ei_index_intervals,
@@ -93,6 +95,7 @@ from .measures import (
     period_change,
     permutation_test,
     programme_participation,
+    rich_club,
     spanning_share,
     structural_holes,
 )
@@ -170,6 +173,8 @@ __all__ = [
     "compare_partitions",
     "consensus_communities",
     "consortium_diversity",
+    "core_periphery",
+    "core_persistence",
     "ei_index",
     "gefura",
     "group_mixing",
@@ -186,6 +191,7 @@ __all__ = [
     "participation_coefficient",
     "permutation_test",
     "programme_participation",
+    "rich_club",
     "spanning_share",
     "structural_holes",
     # uncertainty

@@ -1,4 +1,4 @@
-"""Measures: bridging, membership overlap, centrality, communities and the programme KPIs.
+"""Measures: bridging, membership overlap, centrality, communities, network structure and the programme KPIs.
 
 Each takes a graph or an Ecosystem and returns a tidy DataFrame (node measures indexed by node
 id, pairwise results as edge tables). One private module per family of measures.
@@ -43,6 +43,14 @@ from ._communities import (
 from ._embedding import PARTICIPATION_COLUMNS, programme_participation
 from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
 from ._overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
+from ._structure import (
+    CORE_METHODS,
+    CORE_PERSISTENCE_COLUMNS,
+    RICH_CLUB_COLUMNS,
+    core_periphery,
+    core_persistence,
+    rich_club,
+)
 from ._uncertainty import (
     AGREEMENT_COLUMNS,
     INTERVAL_COLUMNS,
@@ -65,6 +73,8 @@ __all__ = [
     "COMMUNITY_METHODS",
     "INTERVAL_COLUMNS",
     "INTERVAL_METHODS",
+    "CORE_METHODS",
+    "CORE_PERSISTENCE_COLUMNS",
     "KPI_DEFINITIONS",
     "MODULE_ROLES",
     "NETWORK_COLUMNS",
@@ -72,6 +82,7 @@ __all__ = [
     "PARTICIPATION_COLUMNS",
     "PermutationResult",
     "RANK_SENSITIVITY_COLUMNS",
+    "RICH_CLUB_COLUMNS",
     "attribute_mixing",
     "bootstrap",
     "brokerage",
@@ -85,6 +96,8 @@ __all__ = [
     "consensus_communities",
     "consortium_diversity",
     "degree_intervals",
+    "core_periphery",
+    "core_persistence",
     "ei_index",
     "ei_index_intervals",
     "gefura",
@@ -105,6 +118,7 @@ __all__ = [
     "period_change",
     "permutation_test",
     "programme_participation",
+    "rich_club",
     "spanning_share",
     "structural_holes",
 ]

@@ -84,16 +84,15 @@ def opened(request, chromium, graph, tmp_path_factory):
 
 
 def test_auto_picks_webgl_for_large_networks_and_canvas_otherwise(graph):
-    def renderer(G, **options):
-        return '"renderer":"webgl"' in cn.show_html(G, layout="circular", **options).html
+    from clusternet.viz._html import WEBGL_EDGES, WEBGL_NODES, _choose_renderer
 
-    assert not renderer(graph)
-    from clusternet.viz._html import WEBGL_EDGES, WEBGL_NODES
-
+    assert '"renderer":"canvas"' in cn.show_html(graph, layout="circular").html  # 77 nodes, 254 edges
+    assert _choose_renderer("auto", WEBGL_NODES, WEBGL_EDGES, physics=False) == "canvas"
+    assert _choose_renderer("auto", WEBGL_NODES + 1, 0, physics=False) == "webgl"
+    assert _choose_renderer("auto", 100, WEBGL_EDGES + 1, physics=False) == "webgl"
+    assert _choose_renderer("auto", WEBGL_NODES + 1, 0, physics=True) == "canvas"  # physics: canvas only
     big = nx.empty_graph(WEBGL_NODES + 1)
-    assert renderer(big) and not renderer(big, physics=True)  # physics only on the canvas
-    dense = nx.gnm_random_graph(400, WEBGL_EDGES + 1, seed=1)
-    assert renderer(dense)
+    assert '"renderer":"webgl"' in cn.show_html(big, layout="circular").html
 
 
 @pytest.mark.parametrize(
@@ -246,3 +245,25 @@ def test_search_and_filter_in_both_renderers(opened, graph):
     assert page.evaluate("() => [clusternet.nodeCount, clusternet.edgeCount]") == [len(companies), inner]
     page.page.select_option("#filter-attribute", "")
     assert page.evaluate("() => [clusternet.nodeCount, clusternet.edgeCount]") == [77, 254]
+
+
+def test_webgl_leading_labels_do_not_pile_up(chromium, tmp_path):
+    # The leading nodes (5%, at most 30) are labelled unless a more prominent one's label box
+    # already covers theirs; zoomed in, they spread apart and more of them get their label.
+    G = nx.les_miserables_graph()
+    path = cn.to_html(G, tmp_path / "labels.html", renderer="webgl").path
+    page = Page(chromium, path)
+    try:
+        leading, labelled = page.evaluate("() => [clusternet.leading, clusternet.labelled()]")
+        assert len(leading) == 4 and labelled and set(labelled) <= set(leading)
+        assert labelled[0] == leading[0]  # the most prominent is always labelled
+        box = page.page.locator("#network").bounding_box()
+        page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(4):
+            page.page.mouse.wheel(0, -300)
+            page.page.wait_for_timeout(150)
+        page.page.wait_for_timeout(500)
+        assert len(page.evaluate("() => clusternet.labelled()")) >= len(labelled)
+        assert page.errors == []
+    finally:
+        page.context.close()

@@ -39,8 +39,9 @@
     host.marks.datasets = performance.now();
 
     var nodeShown = null, edgeShown = null, keep = null, focus = null, selected = {};
+    // The leading labels shown: those of host.leading (most prominent first) whose boxes do not
+    // overlap a more prominent one's at the current zoom, so that they never pile up.
     var leading = {};
-    host.leading.forEach(function (id) { leading[id] = true; });
     function nodeReducer(key, attributes) {
       var i = +key, out = {};
       for (var name in attributes) out[name] = attributes[name];
@@ -111,6 +112,41 @@
     renderer.on("clickStage", function () { host.clickStage(); });
     var camera = renderer.getCamera();
     camera.on("updated", host.moved);
+    if (many) {
+      // Sigma hides the edges while the camera is animated; with many edges they also stay
+      // hidden until the view has been still for 300 ms, so that a gesture of several wheel
+      // steps or drags queues one full redraw at its end (software WebGL takes most of a second
+      // for 400,000 edges) instead of one per pause.
+      var lastMove = 0, animated = camera.isAnimated.bind(camera), settle = null;
+      camera.isAnimated = function () { return animated() || performance.now() - lastMove < 300; };
+      camera.on("updated", function () {
+        lastMove = performance.now();
+        clearTimeout(settle);
+        settle = setTimeout(function () { renderer.scheduleRender(); }, 320);
+      });
+    }
+    function declutter() {
+      var boxes = [], next = {}, changed = [];
+      host.leading.forEach(function (id) {
+        var a = graph.getNodeAttributes(String(id));
+        var at = renderer.graphToViewport({x: a.x, y: a.y});
+        var box = [at.x, at.y - 9, at.x + 12 + 7 * Math.min(a.label.length, 40), at.y + 9];
+        var free = boxes.every(function (b) { return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3]; });
+        if (free) { boxes.push(box); next[id] = true; }
+      });
+      host.leading.forEach(function (id) { if (!!next[id] !== !!leading[id]) changed.push(String(id)); });
+      leading = next;
+      state.labelled = host.leading.filter(function (id) { return next[id]; });
+      if (changed.length) renderer.refresh({partialGraph: {nodes: changed}, skipIndexation: true, schedule: true});
+    }
+    var pending = false;
+    camera.on("updated", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; declutter(); });
+    });
+    var state = {labelled: []};
+    declutter();
     // Sigma measures its container once; follow the window and the side panel.
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
@@ -123,7 +159,7 @@
     }
 
     return {
-      internals: {sigma: renderer, graph: graph},
+      internals: {sigma: renderer, graph: graph, labelled: function () { return state.labelled; }},
       positions: function () {
         var out = new Array(n);
         for (var i = 0; i < n; i++) {

@@ -236,3 +236,34 @@ def test_bad_input_raises_a_clear_error(call, error, message):
     with pytest.raises(error, match=message), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the missing-family warning of the ecosystems without memberships
         call()
+
+
+@pytest.mark.parametrize("cluster", ["k", "l"])
+def test_one_clusters_membership_values_equal_kpis_by_cluster(cluster):
+    eco = tiny_memberships()
+    table = cn.period_change(eco, 2018, 2019, cluster=cluster, samples=9)
+    kpis = cn.kpis(eco).loc[cluster]
+    for column, year in (("first", 2018), ("second", 2019)):
+        assert table.loc["members", column] == kpis.loc[year, "members"]
+        assert table.loc["retention_rate", column] == pytest.approx(kpis.loc[year, "retention_rate"], nan_ok=True)
+        assert table.loc["returning_share", column] == pytest.approx(kpis.loc[year, "returning_share"], nan_ok=True)
+        assert table.loc["multi_membership_share", column] == pytest.approx(
+            kpis.loc[year, "multi_cluster_member_share"]
+        )
+    assert table.attrs["cluster"] == cluster
+    if cluster == "l":  # l's member list starts in 2018: no retention to measure then, as in kpis
+        assert np.isnan(table.loc["retention_rate", "first"])
+
+
+def test_one_clusters_network_is_that_of_its_projects():
+    eco = tiny_network()
+    eco = eco.replace(
+        clusters=pd.DataFrame({"cluster_id": ["k"]}),
+        project_clusters=pd.DataFrame({"project_id": ["p1", "p2", "q1", "q3"], "cluster_id": "k"}),
+    )
+    table = cn.period_change(eco, 2018, 2019, cluster="k", attribute="sector", samples=9)
+    for column, projects in (("first", ["p1", "p2"]), ("second", ["q1", "q3"])):
+        for name, value in _network_measures(eco, projects).items():
+            assert table.loc[name, column] == pytest.approx(value), (name, column)
+    with pytest.raises(OptionError, match="not a cluster of this ecosystem"):
+        cn.period_change(eco, 2018, 2019, cluster="spc-nowhere")

@@ -36,6 +36,7 @@ def period_change(
     second: int | Iterable[int],
     *,
     attribute: str | None = None,
+    cluster: str | None = None,
     samples: int = 999,
     seed: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
@@ -54,6 +55,11 @@ def period_change(
         A column of the organisations table (``sector``, ``kind``): adds the E-I index of the
         network over it (organisations without a value or with ``"unknown"`` are left out with
         their ties).
+    cluster : str, optional
+        A ``cluster_id``: the measures of that cluster instead of the whole ecosystem's (its
+        members, the share of them in another cluster too, its retention; the network of the
+        projects it carries, which needs ``project_clusters``), as ``kpis(by="cluster")``
+        gives them per year.
     samples : int, default 999
         Permutations of each family's null.
     seed : int, numpy.random.Generator or None, default 0
@@ -80,11 +86,12 @@ def period_change(
             With :math:`M_P` the members in the period and :math:`M_{P^-}` those in the span of
             as many years just before it: :math:`|M_P \\cap M_{P^-}| / |M_{P^-}|` and
             :math:`|M_P \\cap M_{P^-}| / |M_P|`, as :func:`clusternet.kpis` defines them for one
-            year (missing when no membership has a year of :math:`P^-`).
+            year (missing when :math:`P^-` lies outside the years of the member lists).
 
         ``attrs`` holds ``null`` (the null hypothesis of each family, as in
         :data:`CHANGE_NULLS`), ``first`` and ``second`` (the years), ``before_first`` and
-        ``before_second`` (the spans retention compares with), ``samples`` and ``seed``.
+        ``before_second`` (the spans retention compares with), ``cluster``, ``samples`` and
+        ``seed``.
 
     Raises
     ------
@@ -140,6 +147,17 @@ def period_change(
         raise OptionError(f"samples must be a positive whole number; got {samples!r}")
     provided = ecosystem.provided
     has_network = "projects" in provided and "participations" in provided
+    if cluster is not None:
+        has_network = has_network and "project_clusters" in provided
+        known = set()
+        for name in ("clusters", "memberships", "project_clusters"):
+            if name in provided:
+                known |= set(ecosystem.table(name)["cluster_id"].astype(str))
+        if cluster not in known:
+            shown = ", ".join(map(repr, sorted(known)[:5])) + (", ..." if len(known) > 5 else "")
+            raise OptionError(
+                f"cluster={cluster!r} is not a cluster of this ecosystem (its clusters: {shown or 'none'})"
+            )
     has_members = "memberships" in provided
     if not (has_network or has_members):
         raise MissingTableError(
@@ -160,9 +178,9 @@ def period_change(
     rng = random_generator(seed)
     rows = []
     if has_network:
-        rows += _network_rows(ecosystem, first_years, second_years, attribute, samples, rng)
+        rows += _network_rows(ecosystem, first_years, second_years, attribute, cluster, samples, rng)
     if has_members:
-        rows += _membership_rows(ecosystem, first_years, second_years, samples, rng)
+        rows += _membership_rows(ecosystem, first_years, second_years, cluster, samples, rng)
     table = pd.DataFrame(rows).set_index("measure")[CHANGE_COLUMNS]
     table["samples"] = table["samples"].astype("int64")
     table.attrs.update(
@@ -171,6 +189,7 @@ def period_change(
         second=sorted(second_years),
         before_first=sorted(_before(first_years)),
         before_second=sorted(_before(second_years)),
+        cluster=cluster,
         samples=int(samples),
         seed=seed if isinstance(seed, int | np.integer | type(None)) else "generator",
     )
@@ -182,8 +201,14 @@ def period_change(
 # --------------------------------------------------------------------------------------------
 
 
-def _network_rows(ecosystem, first, second, attribute, samples, rng) -> list[dict]:
+def _network_rows(ecosystem, first, second, attribute, cluster, samples, rng) -> list[dict]:
     projects = ecosystem.projects[["project_id", "year"]].dropna(subset=["year"])
+    if cluster is not None:
+        from ._centrality import _counted_links
+
+        links = _counted_links(ecosystem, "all", warn=False)
+        carried = links.loc[(links["cluster_id"] == cluster).to_numpy(), "project_id"]
+        projects = projects[projects["project_id"].isin(carried).to_numpy()]
     in_first = projects["year"].isin(sorted(first)).to_numpy(dtype=bool)
     in_second = projects["year"].isin(sorted(second)).to_numpy(dtype=bool)
     pooled = projects[in_first | in_second].sort_values("project_id", kind="stable")
@@ -192,7 +217,10 @@ def _network_rows(ecosystem, first, second, attribute, samples, rng) -> list[dic
     pairs = pairs[pairs["project_id"].isin(pooled["project_id"]).to_numpy()]
     if not label.any() or label.all():
         which = "first" if not (~label).any() else "second"
-        raise OptionError(f"the {which} period has no project; the network cannot be compared")
+        raise OptionError(
+            f"the {which} period has no project{'' if cluster is None else f' of {cluster!r}'}; "
+            "the network cannot be compared"
+        )
     project_codes = pd.Index(pooled["project_id"]).get_indexer(pairs["project_id"])
     organisation_codes, organisations = pd.factorize(pairs["organisation_id"], sort=True)
     incidence = sp.csc_array(
@@ -248,10 +276,12 @@ def _network_statistics(incidence: sp.csr_array, groups: np.ndarray | None) -> d
 # --------------------------------------------------------------------------------------------
 
 
-def _membership_rows(ecosystem, first, second, samples, rng) -> list[dict]:
+def _membership_rows(ecosystem, first, second, cluster, samples, rng) -> list[dict]:
     memberships = ecosystem.memberships[["organisation_id", "cluster_id", "year"]].dropna(subset=["year"])
-    memberships = memberships.drop_duplicates()
-    years_known = set(memberships["year"].astype("int64").tolist())
+    memberships = memberships.drop_duplicates().assign(year=lambda frame: frame["year"].astype("int64"))
+    own = memberships if cluster is None else memberships[(memberships["cluster_id"] == cluster).to_numpy()]
+    # The member list is known from its first to its last membership year (as kpis reads it).
+    span = (int(own["year"].min()), int(own["year"].max())) if len(own) else (0, -1)
     spans = {
         "first": first,
         "before_first": _before(first),
@@ -263,47 +293,51 @@ def _membership_rows(ecosystem, first, second, samples, rng) -> list[dict]:
     organisations = pd.Index(sorted(memberships["organisation_id"].unique()))
     if len(organisations) == 0:
         raise OptionError("no membership has a year of either period (or of the years before them)")
-    codes = organisations.get_indexer(memberships["organisation_id"])
-    clusters = {}
+    counts, in_cluster = {}, {}
     for name, years in spans.items():
-        inside = memberships["year"].isin(sorted(years)).to_numpy(dtype=bool)
-        distinct = memberships[inside].drop_duplicates(["organisation_id", "cluster_id"])
-        clusters[name] = np.bincount(
+        inside = memberships[memberships["year"].isin(sorted(years)).to_numpy(dtype=bool)]
+        distinct = inside.drop_duplicates(["organisation_id", "cluster_id"])
+        counts[name] = np.bincount(
             organisations.get_indexer(distinct["organisation_id"]), minlength=len(organisations)
         )
-    del codes
+        if cluster is None:
+            in_cluster[name] = counts[name] >= 1
+        else:
+            mine = distinct[(distinct["cluster_id"] == cluster).to_numpy()]
+            in_cluster[name] = np.isin(
+                np.arange(len(organisations)), organisations.get_indexer(mine["organisation_id"])
+            )
     before_known = {
-        "first": bool(_before(first) & years_known),
-        "second": bool(_before(second) & years_known),
+        period: any(span[0] <= year <= span[1] for year in spans[f"before_{period}"])
+        for period in ("first", "second")
     }
-    # Each organisation's record of a period: its clusters in the period and whether it was a
-    # member in the span before; the null swaps the two records of an organisation.
-    record_first = np.stack([clusters["first"], clusters["before_first"] > 0])
-    record_second = np.stack([clusters["second"], clusters["before_second"] > 0])
+    # Each organisation's record of a period: a member in the period, a member of two or more
+    # clusters then, a member in the span before; the null swaps the two records of an organisation.
+    record_first = np.stack(
+        [in_cluster["first"], in_cluster["first"] & (counts["first"] >= 2), in_cluster["before_first"]]
+    )
+    record_second = np.stack(
+        [in_cluster["second"], in_cluster["second"] & (counts["second"] >= 2), in_cluster["before_second"]]
+    )
 
-    def measures(count: np.ndarray, before: np.ndarray, known_before: bool) -> np.ndarray:
-        member = count >= 1
+    def measures(record: np.ndarray, known_before: bool) -> np.ndarray:
+        member, multi, before = record[0], record[1], record[2]
         members = member.sum(axis=-1).astype(float)
         stayed = (member & before).sum(axis=-1).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            multi = (count >= 2).sum(axis=-1) / members
+            multi_share = multi.sum(axis=-1) / members
             retention = stayed / before.sum(axis=-1) if known_before else np.full_like(members, np.nan)
             returning = stayed / members if known_before else np.full_like(members, np.nan)
-        return np.stack([members, multi, retention, returning], axis=-1)
+        return np.stack([members, multi_share, retention, returning], axis=-1)
 
     observed = np.array(
-        [
-            measures(record_first[0], record_first[1].astype(bool), before_known["first"]),
-            measures(record_second[0], record_second[1].astype(bool), before_known["second"]),
-        ]
+        [measures(record_first, before_known["first"]), measures(record_second, before_known["second"])]
     )
     swap = rng.random((samples, len(organisations))) < 0.5
     both_known = before_known["first"] and before_known["second"]
-    count_a = np.where(swap, record_second[0], record_first[0])
-    count_b = np.where(swap, record_first[0], record_second[0])
-    before_a = np.where(swap, record_second[1], record_first[1]).astype(bool)
-    before_b = np.where(swap, record_first[1], record_second[1]).astype(bool)
-    null = measures(count_b, before_b, both_known) - measures(count_a, before_a, both_known)
+    permuted_first = np.where(swap[None], record_second[:, None, :], record_first[:, None, :])
+    permuted_second = np.where(swap[None], record_first[:, None, :], record_second[:, None, :])
+    null = measures(permuted_second, both_known) - measures(permuted_first, both_known)
     return _rows("memberships", list(_MEMBERSHIP), observed, null, samples)
 
 

@@ -351,6 +351,9 @@ def test_synthetic_universities_link_to_their_pics(h2020_named):
 # -- programme_participation ----------------------------------------------------------------------
 
 
+KINDS = ["company", "knowledge_institution"]
+
+
 def _random_case(seed: int):
     """A small ecosystem and programme drawn at random, with a links table in which some
     organisations have two participants and some rows are not linked."""
@@ -369,7 +372,9 @@ def _random_case(seed: int):
     )
     eco = cn.Ecosystem.from_tables(
         {
-            "organisations": pd.DataFrame({"organisation_id": organisations, "country": countries}),
+            "organisations": pd.DataFrame(
+                {"organisation_id": organisations, "country": countries, "kind": rng.choice(KINDS, size=30)}
+            ),
             "clusters": pd.DataFrame({"cluster_id": ["c1", "c2", "c3"]}),
             "memberships": memberships,
         }
@@ -380,7 +385,11 @@ def _random_case(seed: int):
     programme = cn.Ecosystem.from_tables(
         {
             "organisations": pd.DataFrame(
-                {"organisation_id": pics, "country": rng.choice(["BE", "NL", "UK"], size=40)}
+                {
+                    "organisation_id": pics,
+                    "country": rng.choice(["BE", "NL", "UK"], size=40),
+                    "kind": rng.choice(KINDS, size=40),
+                }
             ),
             "projects": pd.DataFrame({"project_id": projects, "year": rng.choice([2015, 2019], size=15)}),
             "participations": pd.DataFrame(sorted(pairs), columns=["project_id", "organisation_id"]),
@@ -435,9 +444,15 @@ def _brute_force(eco, programme, links, *, years=None, project_years=None, popul
     pic_country = dict(
         zip(programme.organisations["organisation_id"], programme.organisations["country"], strict=True)
     )
+    pic_kind = dict(
+        zip(programme.organisations["organisation_id"], programme.organisations["kind"], strict=True)
+    )
+    kind = dict(zip(eco.organisations["organisation_id"], eco.organisations["kind"], strict=True))
     per_country: dict[str, list] = {}
+    per_country_kind: dict[tuple, list] = {}
     for pic, found in projects_of_pic.items():
         per_country.setdefault(pic_country[pic], []).append(len(found))
+        per_country_kind.setdefault((pic_country[pic], pic_kind[pic]), []).append(len(found))
     result = {}
     for cluster in ("c1", "c2", "c3"):
         members = {
@@ -466,6 +481,11 @@ def _brute_force(eco, programme, links, *, years=None, project_years=None, popul
             for org in members
             if projects_of.get(org) and country[org] in per_country
         ]
+        expected_kind = [
+            np.mean(per_country_kind[country[org], kind[org]])
+            for org in members
+            if projects_of.get(org) and (country[org], kind[org]) in per_country_kind
+        ]
         result[cluster] = {
             "members": m,
             "participating": a,
@@ -478,6 +498,7 @@ def _brute_force(eco, programme, links, *, years=None, project_years=None, popul
             "others_share": b / o,
             "others_projects_per_organisation": other_projects / o,
             "country_projects_per_participant": np.mean(expected) if expected else np.nan,
+            "country_kind_projects_per_participant": np.mean(expected_kind) if expected_kind else np.nan,
             "p_value": _fisher_two_sided(a, m, b, o),
         }
     return pd.DataFrame(result).T

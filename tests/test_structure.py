@@ -344,3 +344,47 @@ def test_core_persistence_equals_core_periphery_period_by_period():
 def test_core_persistence_bad_periods(periods, match):
     with pytest.raises((cn.OptionError, cn.InvalidGraphError), match=match):
         cn.core_persistence(_period_ecosystem(), periods, samples=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Degree assortativity
+# --------------------------------------------------------------------------------------------
+
+
+def _pearson_r(edges, degree):
+    """Brute force: the Pearson correlation of the degrees at both ends, each tie in both directions."""
+    ends = np.array(
+        [(degree[u], degree[v]) for u, v in edges] + [(degree[v], degree[u]) for u, v in edges], float
+    )
+    return np.corrcoef(ends[:, 0], ends[:, 1])[0, 1]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.karate_club_graph(),
+        nx.powerlaw_cluster_graph(60, 2, 0.4, seed=3),
+        nx.gnm_random_graph(30, 70, seed=2),
+    ],
+    ids=["karate", "powerlaw", "random"],
+)
+def test_degree_assortativity_and_its_jackknife_against_brute_force(graph):
+    # Expected: networkx's degree_assortativity_coefficient, and Newman's (2003) jackknife by a
+    # loop that leaves out each tie and correlates the degrees again with numpy.
+    result = cn.degree_assortativity(graph)
+    assert result["r"] == pytest.approx(nx.degree_assortativity_coefficient(graph), abs=1e-12)
+    degree = dict(graph.degree())
+    edges = list(graph.edges())
+    left_out = np.array([_pearson_r(edges[:i] + edges[i + 1 :], degree) for i in range(len(edges))])
+    assert result["standard_error"] == pytest.approx(
+        np.sqrt(((left_out - _pearson_r(edges, degree)) ** 2).sum())
+    )
+    assert result["ties"] == len(edges)
+
+
+def test_degree_assortativity_undefined_and_bad_input():
+    assert np.isnan(cn.degree_assortativity(nx.cycle_graph(6))["r"])  # every degree 2: no variance
+    with pytest.raises(cn.InvalidGraphError, match="at least two ties; this graph has 1"):
+        cn.degree_assortativity(nx.path_graph(2))
+    with pytest.raises(cn.InvalidGraphError, match="undirected simple graph"):
+        cn.degree_assortativity(nx.DiGraph([(1, 2), (2, 3)]))

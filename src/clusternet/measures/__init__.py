@@ -49,6 +49,7 @@ from ._structure import (
     RICH_CLUB_COLUMNS,
     core_periphery,
     core_persistence,
+    degree_assortativity,
     rich_club,
 )
 from ._uncertainty import (
@@ -98,6 +99,7 @@ __all__ = [
     "degree_intervals",
     "core_periphery",
     "core_persistence",
+    "degree_assortativity",
     "ei_index",
     "ei_index_intervals",
     "gefura",

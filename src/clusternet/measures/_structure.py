@@ -23,6 +23,7 @@ __all__ = [
     "RICH_CLUB_COLUMNS",
     "core_periphery",
     "core_persistence",
+    "degree_assortativity",
     "rich_club",
 ]
 
@@ -487,9 +488,98 @@ def core_persistence(
     return result
 
 
+def degree_assortativity(G: nx.Graph) -> dict[str, float]:
+    r"""Newman's degree assortativity coefficient with its jackknife standard error.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        An undirected simple graph without self-loops; weights are not read.
+
+    Returns
+    -------
+    dict
+        ``r`` (the coefficient, as ``networkx.degree_assortativity_coefficient``; NaN when
+        every tie joins nodes of equal degree), ``standard_error`` (the jackknife over ties)
+        and ``ties``, the number of ties.
+
+    Raises
+    ------
+    InvalidGraphError
+        If the graph is directed, a multigraph, has self-loops or fewer than two ties.
+
+    Notes
+    -----
+    With :math:`j_e, k_e` the degrees at the ends of tie :math:`e` and :math:`M` ties [1]_,
+
+    .. math::
+
+        r = \frac{M^{-1} \sum_e j_e k_e - [M^{-1} \sum_e \tfrac12 (j_e + k_e)]^2}
+                 {M^{-1} \sum_e \tfrac12 (j_e^2 + k_e^2) - [M^{-1} \sum_e \tfrac12 (j_e + k_e)]^2},
+        \qquad
+        \sigma_r^2 = \sum_e (r_e - r)^2
+
+    where :math:`r_e` is :math:`r` with tie :math:`e` left out (the degrees as they are in
+    the graph): Newman's jackknife error [1]_ (the textbook jackknife,
+    :math:`\tfrac{M-1}{M} \sum_e (r_e - \bar r)^2`, differs from it by under 1% on the
+    karate club). Every :math:`r_e` comes
+    from the sums less one term, so the error costs one pass over the ties. Roediger-Schluga
+    and Barber found the FP networks disassortative (hubs work with small partners).
+
+    References
+    ----------
+    .. [1] M. E. J. Newman, "Mixing patterns in networks", Physical Review E 67, 026126 (2003).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import clusternet as cn
+    >>> result = cn.degree_assortativity(nx.star_graph(5))  # every tie joins the hub to a leaf
+    >>> result["r"], result["ties"]
+    (-1.0, 5)
+    >>> G = nx.karate_club_graph()
+    >>> result = cn.degree_assortativity(G)
+    >>> round(result["r"], 4) == round(nx.degree_assortativity_coefficient(G), 4)
+    True
+    >>> round(result["standard_error"], 3)
+    0.075
+    """
+    check_simple_graph(G, "degree_assortativity")
+    _check_no_selfloops(G, "degree_assortativity")
+    nodes, rows, cols, _ = edge_arrays(G, None)
+    ties = len(rows)
+    if ties < 2:
+        raise InvalidGraphError(f"degree_assortativity needs at least two ties; this graph has {ties}")
+    degree = np.bincount(np.r_[rows, cols], minlength=len(nodes)).astype(np.float64)
+    j, k = degree[rows], degree[cols]
+    product, mean_terms, square_terms = j * k, (j + k) / 2, (j**2 + k**2) / 2
+    r = _assortativity(product.sum(), mean_terms.sum(), square_terms.sum(), ties)
+    left_out = _assortativity(
+        product.sum() - product, mean_terms.sum() - mean_terms, square_terms.sum() - square_terms, ties - 1
+    )
+    if np.isnan(left_out).any():
+        error = float("nan")
+    else:
+        error = float(np.sqrt(((left_out - r) ** 2).sum()))
+    return {"r": float(r), "standard_error": error, "ties": ties}
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _assortativity(products, means, squares, ties):
+    """Newman's r from the sums over ties of j k, (j + k) / 2 and (j^2 + k^2) / 2."""
+    mean = np.asarray(means) / ties
+    numerator = np.asarray(products) / ties - mean**2
+    denominator = np.asarray(squares) / ties - mean**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(
+            np.abs(denominator) > 1e-12 * np.maximum(1.0, np.abs(mean) ** 2),
+            numerator / np.where(denominator != 0, denominator, 1.0),
+            np.nan,
+        )
 
 
 def _periods(periods) -> list[tuple[str, frozenset[int]]]:

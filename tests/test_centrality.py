@@ -382,6 +382,107 @@ def test_sampled_betweenness_is_unbiased():
 
 
 # --------------------------------------------------------------------------------------------
+# Betweenness within epsilon (networkit's KADABRA and Riondato-Kornaropoulos)
+# --------------------------------------------------------------------------------------------
+
+needs_networkit = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("networkit") is None,
+    reason="networkit (the fast extra) estimates betweenness within epsilon; not installed",
+)
+
+
+@pytest.fixture
+def always_estimate(monkeypatch):
+    """Estimate on small graphs too (by default they are computed exactly: it is cheaper)."""
+    from clusternet.measures import _centrality
+
+    monkeypatch.setattr(_centrality, "_EXACT_WORK", 0)
+
+
+def _small_world(n: int, seed: int, weighted: bool) -> nx.Graph:
+    G = nx.connected_watts_strogatz_graph(n, 4, 0.1, seed=seed)
+    rng = np.random.default_rng(seed)
+    for u, v in G.edges:
+        G.edges[u, v]["weight"] = float(rng.choice(EXACT_WEIGHTS)) if weighted else 1.0
+    return G
+
+
+def _top(values: pd.Series, k: int) -> set:
+    return set(values.sort_values(ascending=False, kind="stable").index[:k])
+
+
+@needs_networkit
+@pytest.mark.parametrize("seed", [0, 1], ids=["seed-0", "seed-1"])
+@pytest.mark.filterwarnings("ignore::clusternet.ConvergenceWarning")
+def test_kadabra_betweenness_is_within_epsilon_of_networkx(always_estimate, seed):
+    # networkx's exact betweenness is the reference; the guarantee holds with probability 0.9
+    # per run, and in these runs it holds (at delta=0.1 a failing seed would be a 1-in-10 event;
+    # the errors seen are a tenth of epsilon).
+    G = _small_world(300, seed, weighted=False)
+    exact = pd.Series(nx.betweenness_centrality(G))
+    estimate = centrality(G, epsilon=0.05, delta=0.1, seed=seed)["betweenness"]
+    assert (estimate - exact).abs().max() <= 0.05
+    assert not np.allclose(estimate, exact)  # really estimated, not the exact path
+    # The top brokers agree: the estimate's first three are among the exact first ten.
+    assert _top(estimate, 3) <= _top(exact, 10)
+    other = centrality(G, epsilon=0.05, seed=seed + 10)["betweenness"]
+    assert not other.equals(estimate)
+    pd.testing.assert_series_equal(centrality(G, epsilon=0.05, seed=seed)["betweenness"], estimate)
+
+
+@needs_networkit
+@pytest.mark.filterwarnings("ignore::clusternet.ConvergenceWarning")
+def test_weighted_betweenness_within_epsilon_riondato_kornaropoulos(always_estimate):
+    # 800 nodes, epsilon 0.2: a fixed sample of 155 pairs, fewer than the nodes, so it is estimated.
+    # The reference is the exact computation, which the tests above check against networkx.
+    G = _small_world(800, 3, weighted=True)
+    exact = centrality(G, weight="weight", epsilon=None)["betweenness"]
+    estimate = centrality(G, weight="weight", epsilon=0.2, seed=0)["betweenness"]
+    assert (estimate - exact).abs().max() <= 0.2
+    assert not np.allclose(estimate, exact)
+    assert _top(estimate, 1) <= _top(exact, 5)
+    # At epsilon 0.01 the sample would exceed the 800 nodes: the exact computation is cheaper.
+    pd.testing.assert_series_equal(centrality(G, weight="weight", epsilon=0.01)["betweenness"],
+                                   centrality(G, weight="weight", epsilon=None)["betweenness"])
+
+
+@needs_networkit
+def test_two_mode_betweenness_within_epsilon(always_estimate):
+    B = bipartite.random_graph(120, 90, 0.04, seed=5)
+    B = B.subgraph(max(nx.connected_components(B), key=len)).copy()
+    top = [node for node, mode in B.nodes(data="bipartite") if mode == 0]
+    exact = pd.Series(bipartite.betweenness_centrality(B, top))
+    estimate = centrality(B, epsilon=0.05, seed=0)["betweenness"]
+    assert (estimate - exact.reindex(estimate.index)).abs().max() <= 0.05
+
+
+@needs_networkit
+@pytest.mark.filterwarnings("ignore::clusternet.ConvergenceWarning")
+def test_epsilon_estimate_is_deterministic_for_a_seed_and_workers(always_estimate):
+    G = _small_world(300, 4, weighted=False)
+    two = centrality(G, epsilon=0.05, seed=9, workers=2)["betweenness"]
+    pd.testing.assert_series_equal(centrality(G, epsilon=0.05, seed=9, workers=2)["betweenness"], two)
+    assert (two - pd.Series(nx.betweenness_centrality(G))).abs().max() <= 0.05
+
+
+def test_small_graphs_get_exact_betweenness_by_default():
+    # n * m is small: the default epsilon computes exactly (the same as epsilon=None).
+    G = nx.les_miserables_graph()
+    pd.testing.assert_frame_equal(centrality(G, weight="weight"), centrality(G, weight="weight", epsilon=None))
+    np.testing.assert_allclose(centrality(G)["betweenness"], pd.Series(nx.betweenness_centrality(G)), atol=1e-12)
+
+
+def test_without_networkit_betweenness_is_exact_and_says_so(always_estimate, monkeypatch):
+    from clusternet.measures import _centrality
+
+    monkeypatch.setattr(_centrality, "_networkit", lambda: None)
+    G = nx.karate_club_graph()
+    with pytest.warns(UserWarning, match="networkit is not installed"):
+        table = centrality(G, epsilon=0.05)
+    np.testing.assert_allclose(table["betweenness"], pd.Series(nx.betweenness_centrality(G)), atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
 # Bad input
 # --------------------------------------------------------------------------------------------
 
@@ -418,10 +519,16 @@ def _same_mode_edge() -> nx.Graph:
         (nx.path_graph(3), {"max_iter": 0}, cn.OptionError, "max_iter"),
         (nx.path_graph(3), {"workers": 0}, cn.OptionError, "workers"),
         (nx.path_graph(3), {"workers": 1.5}, cn.OptionError, "workers"),
+        (nx.path_graph(3), {"epsilon": 0}, cn.OptionError, "epsilon"),
+        (nx.path_graph(3), {"epsilon": 1.5}, cn.OptionError, "epsilon"),
+        (nx.path_graph(3), {"epsilon": "0.01"}, cn.OptionError, "epsilon"),
+        (nx.path_graph(3), {"delta": 0.0}, cn.OptionError, "delta"),
+        (nx.path_graph(3), {"delta": 1.0}, cn.OptionError, "delta"),
     ],
     ids=["directed", "multigraph", "not-a-graph", "zero-weight", "negative-weight", "text-weight",
          "missing-weight", "bipartite-without-modes", "same-mode-edge", "backend", "samples-zero",
-         "samples-float", "alpha", "max-iter", "workers-zero", "workers-float"],
+         "samples-float", "alpha", "max-iter", "workers-zero", "workers-float", "epsilon-zero",
+         "epsilon-above-one", "epsilon-text", "delta-zero", "delta-one"],
 )
 def test_bad_input(G, options, error, match):
     with pytest.raises(error, match=match) as info:

@@ -75,9 +75,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2, help="browser runs")
     parser.add_argument("--screenshot", type=Path, help="write a PNG of the drawn page here")
     parser.add_argument("--compare", action="store_true", help="canvas against WebGL on synthetic graphs")
+    parser.add_argument(
+        "--sizes",
+        default="2000:2,5000:2,10000:2,2000:10,5000:4,2000:25",
+        help="with --compare: nodes:m of the Barabasi-Albert graphs, comma-separated",
+    )
     args = parser.parse_args()
     if args.compare:
-        return _compare()
+        return _compare([tuple(map(int, size.split(":"))) for size in args.sizes.split(",")])
     if not (DATA / "h2020.csv.gz").exists():
         print(f"the H2020 data are absent ({DATA}); set CLUSTERNET_SHARED_DATA")
         return 1
@@ -219,11 +224,10 @@ def _browser(path: Path, *, repeat: int, screenshot: Path | None) -> int:
     return 0
 
 
-def _compare() -> int:
+def _compare(sizes: list[tuple[int, int]]) -> int:
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp())
-    sizes = [(2000, 2), (5000, 2), (10000, 2), (2000, 10), (5000, 4), (2000, 25)]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for n, m in sizes:

@@ -387,6 +387,7 @@ def _page_data(
         for key in keys:
             if str(key) not in edge_columns:
                 edge_columns.append(str(key))
+    edge_columns_all = edge_columns
     edge_columns = edge_columns[:_MAX_TOOLTIP_ROWS]
     edge_values = [_coded([attributes.get(column) for attributes in edge_data]) for column in edge_columns]
     edges: PageEdges = {
@@ -395,7 +396,8 @@ def _page_data(
         "target": _packed(targets, "<u4"),
         "width": None if widths is None else _packed(widths, "<f4"),
         "weight": _packed(numbers, "<f8") if np.isfinite(numbers).any() else None,
-        "years": _years(edge_data),
+        # Looked for only where some edge has the attribute: a look-up per edge costs seconds.
+        "years": _years(edge_data) if {"years", "year"} & set(edge_columns_all) else None,
     }
 
     legend: PageLegend = {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import warnings
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
+from scipy.stats import hypergeom
 
 import clusternet as cn
 from clusternet.cli import EXIT_OK, main
@@ -19,7 +22,9 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//|ftp:)|@import
 @pytest.fixture(scope="module")
 def synthetic_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    assert main(["report", "--dataset", "flanders-synthetic", "--out", str(out), "--quiet"]) == EXIT_OK
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the quick start's report: no warning may reach the console
+        assert main(["report", "--dataset", "flanders-synthetic", "--out", str(out), "--quiet"]) == EXIT_OK
     return out
 
 
@@ -59,6 +64,20 @@ def test_report_on_the_real_data_skips_what_it_cannot_compute(tmp_path):
     # Tabel 10 and 11 by hand (datasets/flanders/README.md): SIM works with Catalisti, Flux50,
     # VIL, Flanders' FOOD and IBN Offshore energy -> 5 neighbouring clusters
     assert centrality.loc["spc-sim", "degree"] == 5
+    # The Moonshot is a programme, not a 27th cluster: 6 SPCs and 20 IBNs (README, hand count)
+    # remain, SIM's five links are of 25 other clusters, and what the data does not list (member
+    # lists, the consortia of Tabel 10 and 11) is missing, not zero.
+    text = html.unescape(page)
+    assert len(centrality) == 26 and "moonshot" not in centrality.index
+    assert "SIM, linked with 5 of the 25 other clusters" in text
+    assert ("Moonshot is not a cluster but a programme run by the clusters, coordinated by Catalisti, with 6 "
+            "cluster organisations on its board") in text
+    assert "12 projects in the data carry its name (2019)" in text
+    assert centrality[["members", "reach"]].isna().all().all()
+    carrying = centrality["projects"] > 0  # no project lists a participant: unknown, not zero
+    assert carrying.sum() == 11 and centrality.loc[carrying, "project_organisations"].isna().all()
+    assert (centrality.loc[~carrying, "project_organisations"] == 0).all()  # no project at all: zero
+    assert (centrality["projects_without_participants"] == centrality["projects"]).all()
 
 
 def test_report_is_deterministic(tmp_path):
@@ -86,7 +105,10 @@ def test_report_names_the_community_method_it_used(synthetic_report, tmp_path):
     eco = cn.datasets.synthetic_ecosystem(scale=0.1, seed=1)
     page = cn.write_report(eco, tmp_path / "l", community_method="louvain").read_text("utf-8")
     assert "Louvain communities of the organisation network" in page
-    expected = cn.communities(cn.organisation_network(eco, weight="newman"), method="louvain", seed=0)
+    # over the organisations with a tie: without one, each would be a community of its own
+    network = cn.organisation_network(eco, weight="newman")
+    active = network.subgraph([node for node, degree in network.degree() if degree > 0]).copy()
+    expected = cn.communities(active, method="louvain", seed=0)
     profile = pd.read_csv(tmp_path / "l" / "tables" / "community_profile.csv")
     assert len(profile) == expected.nunique()
     with pytest.raises(cn.OptionError, match="community_method"):
@@ -184,7 +206,7 @@ def test_report_on_data_from_elsewhere_speaks_generically_and_says_why(tmp_path)
     assert "No two clusters are linked by the projects they carry together, so clusters are linked by shared members instead." in text
     # kpis' rule for data without one home country, said in words (p2: NL and DE, p3: NL and DE)
     assert "A project counts as international when it has participants from two or more known countries" in text
-    assert "drawn from the 8 organisations of the ecosystem" in text
+    assert "the members drawn from a population of the 8 organisations of the ecosystem" in text
     centrality = pd.read_csv(tmp_path / "tables" / "cluster_centrality.csv").set_index("cluster_id")
     assert centrality.loc["k2", "degree"] == 1 and centrality.loc["k3", "degree"] == 0
 
@@ -257,3 +279,212 @@ def test_report_first_rank_robustness_elsewhere(tmp_path, status, expected):
         text = cn.write_report(eco, tmp_path, title="Elsewhere", seed=0).read_text(encoding="utf-8")
     assert expected in html.unescape(text)
     assert "Tabel" not in text
+
+
+# -- the organisation page, the population, the safeguards of issue 21 ------------------------------
+
+
+def _page_nodes(page: Path) -> tuple[set[str], int, str]:
+    """The ids, the number of edges and the description line of a network page (its JSON contract)."""
+    raw = re.search(r'<script id="cn-data" type="application/json">(.*?)</script>', page.read_text("utf-8"), re.S)
+    data = json.loads(raw.group(1))
+    assert data["nodeColumns"][0] == "id"
+    return {row[0] for row in data["nodeValues"]}, len(data["edges"]), data["description"]
+
+
+def test_synthetic_organisation_page_holds_every_organisation_with_a_tie(synthetic_report):
+    # 736 of the 2,728 synthetic organisations have a tie, fewer than the 2,000 a page holds, so
+    # 'auto' draws the plain network; the expected set is networkx's, on the same network.
+    graph = cn.organisation_network(cn.datasets.synthetic_ecosystem(seed=0), weight="newman")
+    tied = {node for node, degree in graph.degree() if degree > 0}
+    nodes, edges, description = _page_nodes(synthetic_report / "networks" / "organisations.html")
+    assert nodes == tied and edges == graph.number_of_edges()
+    assert description == (f"{len(tied):,} of {graph.number_of_nodes():,} organisations, all {len(tied):,} with a "
+                           f"tie (no backbone); {edges:,} of {edges:,} ties; colour: community.")
+
+
+def _backbone_case() -> cn.Ecosystem:
+    """The programme from elsewhere with more projects: under the hypergeometric null at 0.1, o0-o1,
+    o2-o3, o4-o5 and o5-o7 stand out (checked against scipy in the test), so the backbone's
+    largest component is o4, o5, o7."""
+    consortia = {"p1": "o0 o1 o6", "p2": "o2 o3", "p3": "o4 o5 o7", "p4": "o0 o1", "p5": "o0 o1", "p6": "o4 o5",
+                 "p7": "o4 o5", "p8": "o1 o2", "p9": "o2 o3 o6", "p10": "o1 o2", "p11": "o2 o3", "p12": "o5 o7"}
+    carriers = ["k1", "k2", "k3", "k1", "k1", "k3", "k3", "k2", "k2", "k1", "k2", "k3"]
+    return _programme_elsewhere().replace(
+        projects=pd.DataFrame({"project_id": list(consortia), "year": [2021] * len(consortia)}),
+        participations=pd.DataFrame([(project, organisation) for project, members in consortia.items()
+                                     for organisation in members.split()],
+                                    columns=["project_id", "organisation_id"]),
+        project_clusters=pd.DataFrame({"project_id": list(consortia), "cluster_id": carriers}),
+    )
+
+
+def _write_tables(eco: cn.Ecosystem, folder: Path) -> Path:
+    folder.mkdir()
+    for name in eco.provided:
+        getattr(eco, name).to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def test_report_command_draws_the_backbone_and_sets_the_population_without_a_warning(tmp_path, capsys):
+    # One run of the command as a user types it, under -W error: --backbone, --alpha, --top and a
+    # population file. Expected values: the hypergeometric p of every pair by scipy, the largest
+    # component by networkx, the overlap p by scipy against the 100 organisations listed.
+    eco = _backbone_case()
+    folder = _write_tables(eco, tmp_path / "tables")
+    population = [f"o{i}" for i in range(8)] + [f"firm-{i}" for i in range(92)]
+    (tmp_path / "population.txt").write_text("# the firms of the region\n" + "\n".join(population) + "\n")
+    out = tmp_path / "report"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as python -W error: any warning fails the command
+        code = main(["report", str(folder), "--out", str(out), "--quiet", "--backbone", "hypergeometric",
+                     "--alpha", "0.1", "--top", "2", "--population", str(tmp_path / "population.txt")])
+    printed = capsys.readouterr()
+    assert code == EXIT_OK, printed.err
+    assert printed.out == "" and printed.err == ""  # --quiet, and nothing else reached the console
+    # the backbone by brute force: P(X >= shared), X ~ Hypergeom(projects, d_i, d_j)
+    parts = eco.participations
+    degree = parts.groupby("organisation_id")["project_id"].nunique()
+    pairs = parts.merge(parts, on="project_id").query("organisation_id_x < organisation_id_y")
+    shared = pairs.groupby(["organisation_id_x", "organisation_id_y"]).size()
+    projects = parts["project_id"].nunique()
+    kept = nx.Graph([(a, b) for (a, b), count in shared.items()
+                     if hypergeom.sf(count - 1, projects, degree[a], degree[b]) <= 0.1])
+    largest = max(nx.connected_components(kept), key=len)
+    assert len(largest) == 3 < kept.number_of_nodes()  # the case is not trivial
+    in_largest = pd.Series(dict(kept.subgraph(largest).degree())).sort_index(kind="stable")
+    top_two = set(in_largest.sort_values(ascending=False, kind="stable").index[:2])
+    nodes, edges, description = _page_nodes(out / "networks" / "organisations.html")
+    assert nodes == top_two and edges == kept.subgraph(top_two).number_of_edges()
+    assert description == (f"2 of 8 organisations the most central by degree of the 3 in the backbone's largest "
+                           f"component (hypergeometric backbone, alpha 0.1, weight: shared projects); {edges} of "
+                           f"{len(shared)} ties; colour: community.")
+    # the population: 100 organisations listed, in the table and beside the p-value in the text
+    overlap = pd.read_csv(out / "tables" / "overlap.csv")
+    members = eco.memberships.groupby("cluster_id")["organisation_id"].nunique()
+    row = overlap[(overlap["source"] == "k1") & (overlap["target"] == "k2")].iloc[0]
+    assert row["population"] == 100
+    assert row["p_value"] == pytest.approx(hypergeom.sf(1 - 1, 100, members["k1"], members["k2"]), rel=1e-12)
+    text = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert f"hypergeometric p = {row['p_value']:.2g}" in text and "population: the 100 organisations given" in text
+    chance = hypergeom.sf(0, 8, members["k1"], members["k2"])
+    assert "Against the 8 organisations of the ecosystem instead it would be" in text
+    assert f"(p = {chance:.2g})" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        # disparity at 0.05 keeps none of the ten ties of this small case: said, and the plain network drawn
+        ({"backbone": "disparity"}, "The disparity filter, alpha 0.05, Newman weights keeps none of the 10 ties, "
+                                    "so the page draws the plain network instead. 8 of 8 organisations, all 8 "
+                                    "with a tie (no backbone); 10 of 10 ties."),
+        # the three of highest degree among those with a tie: o1 and o2 (4 partners), o0 and o5 (3) tie
+        # for the third place, broken by id
+        ({"backbone": None, "top": 3}, "3 of 8 organisations, the most central by degree of the 8 with a tie (no "
+                                       "backbone); 3 of 10 ties."),
+        ({"backbone": "auto", "top": 7}, "8 organisations have a tie, more than the 7 a page holds, so the page "
+                                         "draws the disparity filter's backbone"),
+    ],
+    ids=["nothing-kept", "plain-top-3", "auto-too-many"],
+)
+def test_organisation_page_says_what_it_holds(tmp_path, options, expected):
+    from clusternet.report import _ReportBuilder
+
+    settings = {"top": 2000, "backbone": "auto", "alpha": 0.05, **options}
+    builder = _ReportBuilder(_backbone_case(), tmp_path, seed=0, community_method="louvain", population=None,
+                             progress=None, **settings)
+    graph, _, said = builder._organisation_page()
+    assert expected in said
+    if options.get("top") == 3:
+        degrees = dict(cn.organisation_network(_backbone_case()).degree())  # by hand: o1 4, o2 4, o0 3, o5 3
+        assert sorted(graph.nodes) == sorted(sorted(degrees, key=lambda node: (-degrees[node], node))[:3])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"top": 0}, "top=0 must be a whole number"),
+        ({"backbone": "spanning_tree"}, "backbone must be one of"),
+        ({"alpha": 1.5}, "alpha=1.5 must be a number strictly between 0 and 1"),
+        ({"population": "176000"}, "not one string"),
+        ({"population": 0}, "population=0 must be a whole number"),
+        ({"population": []}, "population lists no organisation"),
+    ],
+    ids=["top-0", "unknown-backbone", "alpha-above-1", "population-as-text", "population-0", "population-empty"],
+)
+def test_report_options_are_checked_before_any_work(tmp_path, options, message):
+    with pytest.raises(cn.OptionError, match=re.escape(message)):
+        cn.write_report(_programme_elsewhere(), tmp_path / "out", **options)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["--top", "0"], 2), (["--alpha", "1"], 2), (["--backbone", "mst"], 2), (["--population", "nowhere.txt"], 2)],
+    ids=["top-0", "alpha-1", "unknown-backbone", "population-neither-number-nor-file"],
+)
+def test_report_command_rejects_bad_options(argv, code, capsys):
+    assert main(["report", "--dataset", "flanders", "--quiet", *argv]) == code
+
+
+def test_population_file_with_two_columns_and_no_ids_is_one_line(tmp_path, capsys):
+    (tmp_path / "population.csv").write_text("name,country\nA,BE\n", encoding="utf-8")
+    assert main(["report", "--dataset", "flanders", "--quiet", "--out", str(tmp_path / "r"),
+                 "--population", str(tmp_path / "population.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "needs a column organisation_id or a single column; it has name, country" in err
+
+
+def test_synthetic_report_applies_the_walkthroughs_safeguards(synthetic_report):
+    eco = cn.datasets.synthetic_ecosystem(seed=0)
+    page = html.unescape((synthetic_report / "index.html").read_text(encoding="utf-8"))
+    # Niches by p-value: for each IBN the SPC with the lowest hypergeometric p, recomputed with
+    # scipy from the membership counts (population: the 2,728 organisations).
+    clusters = eco.clusters.set_index("cluster_id")
+    members = eco.memberships[["organisation_id", "cluster_id"]].drop_duplicates()
+    size = members.groupby("cluster_id").size()
+    pairs = members.merge(members, on="organisation_id")
+    pairs = pairs[pairs["cluster_id_x"].map(clusters["type"]).eq("SPC") & pairs["cluster_id_y"].map(clusters["type"]).eq("IBN")]
+    shared = pairs.groupby(["cluster_id_y", "cluster_id_x"]).size().rename("shared").reset_index()
+    shared["p"] = hypergeom.sf(shared["shared"] - 1, len(eco.organisations), shared["cluster_id_x"].map(size),
+                               shared["cluster_id_y"].map(size))
+    best = shared.sort_values(["cluster_id_y", "p", "shared"], ascending=[True, True, False]).drop_duplicates("cluster_id_y")
+    niches = pd.read_csv(synthetic_report / "tables" / "niche_mapping.csv", index_col="cluster_id")
+    assert niches.loc[best["cluster_id_y"], "spc"].tolist() == best["cluster_id_x"].tolist()
+    assert (niches["population"] == len(eco.organisations)).all()
+    # Communities over the organisations with a tie, compared with SPC membership only.
+    graph = cn.organisation_network(eco, weight="newman")
+    tied = {node for node, degree in graph.degree() if degree > 0}
+    spc = members[members["cluster_id"].map(clusters["type"]).eq("SPC")]
+    in_spc = set(spc["organisation_id"])
+    comparison = pd.read_csv(synthetic_report / "tables" / "communities_vs_clusters.csv").iloc[0]
+    assert comparison["nodes"] == len(tied & in_spc)
+    several = (spc.groupby("organisation_id")["cluster_id"].nunique() > 1)
+    assert comparison["groups_b"] == spc["cluster_id"].nunique() + int(several[list(tied & in_spc)].any())
+    assert f"communities over the {len(tied):,} organisations with a tie." in page
+    assert "Compared with SPC membership (an organisation in two or more SPCs counts as 'several'" in page
+    by_seed = pd.read_csv(synthetic_report / "tables" / "communities_vs_clusters_by_seed.csv")
+    assert by_seed["seed"].tolist() == [0, 1, 2, 3, 4]
+    assert f"the NMI ranges from {by_seed['nmi'].min():.2f} to {by_seed['nmi'].max():.2f}" in page
+    # Sector diversity over firms only: the companies of known sector in projects with two or more
+    # of them, counted with pandas.
+    firms = eco.organisations.set_index("organisation_id")
+    known = firms.index[(firms["kind"] == "company") & (firms["sector"] != "unknown")]
+    held = eco.participations[eco.participations["organisation_id"].isin(known)].drop_duplicates()
+    counted = held.groupby("project_id")["organisation_id"].transform("nunique") >= 2
+    baseline = pd.read_csv(synthetic_report / "tables" / "spanning_share_sector.csv").iloc[0]
+    assert baseline["organisations"] == held.loc[counted, "organisation_id"].nunique()
+    assert "other organisations and an unknown sector are no group" in page
+    # The Moonshot is a programme: not in the cluster tables, and said what it is.
+    centrality = pd.read_csv(synthetic_report / "tables" / "cluster_centrality.csv", index_col="cluster_id")
+    assert "moonshot" not in centrality.index and len(centrality) == clusters["type"].isin(["SPC", "IBN"]).sum()
+    assert "moonshot" not in set(pd.read_csv(synthetic_report / "tables" / "kpis.csv")["cluster_id"])
+    assert "Moonshot is not a cluster but a programme run by the clusters, coordinated by Catalisti" in page
+    # Missing as missing: the intercluster projects list no participants, so a cluster whose only
+    # projects they are has no count of project organisations.
+    carried = eco.project_clusters.groupby("cluster_id")["project_id"].agg(set)
+    listed = set(eco.participations["project_id"])
+    unknown = [cluster for cluster, projects in carried.items() if not projects & listed and cluster != "moonshot"]
+    assert unknown and centrality.loc[unknown, "project_organisations"].isna().all()
+    assert (centrality.drop(index=unknown)["project_organisations"].notna()).all()

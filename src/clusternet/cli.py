@@ -93,6 +93,20 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--communities", choices=("auto", "leiden", "louvain"), default="auto",
                         help="community detection: leiden (needs python-igraph) or louvain; "
                              "auto takes leiden when igraph is installed (default: %(default)s)")
+    report.add_argument("--top", type=_positive, default=2000, metavar="N",
+                        help="the organisation page holds at most N organisations (default: %(default)s)")
+    report.add_argument("--backbone", choices=("auto", "disparity", "noise_corrected", "hypergeometric", "sdsm",
+                                               "none"), default="auto", metavar="METHOD",
+                        help="the ties the organisation page draws: the largest component of a backbone "
+                             "(disparity, noise_corrected, hypergeometric, sdsm), or none for the plain network "
+                             "of the N most central; auto: none when at most N organisations have a tie, else "
+                             "disparity (default: %(default)s)")
+    report.add_argument("--alpha", type=_level, default=0.05,
+                        help="the backbone's significance level (default: %(default)s)")
+    report.add_argument("--population", type=_population, metavar="N|FILE",
+                        help="the population of the membership overlap's null: a number of organisations, or a "
+                             "file listing the organisations (a column organisation_id, or one id a line); "
+                             "default: the organisations of the data")
     report.add_argument("--quiet", action="store_true", help="print nothing but errors")
     report.set_defaults(run=_report)
 
@@ -194,13 +208,16 @@ def _load(args):
 def _report(args) -> int:
     from .report import print_progress, write_report
 
+    population = _read_population(args.population) if isinstance(args.population, Path) else args.population
     ecosystem, provenance = _load(args)
     title = args.title or {
         "flanders-synthetic": "Flemish clusters: network report",
         "flanders": "Flemish cluster landscape (real data)",
     }.get(args.dataset, "clusternet report")
     index = write_report(ecosystem, args.out, title=title, provenance=provenance, seed=args.seed,
-                         community_method=args.communities, progress=None if args.quiet else print_progress)
+                         community_method=args.communities, top=args.top,
+                         backbone=None if args.backbone == "none" else args.backbone, alpha=args.alpha,
+                         population=population, progress=None if args.quiet else print_progress)
     if not args.quiet:
         print(_plain(f"Report written: {index.resolve()}"))
         print("Open it in a browser; it works offline.")
@@ -247,6 +264,66 @@ def _export(args) -> int:
         for path in written if isinstance(written, list | tuple) else [written]:
             print(_plain(f"written: {path}"))
     return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    """``--top``: a whole number, at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, not {number}")
+    return number
+
+
+def _level(text: str) -> float:
+    """``--alpha``: a number strictly between 0 and 1."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, not {text!r}") from None
+    if not 0 < number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, not {text}")
+    return number
+
+
+def _population(text: str) -> int | Path:
+    """``--population``: a number of organisations (``176000``, ``176,000``) or a file that lists them."""
+    digits = text.replace(",", "").replace("_", "").strip()
+    if digits.isdigit():
+        if int(digits) < 1:
+            raise argparse.ArgumentTypeError("expected at least 1 organisation")
+        return int(digits)
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"expected a number of organisations or a file listing them; {text!r} is "
+                                         "neither")
+    return path
+
+
+def _read_population(path: Path) -> list[str]:
+    """The organisation ids a population file lists: a table with ``organisation_id`` or one column, or
+    a text file with one id a line (blank lines and lines starting with ``#`` skipped)."""
+    from .errors import OptionError
+    from .io import read_table
+
+    if path.suffix.lower() in (".txt", ".lst", ""):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+        ids = [line for line in lines if line and not line.startswith("#")]
+    else:
+        table = read_table(path)
+        if "organisation_id" in table.columns:
+            column = "organisation_id"
+        elif len(table.columns) == 1:
+            column = table.columns[0]
+        else:
+            raise OptionError(f"the population file {path} needs a column organisation_id or a single column; "
+                              f"it has {', '.join(map(str, table.columns))}")
+        ids = [str(value).strip() for value in table[column].dropna() if str(value).strip()]
+    if not ids:
+        raise ClusternetError(f"the population file {path} lists no organisation")
+    return ids
 
 
 def _columns(text: str) -> dict[str, str | list[str]]:

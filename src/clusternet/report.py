@@ -8,10 +8,11 @@ import math
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._shared import is_missing
@@ -38,6 +39,10 @@ img { max-width: 100%; height: auto; border: 1px solid #eee; }
 nav ul { columns: 2; } .files { font-size: .85rem; color: #555; }
 """
 _MAX_HTML_ROWS = 40
+_BACKBONES = ("auto", "disparity", "noise_corrected", "hypergeometric", "sdsm")
+_BACKBONE_NAMES = {"disparity": "disparity filter", "noise_corrected": "noise-corrected backbone",
+                   "hypergeometric": "hypergeometric backbone", "sdsm": "stochastic degree sequence model"}
+_WEIGHT_NAMES = {"newman": "Newman weights", "count": "weight: shared projects"}
 
 
 @dataclass
@@ -62,8 +67,12 @@ def write_report(
     provenance: str | None = None,
     seed: int = 0,
     community_method: str = "auto",
-    max_html_nodes: int = 2000,
+    top: int = 2000,
+    backbone: str | None = "auto",
+    alpha: float = 0.05,
+    population: int | Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    max_html_nodes: int | None = None,
 ) -> Path:
     """Write the evaluator's report of an ecosystem into a folder.
 
@@ -98,11 +107,28 @@ def write_report(
         python-igraph is installed (the ``fast`` extra) and ``louvain`` otherwise; the report
         says which it used. On all of Horizon 2020, python-louvain takes about two minutes of
         the report's three, Leiden a few seconds.
-    max_html_nodes : int
-        Interactive organisation networks keep at most this many organisations (the most
-        central by degree), so the page stays responsive.
+    top : int, default 2000
+        The organisation page holds at most this many organisations: those of the backbone's
+        largest component, or when it has more, its ``top`` most central by degree.
+    backbone : {"auto", "disparity", "noise_corrected", "hypergeometric", "sdsm"} or None
+        The ties the organisation page draws (:func:`~clusternet.backbone`, from the ecosystem:
+        ``disparity`` and ``noise_corrected`` test Newman weights, the others shared projects).
+        ``None`` (``--backbone none``): the plain network of the ``top`` most central
+        organisations with a tie. ``auto``: the plain network when at most ``top``
+        organisations have a tie (nothing to thin: the synthetic Flemish network's 736), else
+        the disparity filter, the backbone the docs recommend for pictures (on Horizon 2020 it
+        keeps 31,708 of 796,670 ties at 0.05). The page's description line says which it drew.
+    alpha : float, default 0.05
+        The backbone's significance level.
+    population : int or iterable of str, optional
+        The population of the membership overlap's hypergeometric null
+        (:func:`~clusternet.overlap`): a number of organisations (all firms of a region, say)
+        or the ids of the organisations the clusters draw from. By default the organisations
+        of the ecosystem. The report prints it beside every overlap p-value.
     progress : callable, optional
         Called with a line of text as each step starts and ends.
+    max_html_nodes : int, optional
+        The old name of ``top`` (deprecated).
 
     Returns
     -------
@@ -119,12 +145,30 @@ def write_report(
     >>> "Centrality of clusters" in index.read_text(encoding="utf-8")
     True
     """
+    if max_html_nodes is not None:
+        warnings.warn("write_report(max_html_nodes=...) is now top=...", DeprecationWarning, stacklevel=2)
+        top = max_html_nodes
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise OptionError(f"top={top!r} must be a whole number of organisations, at least 1")
+    if backbone is not None and backbone not in _BACKBONES:
+        raise OptionError(f"backbone must be one of {', '.join(map(repr, _BACKBONES))} or None; got {backbone!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.number) or not 0 < alpha < 1:
+        raise OptionError(f"alpha={alpha!r} must be a number strictly between 0 and 1")
+    if isinstance(population, str):
+        raise OptionError(f"population={population!r} must be a number of organisations or a list of their ids, "
+                          "not one string")
+    if isinstance(population, bool) or (isinstance(population, int | np.integer) and population < 1):
+        raise OptionError(f"population={population!r} must be a whole number of organisations, at least 1")
+    if population is not None and not isinstance(population, int | np.integer):
+        population = sorted({str(organisation) for organisation in population})
+        if not population:
+            raise OptionError("population lists no organisation")
     out = Path(out)
     for folder in ("figures", "tables", "networks"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     method = _community_method(community_method)
-    builder = _ReportBuilder(ecosystem, out, seed=seed, community_method=method, max_html_nodes=max_html_nodes,
-                             progress=progress)
+    builder = _ReportBuilder(ecosystem, out, seed=seed, community_method=method, top=int(top), backbone=backbone,
+                             alpha=float(alpha), population=population, progress=progress)
     sections = builder.run()
     index = out / "index.html"
     index.write_text(_page(title, provenance, sections), encoding="utf-8")
@@ -144,15 +188,20 @@ def _community_method(method: str) -> str:
 class _ReportBuilder:
     """Runs the analyses one by one; a missing table skips a section, never the report."""
 
-    def __init__(self, ecosystem: Ecosystem, out: Path, *, seed: int, community_method: str, max_html_nodes: int,
-                 progress):
+    def __init__(self, ecosystem: Ecosystem, out: Path, *, seed: int, community_method: str, top: int,
+                 backbone: str | None, alpha: float, population, progress):
         self.ecosystem = ecosystem
         self.out = out
         self.seed = seed
         self.community_method = community_method
-        self.max_html_nodes = max_html_nodes
+        self.top = top
+        self.backbone = backbone
+        self.alpha = alpha
+        self.population = population
         self.progress = progress or (lambda line: None)
         self._organisation_network = None
+        self._active_network = None
+        self._clusters_only = None
         self._communities = None
         # The Flemish evaluation's wording (SPC, IBN, its Tabel numbers) only where the data has
         # its cluster types; other data gets the generic wording.
@@ -192,11 +241,13 @@ class _ReportBuilder:
             section.body.append("<p>What validation filled in or merged (nothing is changed silently):</p>")
             section.body.append(_table_html(notes))
             self._save_table(section, notes, "data_notes")
+        for sentence in self.programme_sentences():
+            section.body.append(f"<p>{html.escape(sentence)}</p>")
 
     def kpis(self, section: ReportSection) -> None:
         from .measures import kpis
 
-        eco = self.ecosystem
+        eco = self.clusters_only()
         by = "cluster" if "clusters" in eco.provided and (
             "memberships" in eco.provided or "project_clusters" in eco.provided) else None
         table = kpis(eco, by=by)
@@ -221,30 +272,32 @@ class _ReportBuilder:
 
         eco = self.ecosystem
         eco.require("clusters", "memberships", purpose="the membership overlap")
-        with_members = eco.memberships["cluster_id"].nunique()
+        memberships = self.cluster_memberships()
+        with_members = memberships["cluster_id"].nunique()
         if with_members < 2:
             raise MissingTableError(f"{with_members} cluster(s) have members, so no two clusters can share any")
-        member_types = set(eco.memberships.merge(eco.clusters, on="cluster_id")["type"])
+        member_types = set(memberships.merge(eco.clusters, on="cluster_id")["type"])
         spc_ibn = self.flemish and {"SPC", "IBN"} <= member_types
         names = eco.clusters.set_index("cluster_id")["name"]
+        population = self.population
         if spc_ibn:
-            table = overlap(eco, between=("SPC", "IBN"), correction="holm")
-            self._save_table(section, table, "overlap_spc_ibn")
-            section.body.append(
-                "<p>Shared members of every SPC and IBN, with the Jaccard index and the hypergeometric "
-                "probability of sharing at least that many members by chance.</p>"
-            )
+            table = overlap(eco, between=("SPC", "IBN"), population=population, correction="holm")
+            name, pairs = "overlap_spc_ibn", "SPC and IBN"
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # a table of zeros is said below instead
-                table = overlap(eco, correction="holm")
-            self._save_table(section, table, "overlap")
-            section.body.append(
-                "<p>Shared members of every pair of clusters, with the Jaccard index and the hypergeometric "
-                "probability of sharing at least that many members by chance.</p>"
-            )
-            if not (table["shared"] > 0).any():
-                section.body.append("<p>No two clusters share a member.</p>")
+                table = overlap(self.clusters_only(), population=population, correction="holm")
+            name, pairs = "overlap", "pair of clusters"
+        self._save_table(section, table, name)
+        described = table.attrs["population"]
+        size = int(table["population"].iloc[0]) if len(table) else None
+        section.body.append(
+            f"<p>Shared members of every {pairs}, with the Jaccard index and the hypergeometric probability "
+            f"of sharing at least that many members by chance, the members drawn from a population of "
+            f"{html.escape(described)}.</p>"
+        )
+        if not (table["shared"] > 0).any():
+            section.body.append("<p>No two clusters share a member.</p>")
         sharing = table[table["shared"] > 0]
         if len(sharing):
             top = sharing.sort_values(["association", "shared", "source", "target"],
@@ -254,38 +307,78 @@ class _ReportBuilder:
                 f"{names.get(top['target'], top['target'])} share {int(top['shared']):,} members, "
                 f"{top['association']:.2g} times what chance gives (hypergeometric p = {top['p_value']:.2g}, "
                 f"{top['p_adjusted']:.2g} after Holm's correction for the {len(table):,} pairs tested; "
-                f"population: {table.attrs['population']})."
+                f"population: {described})." + self._population_sensitivity(top, size, spc_ibn)
             )
         section.body.append(
-            f"<p>The p-values take the members as drawn from {html.escape(table.attrs['population'])}; "
-            f"<code>p_adjusted</code> corrects them by Holm's method for the {len(table):,} pairs tested at once. "
-            "Against a larger population (all firms of a region, say) the same shared counts lie further "
-            "above chance: <code>overlap(..., population=N)</code> sets it.</p>"
+            f"<p>Population: {html.escape(described)}. <code>p_adjusted</code> corrects the p-values by Holm's "
+            f"method for the {len(table):,} pairs tested at once. The population decides the conclusion: "
+            "against a larger population (all firms of a region, say) the same shared counts lie further "
+            "above chance. <code>--population N</code> or <code>--population FILE</code> (in Python "
+            "<code>write_report(population=...)</code>) sets it.</p>"
         )
-        self._figure(section, "overlap_spc_ibn" if spc_ibn else "overlap",
-                     lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
+        if isinstance(population, list):
+            outside = sorted(set(memberships["organisation_id"]) - set(population))
+            if outside:
+                section.body.append(
+                    f"<p>{len(outside):,} members are not in the population given and are left out of the "
+                    "overlap.</p>")
+        shown = sharing.sort_values(["p_value", "source", "target"]).head(15)
+        shown = pd.DataFrame({
+            "source": shown["source"].map(lambda cluster: names.get(cluster, cluster)),
+            "target": shown["target"].map(lambda cluster: names.get(cluster, cluster)),
+            "shared": shown["shared"], "jaccard": shown["jaccard"], "times chance": shown["association"],
+            "p_value": shown["p_value"].map(_p_text), "p_adjusted (Holm)": shown["p_adjusted"].map(_p_text),
+            "population": shown["population"],
+        })
+        if len(shown):
+            section.body.append(f"<h3>The {len(shown):,} pairs least likely to share so many members by chance"
+                                "</h3>")
+            section.body.append(_table_html(shown))
+        self._figure(section, name, lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
                      size=(10, 7))
         if spc_ibn:
-            niches = niche_mapping(eco)
+            niches = niche_mapping(eco, measure="p_value", population=population)
+            niches.insert(list(niches.columns).index("p_value") + 1, "population", size)
             self._save_table(section, niches, "niche_mapping")
-            section.body.append("<h3>Which SPC each IBN overlaps most, beside the relation the report names</h3>")
-            section.body.append(_table_html(niches))
+            section.body.append(
+                "<h3>The SPC each IBN shares most members with beyond chance, beside the relation the report "
+                "names</h3><p>By the lowest hypergeometric p-value (population: "
+                f"{html.escape(described)}), not by Jaccard: Jaccard favours the largest SPCs, so one large SPC "
+                "would be every IBN's closest.</p>")
+            niches_shown = niches.copy()
+            niches_shown["spc"] = niches_shown["spc"].map(lambda cluster: names.get(cluster, cluster)
+                                                          if isinstance(cluster, str) else cluster)
+            niches_shown["p_value"] = niches_shown["p_value"].map(_p_text)
+            section.body.append(_table_html(niches_shown))
             multi = multi_membership(eco, types=("SPC",))
             self._save_table(section, multi, "multi_membership_spc")
             section.body.append("<h3>Organisations by number of SPCs they are a member of</h3>")
         else:
-            multi = multi_membership(eco)
+            multi = multi_membership(self.clusters_only())
             self._save_table(section, multi, "multi_membership")
             section.body.append("<h3>Organisations by number of clusters they are a member of</h3>")
         section.body.append(_table_html(multi))
 
+    def _population_sensitivity(self, top: pd.Series, size: int | None, spc_ibn: bool) -> str:
+        """The strongest pair's p-value under the other population: the ecosystem's or the one given."""
+        from .measures import overlap
+
+        if self.population is None or "organisations" not in self.ecosystem.provided:
+            return (" The p-value depends on that population: a larger one (all firms of a region, say) puts "
+                    "the same count further above chance (--population sets it).")
+        eco = self.ecosystem if spc_ibn else self.clusters_only()
+        default = overlap(eco, between=("SPC", "IBN") if spc_ibn else None)
+        row = default[(default["source"] == top["source"]) & (default["target"] == top["target"])].iloc[0]
+        return (f" Against {default.attrs['population']} instead it would be {row['association']:.2g} times "
+                f"chance (p = {row['p_value']:.2g}).")
+
     def centrality(self, section: ReportSection) -> None:
         from .measures import cluster_centrality, cluster_rank_sensitivity
 
-        eco = self.ecosystem
-        eco.require("clusters", purpose="the centrality of clusters")
+        self.ecosystem.require("clusters", purpose="the centrality of clusters")
+        eco = self.clusters_only()
         via, why = self._cluster_link()
-        table = cluster_centrality(eco, via=via)
+        table = self._counts_missing_where_unknown(cluster_centrality(eco, via=via))
         self._save_table(section, table, "cluster_centrality")
         ranked = table.sort_values(["rank", "name"])
         first = ranked.iloc[0]
@@ -358,11 +451,48 @@ class _ReportBuilder:
                          f"{int(row['best_rank'])} to {int(row['worst_rank'])}")
         return "; ".join(parts) + f" (read: {table.attrs['readings']}){why}."
 
+    def _counts_missing_where_unknown(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Counts of what the data does not list shown as missing, not as zero.
+
+        ``members`` is missing for a cluster the memberships table has no row for;
+        ``project_organisations`` (and ``reach``) for a cluster none of whose projects lists a
+        participant, such as the Flemish intercluster projects, whose consortia the evaluation
+        does not publish. ``projects_without_participants`` counts such projects.
+        """
+        eco = self.clusters_only()
+        table = table.copy()
+        if "memberships" in eco.provided:
+            listed = table.index.isin(eco.memberships["cluster_id"])
+        else:
+            listed = np.zeros(len(table), dtype=bool)
+        carried = pd.DataFrame(columns=["project_id", "cluster_id"])
+        if "project_clusters" in eco.provided:
+            rows = eco.project_clusters
+            if "status" in rows.columns:  # a withdrawn partner does not carry the project, as in cluster_centrality
+                rows = rows[rows["status"].astype("string").str.strip().str.lower().ne("withdrawn").fillna(True)]
+            carried = rows[["project_id", "cluster_id"]].drop_duplicates()
+        with_participants = (set(eco.participations["project_id"]) if "participations" in eco.provided else set())
+        carried = carried.assign(empty=~carried["project_id"].isin(with_participants))
+        empty = carried.groupby("cluster_id")["empty"].agg(["sum", "all"]).reindex(table.index)
+        unknown_projects = empty["all"].fillna(False).astype(bool).to_numpy()
+        for column in ("members", "project_organisations", "reach"):
+            if column in table.columns:
+                table[column] = table[column].astype("Int64")
+        if "members" in table.columns:
+            table.loc[~listed, "members"] = pd.NA
+        if "project_organisations" in table.columns:
+            table.loc[unknown_projects, "project_organisations"] = pd.NA
+            table.insert(list(table.columns).index("project_organisations") + 1, "projects_without_participants",
+                         empty["sum"].fillna(0).astype("Int64").to_numpy())
+        if "reach" in table.columns:
+            table.loc[~listed | unknown_projects, "reach"] = pd.NA
+        return table
+
     def _cluster_link(self) -> tuple[str, str]:
         """The link the cluster network is drawn with, and a sentence when it is not the first choice."""
         from .graphs import cluster_edges
 
-        eco = self.ecosystem
+        eco = self.clusters_only()
         tried = []
         for via, needs in (("intercluster", ("project_clusters",)), ("memberships", ("memberships",))):
             if not all(name in eco.provided for name in needs):
@@ -427,7 +557,11 @@ class _ReportBuilder:
         self._save_table(section, baseline.to_frame().T, f"spanning_share_{attribute}")
         section.findings.append(
             f"{baseline['observed']:.0%} of {int(baseline['projects']):,} projects join {members} of two or "
-            f"more {attribute} groups; with the {attribute} labels shuffled it would be "
+            f"more {attribute} groups (counted over the {int(baseline['organisations']):,} {members} of known "
+            f"{attribute} in projects with two or more of them"
+            + ("; other organisations and an unknown sector are no group" if members == "companies" else
+               "; an unknown value is no group")
+            + f"); with the {attribute} labels shuffled it would be "
             f"{baseline['expected']:.0%} (95% of shuffles {baseline['low']:.0%}-{baseline['high']:.0%}), so "
             + ("the projects bridge more than chance." if baseline["p_value"] < 0.05 else
                "that share is what consortia of these sizes give by chance.")
@@ -444,49 +578,89 @@ class _ReportBuilder:
             f"<code>tables/consortium_diversity_{attribute}.csv</code>.</p>")
 
     def communities(self, section: ReportSection) -> None:
-        from .measures import community_profile, compare_partitions, misfits, nominal_partition
+        from .measures import community_profile, compare_partitions, misfits
 
         eco = self.ecosystem
         graph = self.organisation_network()
+        active = self.active_network()
+        if active.number_of_nodes() == 0:
+            raise MissingTableError("no two organisations share a project, so there are no communities to find")
         found = self.detected_communities()
+        left_out = graph.number_of_nodes() - active.number_of_nodes()
         section.body.append(
             f"<p>{self.community_method.capitalize()} communities of the organisation network (seed {self.seed}): "
-            f"{found.nunique():,} communities over {len(found):,} organisations.</p>")
-        profile = community_profile(eco, found, graph=graph)
+            f"{found.nunique():,} communities over the {len(found):,} organisations with a tie."
+            + (f" The {left_out:,} organisations without a tie are left out: each would be a community of its "
+               "own, and so many groups of one would make any partition look like the clusters." if left_out else "")
+            + "</p>")
+        profile = community_profile(eco, found, graph=active)
         self._save_table(section, profile, "community_profile")
-        clustered = "memberships" in eco.provided or "project_clusters" in eco.provided
-        groups = nominal_partition(eco, by="cluster") if clustered else (
-            eco.organisations.set_index("organisation_id")["kind"])
+        nominal, which = self.nominal_groups()
         self._figure(section, "communities",
-                     lambda ax: _plot("plot_communities", found, groups, ax=ax, top=15), size=(9, 6))
+                     lambda ax: _plot("plot_communities", found, nominal if nominal is not None else
+                                      eco.organisations.set_index("organisation_id")["kind"], ax=ax, top=15),
+                     size=(9, 6))
         section.body.append(_table_html(profile, limit=15))
-        if clustered:
-            # Organisations without a tie are each a community of one; they would make the
-            # partitions look more alike than the collaboration does.
-            tied = [node for node, degree in graph.degree() if degree > 0]
-            nominal = groups
-            comparison = compare_partitions(found.reindex(tied).dropna(), nominal,
-                                            graph=graph.subgraph(tied).copy())
-            table = pd.DataFrame([comparison])
-            self._save_table(section, table, "communities_vs_clusters")
-            section.body.append(
-                "<h3>Do the communities follow the cluster boundaries?</h3><p>Normalised mutual "
-                "information (0: unrelated, 1: identical) and adjusted Rand index between the detected "
-                "communities and cluster membership (an organisation in several clusters counts as "
-                "'several'), and the modularity of each partition, over the organisations with at "
-                "least one collaboration tie.</p>")
-            section.body.append(_table_html(table))
-            nmi = float(comparison["nmi"])
-            section.findings.append(
-                f"Communities of collaboration follow the cluster boundaries "
-                f"{'closely' if nmi >= 0.7 else 'partly' if nmi >= 0.3 else 'hardly'}: normalised mutual "
-                f"information {nmi:.2f} (0 unrelated, 1 identical) over the {int(comparison['nodes']):,} "
-                f"organisations with a tie ({self.community_method}, seed {self.seed})."
-            )
-            odd = misfits(found, nominal)
-            self._save_table(section, odd, "misfits")
-            section.body.append(f"<p>{len(odd):,} organisations sit in a community dominated by another "
-                                "cluster than their own (<code>tables/misfits.csv</code>).</p>")
+        if nominal is None:
+            return
+        compared = found.index.intersection(nominal.index)
+        comparison = compare_partitions(found.reindex(compared), nominal.reindex(compared),
+                                        graph=active.subgraph(compared).copy())
+        # How much the agreement depends on the seed: the same method with four more seeds.
+        seeds = list(range(self.seed, self.seed + 5))
+        readings = [comparison]
+        for other in seeds[1:]:
+            again = self.detected_communities(seed=other)
+            readings.append(compare_partitions(again.reindex(compared), nominal.reindex(compared)))
+        spread = pd.DataFrame(readings, index=pd.Index(seeds, name="seed"))[["nodes", "groups_a", "groups_b",
+                                                                              "nmi", "ari"]]
+        table = pd.DataFrame([comparison])
+        self._save_table(section, table, "communities_vs_clusters")
+        self._save_table(section, spread, "communities_vs_clusters_by_seed")
+        several = int((nominal.reindex(compared) == "several").sum())
+        section.body.append(
+            f"<h3>Do the communities follow the cluster boundaries?</h3><p>Compared with {html.escape(which)}, "
+            f"over the {len(compared):,} organisations with a tie that have one ({several:,} of them labelled "
+            "'several'): normalised mutual information (0: unrelated, 1: identical), adjusted Rand index (0 "
+            "for partitions that agree only by chance, 1: identical) and the modularity of each partition. "
+            f"Seeds {seeds[0]}-{seeds[-1]} in <code>tables/communities_vs_clusters_by_seed.csv</code>.</p>")
+        section.body.append(_table_html(table))
+        nmi, ari = float(comparison["nmi"]), float(comparison["ari"])
+        boundaries = "SPC" if self.flemish else "cluster"
+        section.findings.append(
+            f"Communities of collaboration follow the {boundaries} boundaries "
+            f"{'closely' if nmi >= 0.7 else 'partly' if nmi >= 0.3 else 'hardly'}: normalised mutual "
+            f"information {nmi:.2f} and adjusted Rand index {ari:.2f} (0 when they agree only by chance) between "
+            f"the {int(comparison['groups_a']):,} {self.community_method} communities and {which}, over the "
+            f"{len(compared):,} organisations with a tie that have one; over seeds {seeds[0]}-{seeds[-1]} the "
+            f"NMI ranges from {spread['nmi'].min():.2f} to {spread['nmi'].max():.2f}, the ARI from "
+            f"{spread['ari'].min():.2f} to {spread['ari'].max():.2f}."
+        )
+        odd = misfits(found.reindex(compared), nominal.reindex(compared))
+        self._save_table(section, odd, "misfits")
+        section.body.append(f"<p>{len(odd):,} organisations sit in a community dominated by another "
+                            "group than their own (<code>tables/misfits.csv</code>).</p>")
+
+    def nominal_groups(self) -> tuple[pd.Series | None, str]:
+        """Each organisation's cluster to compare the communities with, and what it is in words."""
+        from .measures import nominal_partition
+
+        eco = self.ecosystem
+        if "memberships" not in eco.provided or eco.memberships.empty:
+            return None, ""
+        if self.flemish:
+            # SPC membership only: counting IBN memberships too, most SIM members are also in an
+            # IBN niche of SIM and 'several' would dominate (docs/walkthrough.md, question 5).
+            spcs = eco.clusters.loc[eco.clusters["type"] == "SPC", "cluster_id"]
+            members = eco.memberships[eco.memberships["cluster_id"].isin(spcs)]
+            if members.empty:
+                return None, ""
+            labels = nominal_partition(eco.replace(memberships=members))
+            return labels, ("SPC membership (an organisation in two or more SPCs counts as 'several'; IBN "
+                            "memberships and programmes are not counted)")
+        clusters = eco.memberships["cluster_id"].nunique()
+        return nominal_partition(eco), (f"membership of the {clusters:,} clusters (an organisation in several "
+                                        "counts as 'several')")
 
     def networks(self, section: ReportSection) -> None:
         from .graphs import cluster_network
@@ -497,26 +671,20 @@ class _ReportBuilder:
             for via, needs in (("intercluster", "project_clusters"), ("memberships", "memberships")):
                 if needs not in eco.provided:
                     continue
-                graph = cluster_network(eco, via=via)
+                graph = cluster_network(self.clusters_only(), via=via)
                 name = f"clusters_{via}"
                 self._network_page(graph, name, f"Clusters linked {_VIA_TEXT[via]}", color_by="type",
-                                   size_by=pd.Series(dict(graph.degree()), dtype=float))
+                                   size_by=pd.Series(dict(graph.degree()), dtype=float, name="degree"))
                 links.append((name, f"Clusters linked {_VIA_TEXT[via]}", graph))
         if "participations" in eco.provided and len(eco.participations):
-            graph = self.organisation_network()
-            everyone = graph.number_of_nodes()
-            description = f"All {everyone:,} organisations; colour: community."
-            if everyone > self.max_html_nodes:
-                degrees = pd.Series(dict(graph.degree())).sort_values(ascending=False, kind="stable")
-                graph = graph.subgraph(sorted(degrees.index[: self.max_html_nodes], key=str)).copy()
-                description = (f"{self.max_html_nodes:,} of {everyone:,} organisations, the most central by "
-                               "degree; colour: community.")
+            graph, description, said = self._organisation_page()
             found = self.detected_communities()
             for node in graph.nodes:
                 graph.nodes[node]["community"] = int(found.get(node, -1))
             self._network_page(graph, "organisations", "Organisations linked by shared projects",
-                               color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float),
-                               description=description)
+                               color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float, name="degree"),
+                               description=f"{description}; colour: community.")
+            section.body.append(f"<p>The organisation page: {html.escape(said)}</p>")
             links.append(("organisations", "Organisations linked by shared projects", graph))
         if not links:
             raise MissingTableError("the networks need clusters with memberships or project_clusters, "
@@ -528,6 +696,57 @@ class _ReportBuilder:
         section.body.append(f"<p>Each opens offline in a browser: search, filter, hover for details.</p>"
                             f"<ul>{items}</ul>")
         section.files += [f"networks/{name}.html" for name, _, _ in links]
+
+    def _organisation_page(self):
+        """The organisations the page holds, its description line and a sentence on the choice."""
+        import networkx as nx
+
+        from .graphs import backbone
+
+        full = self.organisation_network()
+        everyone, ties = full.number_of_nodes(), full.number_of_edges()
+        tied = sorted((node for node, degree in full.degree() if degree > 0), key=str)
+        method = self.backbone
+        why = ""
+        if method == "auto":
+            method = None if len(tied) <= self.top else "disparity"
+            why = (f"{len(tied):,} organisations have a tie, at most the {self.top:,} a page holds, so the page "
+                   "draws the plain network (--backbone chooses a backbone). " if method is None else
+                   f"{len(tied):,} organisations have a tie, more than the {self.top:,} a page holds, so the page "
+                   "draws the disparity filter's backbone, the one the docs recommend for pictures. ")
+        if method is not None:
+            kept = backbone(self.ecosystem, method=method, alpha=self.alpha)
+            weight = _WEIGHT_NAMES.get(kept.graph.get("weight"), f"{kept.graph.get('weight')} weights")
+            named = f"{_BACKBONE_NAMES[method]}, alpha {self.alpha:g}, {weight}"
+            if kept.number_of_edges() == 0:
+                why += (f"The {named} keeps none of the {ties:,} ties, so the page draws the plain network "
+                        "instead. ")
+                method = None
+        if method is None:
+            degrees = pd.Series(dict(full.subgraph(tied).degree()), dtype=float)
+            chosen = _most_central(degrees, self.top)
+            graph = full.subgraph(chosen).copy()
+            held = (f"all {len(tied):,} with a tie" if len(chosen) == len(tied) else
+                    f"the most central by degree of the {len(tied):,} with a tie")
+            description = (f"{len(chosen):,} of {everyone:,} organisations, {held} (no backbone); "
+                           f"{graph.number_of_edges():,} of {ties:,} ties")
+            return graph, description, why + description + "."
+        components = sorted(nx.connected_components(kept), key=lambda nodes: (-len(nodes), min(map(str, nodes))))
+        largest = components[0]
+        core = kept.subgraph(largest)
+        chosen = _most_central(pd.Series(dict(core.degree()), dtype=float), self.top)
+        graph = core.subgraph(chosen).copy()
+        if len(chosen) == len(largest):
+            held = f"in the backbone's largest component ({named})"
+        else:
+            held = (f"the most central by degree of the {len(largest):,} in the backbone's largest component "
+                    f"({named})")
+        description = (f"{len(chosen):,} of {everyone:,} organisations {held}; {graph.number_of_edges():,} of "
+                       f"{ties:,} ties")
+        said = (f"{why}{description}. The backbone keeps {kept.number_of_edges():,} ties in "
+                f"{sum(1 for nodes in components if len(nodes) > 1):,} components; --backbone none draws the "
+                "plain network.")
+        return graph, description, said
 
     # -- shared pieces ------------------------------------------------------------------
     def organisation_network(self):
@@ -541,12 +760,95 @@ class _ReportBuilder:
             self._organisation_network = organisation_network(self.ecosystem, weight="newman")
         return self._organisation_network
 
-    def detected_communities(self) -> pd.Series:
-        if self._communities is None:
-            from .measures import communities
+    def programmes(self) -> pd.DataFrame:
+        """Rows of the clusters table that are programmes, not clusters.
 
-            self._communities = communities(self.organisation_network(), method=self.community_method,
-                                            seed=self.seed)
+        Only in the Flemish data, whose clusters are SPCs and IBNs: a row of another type there
+        is a programme run by the clusters (the Moonshot: coordinated by Catalisti, the SPCs on
+        its board), and counting it as a 27th cluster without a tie would change every count
+        and ranking. Elsewhere every row of the clusters table is a cluster.
+        """
+        if not self.flemish:
+            return self.ecosystem.clusters.iloc[:0]
+        clusters = self.ecosystem.clusters
+        return clusters[~clusters["type"].isin(["SPC", "IBN"])]
+
+    def clusters_only(self) -> Ecosystem:
+        """The ecosystem without its programmes (the Flemish Moonshot), for every cluster count."""
+        if self._clusters_only is None:
+            eco = self.ecosystem
+            programmes = set(self.programmes()["cluster_id"])
+            if not programmes:
+                self._clusters_only = eco
+            else:
+                tables = {"clusters": eco.clusters[~eco.clusters["cluster_id"].isin(programmes)]}
+                for name in ("memberships", "project_clusters"):
+                    if name in eco.provided:
+                        table = getattr(eco, name)
+                        tables[name] = table[~table["cluster_id"].isin(programmes)]
+                self._clusters_only = eco.replace(**tables)
+        return self._clusters_only
+
+    def cluster_memberships(self) -> pd.DataFrame:
+        return self.clusters_only().memberships
+
+    def programme_sentences(self) -> list[str]:
+        """What each programme is, from its memberships and the projects that name it."""
+        eco = self.ecosystem
+        sentences = []
+        names = (eco.organisations.set_index("organisation_id")["name"] if "organisations" in eco.provided
+                 else pd.Series(dtype=object))
+        for programme in self.programmes().itertuples(index=False):
+            parts = [f"{programme.name} is not a cluster but a programme run by the clusters"]
+            members = (eco.memberships[eco.memberships["cluster_id"] == programme.cluster_id]
+                       if "memberships" in eco.provided else pd.DataFrame(columns=["organisation_id"]))
+
+            def named(ids):
+                return _list_text([str(names.get(organisation, organisation)) for organisation in ids])
+
+            if "tier" in members.columns:
+                coordinators = members.loc[members["tier"].astype("string").str.lower() == "coordinator",
+                                           "organisation_id"].drop_duplicates()
+                if len(coordinators):
+                    parts.append(f"coordinated by {named(coordinators)}")
+            if "board" in members.columns:
+                board = members.loc[members["board"].fillna(False).astype(bool), "organisation_id"].drop_duplicates()
+                if len(board):
+                    parts.append(f"with {len(board)} cluster organisations on its board ({named(board)})")
+            sentence = ", ".join(parts) + "."
+            if "projects" in eco.provided and "title" in eco.projects.columns:
+                titles = eco.projects["title"].astype("string")
+                own = eco.projects[titles.str.contains(str(programme.name), case=False, regex=False).fillna(False)]
+                if len(own):
+                    linked = eco.project_clusters["project_id"].isin(own["project_id"]).any() if (
+                        "project_clusters" in eco.provided) else False
+                    with_partners = eco.participations["project_id"].isin(own["project_id"]).any() if (
+                        "participations" in eco.provided) else False
+                    years = sorted(own["year"].dropna().astype(int).unique()) if "year" in own.columns else []
+                    sentence += (f" {len(own):,} projects in the data carry its name"
+                                 + (f" ({_list_text([str(year) for year in years])})" if years else "")
+                                 + ("; the data links none of them to a cluster" if not linked else "")
+                                 + (" and lists none of their partners" if not with_partners else "") + ".")
+            sentence += (" It is therefore left out of the cluster counts, KPIs, rankings and cluster networks; "
+                         "its members are the board, not firms.")
+            sentences.append(sentence)
+        return sentences
+
+    def active_network(self):
+        """The organisation network without the organisations that have no tie."""
+        if self._active_network is None:
+            graph = self.organisation_network()
+            self._active_network = graph.subgraph([node for node, degree in graph.degree() if degree > 0]).copy()
+        return self._active_network
+
+    def detected_communities(self, seed: int | None = None) -> pd.Series:
+        """Communities of the organisations with a tie (the report's seed unless another is given)."""
+        from .measures import communities
+
+        if seed is not None and seed != self.seed:
+            return communities(self.active_network(), method=self.community_method, seed=seed)
+        if self._communities is None:
+            self._communities = communities(self.active_network(), method=self.community_method, seed=self.seed)
         return self._communities
 
     def _save_table(self, section: ReportSection, table: pd.DataFrame, name: str) -> None:
@@ -594,24 +896,51 @@ _VIA_TEXT = {
 }
 
 
+def _list_text(items: list[str]) -> str:
+    """``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _p_text(value: float) -> str:
+    """A p-value as a reader wants it: two significant digits, missing as missing."""
+    return "" if pd.isna(value) else f"{value:.2g}"
+
+
+def _most_central(degrees: pd.Series, top: int) -> list:
+    """The ``top`` nodes of highest degree, ties broken by id; in id order."""
+    order = pd.DataFrame({"degree": degrees.to_numpy(), "id": [str(node) for node in degrees.index]},
+                         index=degrees.index)
+    chosen = order.sort_values(["degree", "id"], ascending=[False, True]).index[:top]
+    return sorted(chosen, key=str)
+
+
 def _plot(name: str, *args, **kwargs):
     from . import viz
 
     return getattr(viz, name)(*args, **kwargs)
 
 
+_MISSING = "\u2013"  # an en dash: a missing cell is shown as missing, never as a zero or a blank
+
+
 def _table_html(table: pd.DataFrame, *, limit: int | None = None) -> str:
-    """A table for reading: no 0..n row numbers, missing cells empty, counts as whole numbers."""
+    """A table for reading: no 0..n row numbers, missing cells as a dash, counts as whole numbers."""
     shown = (table if limit is None else table.head(limit)).copy()
+    missing = bool(shown.isna().to_numpy().any()) if len(shown.columns) else False
     for column in shown.columns:
         values = shown[column]
         if pd.api.types.is_float_dtype(values) and values.dropna().map(float.is_integer).all():
-            shown[column] = values.map(lambda value: "" if pd.isna(value) else f"{int(value):,}")
+            shown[column] = values.map(lambda value: _MISSING if pd.isna(value) else f"{int(value):,}")
         elif pd.api.types.is_float_dtype(values):
-            shown[column] = values.map(lambda value: "" if pd.isna(value) else f"{value:,.3f}")
+            shown[column] = values.map(lambda value: _MISSING if pd.isna(value) else f"{value:,.3f}")
+        elif pd.api.types.is_integer_dtype(values):
+            shown[column] = values.astype(object).map(lambda value: _MISSING if is_missing(value) else f"{value:,}")
         elif not pd.api.types.is_bool_dtype(values):
-            shown[column] = values.astype(object).map(lambda value: "" if is_missing(value) else value)
-    text = shown.to_html(escape=True, na_rep="", border=0, index=not isinstance(shown.index, pd.RangeIndex))
+            shown[column] = values.astype(object).map(lambda value: _MISSING if is_missing(value) else value)
+    text = shown.to_html(escape=True, na_rep=_MISSING, border=0, index=not isinstance(shown.index, pd.RangeIndex))
+    if missing:
+        text += (f'<p class="files">{_MISSING}: missing (not in the data, or not defined, such as a rate '
+                 "without a previous year).</p>")
     if limit is not None and len(table) > limit:
         text += f"<p class=\"files\">First {limit} of {len(table):,} rows.</p>"
     return text

@@ -101,7 +101,9 @@ def graph(hostile) -> nx.Graph:
 @pytest.fixture(scope="module")
 def report(hostile, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("hostile-report")
-    return cn.write_report(hostile, out, title=HOSTILE[1], provenance=HOSTILE[0]).parent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # names without a glyph (escapes, bells) warn nothing on the console
+        return cn.write_report(hostile, out, title=HOSTILE[1], provenance=HOSTILE[0]).parent
 
 
 @pytest.fixture(scope="module")

@@ -688,7 +688,17 @@ class _ReportBuilder:
             self._network_page(graph, "organisations", "Organisations linked by shared projects",
                                color_by="community", size_by=pd.Series(dict(graph.degree()), dtype=float, name="degree"),
                                description=f"{description}; colour: community.")
-            section.body.append(f"<p>The organisation page: {html.escape(said)}</p>")
+            section.body.append(f"<p>The organisation page: {html.escape(said)} Its organisations, with their "
+                                "degree on the page and their community, are in "
+                                "<code>tables/organisation_page.csv</code>.</p>")
+            names = _nx_attribute(graph, "name")
+            held = pd.DataFrame({
+                "organisation_id": list(graph.nodes),
+                "name": [names.get(node) for node in graph.nodes],
+                "degree": [degree for _, degree in graph.degree()],
+                "community": [graph.nodes[node]["community"] for node in graph.nodes],
+            }).sort_values(["degree", "organisation_id"], ascending=[False, True]).reset_index(drop=True)
+            self._save_table(section, held, "organisation_page")
             links.append(("organisations", "Organisations linked by shared projects", graph))
         if not links:
             raise MissingTableError("the networks need clusters with memberships or project_clusters, "
@@ -874,10 +884,14 @@ class _ReportBuilder:
         # them off), and the tight bounding box keeps whatever still lies outside.
         figure, ax = plt.subplots(figsize=size, layout="constrained")
         try:
-            draw(ax)
-            png = self.out / "figures" / f"{name}.png"
-            figure.savefig(png, dpi=150, metadata={"Software": None}, bbox_inches="tight")
-            figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight")
+            with warnings.catch_warnings():
+                # A name with a control character (an escape, a bell) has no glyph: matplotlib draws a
+                # box and would warn on the console for each; the HTML and the tables keep the name.
+                warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+                draw(ax)
+                png = self.out / "figures" / f"{name}.png"
+                figure.savefig(png, dpi=150, metadata={"Software": None}, bbox_inches="tight")
+                figure.savefig(self.out / "figures" / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight")
             from .viz import clean_svg
 
             clean_svg(self.out / "figures" / f"{name}.svg")
@@ -898,6 +912,11 @@ _VIA_TEXT = {
     "memberships": "by shared members",
     "projects": "by members meeting in projects",
 }
+
+
+def _nx_attribute(graph, key: str) -> dict:
+    """A node attribute of a networkx graph as a dict (missing where a node has none)."""
+    return {node: data[key] for node, data in graph.nodes(data=True) if key in data}
 
 
 def _list_text(items: list[str]) -> str:

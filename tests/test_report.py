@@ -289,7 +289,7 @@ def _page_nodes(page: Path) -> tuple[set[str], int, str]:
     raw = re.search(r'<script id="cn-data" type="application/json">(.*?)</script>', page.read_text("utf-8"), re.S)
     data = json.loads(raw.group(1))
     assert data["nodeColumns"][0] == "id"
-    return {row[0] for row in data["nodeValues"]}, len(data["edges"]), data["description"]
+    return {row[0] for row in data["nodeValues"]}, data["edges"]["count"], data["description"]
 
 
 def test_synthetic_organisation_page_holds_every_organisation_with_a_tie(synthetic_report):
@@ -492,3 +492,24 @@ def test_synthetic_report_applies_the_walkthroughs_safeguards(synthetic_report):
     unknown = [cluster for cluster, projects in carried.items() if not projects & listed and cluster != "moonshot"]
     assert unknown and centrality.loc[unknown, "project_organisations"].isna().all()
     assert (centrality.drop(index=unknown)["project_organisations"].notna()).all()
+
+
+def test_what_a_measure_warns_about_is_a_note_in_the_report_not_the_console(tmp_path):
+    # Two projects without a year and no shared project: kpis warns (its own message, caught here
+    # by calling it), the communities and the organisation page have nothing to show.
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a", "b"]}),
+        projects=pd.DataFrame({"project_id": ["p1", "p2"]}),
+        participations=pd.DataFrame({"project_id": ["p1", "p2"], "organisation_id": ["a", "b"]}),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cn.kpis(eco)
+    assert caught
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = html.unescape(cn.write_report(eco, tmp_path).read_text(encoding="utf-8"))
+    for warning in caught:
+        assert f"Note: {str(warning.message).rstrip('.')}." in _section(page, "kpis")
+    assert "no two organisations share a project, so there are no communities to find" in page
+    assert "no two organisations share a project, so there is no organisation network to draw" in page

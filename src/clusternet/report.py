@@ -32,6 +32,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
 h1 { font-size: 1.8rem; margin-bottom: .2rem; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #ddd; }
 .provenance { background: #f5f7fa; border-left: 4px solid #4E79A7; padding: .6rem 1rem; }
 .skipped { color: #8a6d3b; background: #fcf8e3; padding: .5rem 1rem; }
+.note { color: #555; font-size: .9rem; }
 table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; }
 th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; }
 th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
@@ -224,10 +225,15 @@ class _ReportBuilder:
             section = ReportSection(key, title)
             self.progress(f"[{number}/{len(steps)}] {title} ...")
             started = time.perf_counter()
-            try:
-                step(section)
-            except MissingTableError as error:
-                section.skipped = str(error)
+            # What a measure warns about goes into its section, not onto the console.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    step(section)
+                except MissingTableError as error:
+                    section.skipped = str(error)
+            notes = list(dict.fromkeys(str(warning.message).rstrip(".") for warning in caught))
+            section.body.extend(f'<p class="note">Note: {html.escape(note)}.</p>' for note in notes)
             self.progress(f"[{number}/{len(steps)}] {title}: "
                           f"{'skipped' if section.skipped else 'done'} in {time.perf_counter() - started:.1f} s")
             sections.append(section)
@@ -677,10 +683,13 @@ class _ReportBuilder:
                     continue
                 graph = cluster_network(self.clusters_only(), via=via)
                 name = f"clusters_{via}"
+                # A cluster without a link is a finding (15 of the 20 Flemish IBNs carry no joint
+                # project), and a cluster network is small: its page keeps every cluster.
                 self._network_page(graph, name, f"Clusters linked {_VIA_TEXT[via]}", color_by="type",
-                                   size_by=pd.Series(dict(graph.degree()), dtype=float, name="degree"))
+                                   size_by=pd.Series(dict(graph.degree()), dtype=float, name="degree"),
+                                   isolates=True)
                 links.append((name, f"Clusters linked {_VIA_TEXT[via]}", graph))
-        if "participations" in eco.provided and len(eco.participations):
+        if "participations" in eco.provided and len(eco.participations) and self.active_network().number_of_nodes():
             graph, description, said = self._organisation_page()
             found = self.detected_communities()
             for node in graph.nodes:
@@ -700,6 +709,11 @@ class _ReportBuilder:
             }).sort_values(["degree", "organisation_id"], ascending=[False, True]).reset_index(drop=True)
             self._save_table(section, held, "organisation_page")
             links.append(("organisations", "Organisations linked by shared projects", graph))
+        if "participations" in eco.provided and len(eco.participations) and not self.active_network().number_of_nodes():
+            if not links:
+                raise MissingTableError("no two organisations share a project, so there is no organisation network "
+                                        "to draw")
+            section.body.append("<p>No organisation page: no two organisations share a project.</p>")
         if not links:
             raise MissingTableError("the networks need clusters with memberships or project_clusters, "
                                     "or participations")

@@ -46,10 +46,10 @@ with warnings.catch_warnings():
 
 project_columns = ["projects", "active_companies", "new_active_companies", "projects_3plus_companies",
                    "companies_in_3plus_projects", "international_projects", "repeat_pairs"]
-print(f"\nKPIs per start year (home country {table.attrs['home_country']}):")
+print(f"\nKPIs per start year (international: {table.attrs['international_projects']}):")
 print(table[project_columns])
 print("\nMissing for lack of data:", ", ".join(c for c in table.columns if table[c].isna().all()))
-print("\nInternational projects seen from Belgium (a partner from outside BE):")
+print("\nInternational projects seen from Belgium (a Belgian partner and a foreign one):")
 print(belgian["international_projects"].to_string())
 print("\nThe organisation network per start year:")
 print(series.round(4))

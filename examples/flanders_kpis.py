@@ -25,17 +25,19 @@ print("Members and their flows per spearhead cluster (members of any kind):")
 print(spc_rows[["members", "new_members", "leavers", "retention_rate"]].round(3))
 
 print("\nTabel 4: unique active companies and projects with at least 3 companies, all SPCs:")
-tabel4 = spc_rows.groupby(level="year")[["active_companies", "projects_3plus_companies"]].sum()
+tabel4 = spc_rows.groupby(level="year")[["companies_in_2plus_activities_or_projects", "active_companies",
+                                          "members_without_activities", "projects_3plus_companies"]].sum()
 print(tabel4)
-print("(active companies summed over SPCs: a company active in two SPCs counts twice, as when"
-      " each SPC reports its own figure)")
+print("(active companies as Tabel 4 defines them: two or more services or activities, or a project;"
+      " active_companies counts the project route alone. Summed over SPCs: a company active in two SPCs"
+      " counts twice, as when each SPC reports its own figure; the report gives 1,580 for 2018)")
 
 print("\nCollaboration KPIs per SPC, 2019:")
 columns = ["projects", "companies_in_3plus_projects", "sme_share_in_3plus_projects",
            "cross_sector_projects", "companies_in_cross_sector_projects",
            "international_projects", "repeat_pairs"]
 print(spc_rows.xs(2019, level="year")[columns].round(3))
-print(f"(international: a participant from outside {table.attrs['home_country']})")
+print(f"(international: {table.attrs['international_projects']})")
 
 # "Zowat 5% van de bedrijven is lid van twee of meerdere speerpuntclusters": count SPC
 # memberships of companies only, then the share of each year's member companies in 2+ SPCs.

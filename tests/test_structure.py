@@ -388,3 +388,47 @@ def test_degree_assortativity_undefined_and_bad_input():
         cn.degree_assortativity(nx.path_graph(2))
     with pytest.raises(cn.InvalidGraphError, match="undirected simple graph"):
         cn.degree_assortativity(nx.DiGraph([(1, 2), (2, 3)]))
+
+
+# --------------------------------------------------------------------------------------------
+# Small world
+# --------------------------------------------------------------------------------------------
+
+
+def test_small_world_observed_values_equal_networkx():
+    # Expected: networkx's transitivity and average_shortest_path_length on the largest component.
+    G = nx.powerlaw_cluster_graph(150, 2, 0.5, seed=3)
+    G.add_edges_from([("x", "y"), ("y", "z")])  # a second, small component
+    table = cn.small_world(G, samples=2, seed=0)
+    largest = G.subgraph(max(nx.connected_components(G), key=len))
+    assert table.loc["clustering", "observed"] == pytest.approx(nx.transitivity(G))
+    assert table.loc["path_length", "observed"] == pytest.approx(nx.average_shortest_path_length(largest))
+    assert table.attrs["sigma"] == pytest.approx(
+        table.loc["clustering", "ratio"] / table.loc["path_length", "ratio"]
+    )
+
+
+def test_small_world_finds_the_watts_strogatz_world_and_not_a_random_one(monkeypatch):
+    lattice = nx.connected_watts_strogatz_graph(200, 8, 0.05, seed=1)
+    table = cn.small_world(lattice, samples=5, seed=0)
+    assert table.attrs["sigma"] > 3
+    random_graph = nx.gnm_random_graph(200, 800, seed=2)
+    assert cn.small_world(random_graph, samples=5, seed=0).loc["clustering", "ratio"] == pytest.approx(
+        1, abs=0.35
+    )
+    monkeypatch.setattr(_structure, "igraph", lambda *args, **kwargs: None)  # networkx transitivity
+    fallback = cn.small_world(lattice, samples=2, seed=0)
+    assert fallback.loc["clustering", "observed"] == pytest.approx(nx.transitivity(lattice))
+
+
+def test_small_world_sampled_sources_estimate_the_mean_path():
+    G = nx.connected_watts_strogatz_graph(300, 6, 0.1, seed=5)
+    exact = nx.average_shortest_path_length(G)
+    sampled = cn.small_world(G, samples=1, sources=60, seed=1)
+    assert sampled.attrs["sources"] == 60
+    assert sampled.loc["path_length", "observed"] == pytest.approx(exact, rel=0.05)
+    assert sampled.equals(cn.small_world(G, samples=1, sources=60, seed=1))
+    with pytest.raises(cn.OptionError, match="sources=0 must be a whole number"):
+        cn.small_world(G, sources=0)
+    with pytest.raises(cn.InvalidGraphError, match="at least two ties"):
+        cn.small_world(nx.path_graph(2))

@@ -97,6 +97,7 @@ from .measures import (
     permutation_test,
     programme_participation,
     rich_club,
+    small_world,
     spanning_share,
     structural_holes,
 )
@@ -194,6 +195,7 @@ __all__ = [
     "permutation_test",
     "programme_participation",
     "rich_club",
+    "small_world",
     "spanning_share",
     "structural_holes",
     # uncertainty

@@ -51,6 +51,7 @@ from ._structure import (
     core_persistence,
     degree_assortativity,
     rich_club,
+    small_world,
 )
 from ._uncertainty import (
     AGREEMENT_COLUMNS,
@@ -121,6 +122,7 @@ __all__ = [
     "permutation_test",
     "programme_participation",
     "rich_club",
+    "small_world",
     "spanning_share",
     "structural_holes",
 ]

@@ -321,3 +321,44 @@ def test_large_network_figures_label_the_leading_nodes_only():
     top = sorted(G.degree, key=lambda item: (-item[1], item[0]))[:10]
     assert texts == sorted(f"n{node}" for node, _ in top)
     plt.close(ax.figure)
+
+
+def _small_programme() -> cn.Ecosystem:
+    # Seven organisations: a and b share four projects, c-d-e a chain of single shared projects.
+    projects = {"p1": "a b", "p2": "a b", "p3": "a b c", "p4": "a b", "p5": "c d", "p6": "d e", "p7": "e f g",
+                "p8": "f g", "p9": "c"}
+    rows = [(p, o) for p, members in projects.items() for o in members.split()]
+    return cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": list("abcdefg")}),
+        projects=pd.DataFrame({"project_id": list(projects)}),
+        participations=pd.DataFrame(rows, columns=["project_id", "organisation_id"]),
+    )
+
+
+def test_backbone_figure_counts_the_kept_ties_and_draws_networkx_degrees():
+    eco = _small_programme()
+    figure = cn.plot_backbone(eco, methods=["hypergeometric", "disparity"], alphas=[0.5, 0.05])
+    bars, curves = figure.axes[:2]
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["hypergeometric", "disparity"]
+    # Bar labels: ties with p_adjusted <= alpha per method, level by level.
+    labels = [t.get_text() for t in bars.texts]
+    expected = [
+        f"{int((cn.backbone_edges(eco, method=m)['p_adjusted'] <= a).sum()):,}"
+        for a in (0.5, 0.05) for m in ("hypergeometric", "disparity")
+    ]
+    assert labels == expected
+    # The "all ties" curve: P(degree >= k) of networkx's degrees of the organisation network.
+    G = cn.organisation_network(eco)
+    degrees = np.array([d for _, d in G.degree() if d > 0])
+    k, p = curves.get_lines()[0].get_data()
+    assert list(k) == sorted(set(degrees.tolist()))
+    assert list(p) == [float((degrees >= value).mean()) for value in k]
+    assert curves.get_xscale() == "log" and curves.get_yscale() == "log"
+
+
+def test_backbone_figure_of_a_one_mode_graph_uses_the_weighted_methods():
+    G = nx.karate_club_graph()
+    figure = cn.plot_backbone(G)
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["disparity", "noise_corrected"]
+    with pytest.raises(StyleError, match="alphas is empty"):
+        cn.plot_backbone(G, alphas=[])

@@ -106,6 +106,7 @@ from .report import write_report
 from .viz import (
     NetworkPage,
     layout_positions,
+    plot_backbone,
     plot_centrality,
     plot_communities,
     plot_network,
@@ -214,6 +215,7 @@ __all__ = [
     # pictures and exports
     "NetworkPage",
     "layout_positions",
+    "plot_backbone",
     "plot_centrality",
     "plot_communities",
     "plot_network",

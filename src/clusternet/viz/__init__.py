@@ -6,7 +6,15 @@ VOSviewer and spreadsheet files.
 """
 
 from ._export import neutralise_formulas, write_gexf, write_graphml, write_table, write_vosviewer
-from ._figures import clean_svg, plot_centrality, plot_communities, plot_network, plot_overlap, save_figure
+from ._figures import (
+    clean_svg,
+    plot_backbone,
+    plot_centrality,
+    plot_communities,
+    plot_network,
+    plot_overlap,
+    save_figure,
+)
 from ._html import NetworkPage, show_html, to_html
 from ._layout import layout_positions
 from ._style import (
@@ -31,6 +39,7 @@ __all__ = [
     "in_drawing_order",
     "layout_positions",
     "neutralise_formulas",
+    "plot_backbone",
     "plot_centrality",
     "plot_communities",
     "plot_network",

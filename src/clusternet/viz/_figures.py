@@ -30,7 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_centrality", "plot_communities", "plot_network", "plot_overlap", "save_figure"]
+    from ..model import Ecosystem
+
+__all__ = ["plot_backbone", "plot_centrality", "plot_communities", "plot_network", "plot_overlap", "save_figure"]
 
 #: Width of the text block of an A4 page with 2.5 cm margins, in inches: the default width.
 A4_WIDTH = 6.3
@@ -167,6 +169,158 @@ def plot_network(
     ax.set_ylim(-1 - margin - (0.06 if n <= 60 else 0), 1 + margin)
     ax.set_axis_off()
     return ax
+
+
+def plot_backbone(
+    source: Ecosystem | nx.Graph,
+    *,
+    methods: Sequence[str] | None = None,
+    alphas: Sequence[float] = (0.05, 0.01),
+    correction: str | None = None,
+    axes: Sequence[Axes] | None = None,
+) -> Figure:
+    """Backbones side by side, for a methods section: ties kept, and degrees before and after.
+
+    Left, the ties each null model keeps at each significance level, as a share of all ties
+    (the count written beside each bar). Right, the degree distribution of the whole network
+    and of each backbone at the first level of ``alphas``, as a complementary cumulative
+    distribution P(degree >= k) on log axes [5]_: a backbone that keeps the hubs' ties and
+    drops the rest bends the tail, one that keeps a similar share everywhere shifts the curve.
+    Nodes left without a tie cannot be drawn on a log axis; the legend says how many nodes
+    each curve holds.
+
+    Parameters
+    ----------
+    source : Ecosystem or networkx.Graph
+        As in :func:`clusternet.backbone_edges`.
+    methods : sequence of str, optional
+        Methods of :func:`clusternet.backbone_edges`; by default all four for an Ecosystem or a
+        two-mode graph (nodes marked ``bipartite``), ``disparity`` and ``noise_corrected`` for
+        a one-mode graph.
+    alphas : sequence of float
+        Significance levels; the degree panel uses the first.
+    correction : {"holm", "fdr_bh"}, optional
+        As in :func:`clusternet.backbone_edges`.
+    axes : pair of matplotlib.axes.Axes, optional
+        Where to draw the two panels; a new A4-width figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``figure.axes[0]`` the ties kept, ``figure.axes[1]`` the degree distributions.
+
+    See Also
+    --------
+    clusternet.backbone_edges, clusternet.backbone
+
+    References
+    ----------
+    .. [1] M. Tumminello, S. Miccichè, F. Lillo, J. Piilo and R. N. Mantegna, "Statistically
+       validated networks in bipartite complex systems", PLoS ONE 6(3), e17994 (2011).
+    .. [2] Z. Neal, "The backbone of bipartite projections: Inferring relationships from
+       co-authorship, co-sponsorship, co-attendance and other co-behaviors", Social Networks
+       39, 84-97 (2014).
+    .. [3] M. Á. Serrano, M. Boguñá and A. Vespignani, "Extracting the multiscale backbone of
+       complex weighted networks", PNAS 106(16), 6483-6488 (2009).
+    .. [4] M. Coscia and F. M. H. Neffke, "Network backboning with noisy data", IEEE 33rd
+       International Conference on Data Engineering (ICDE), 425-436 (2017).
+    .. [5] A. Clauset, C. R. Shalizi and M. E. J. Newman, "Power-law distributions in
+       empirical data", SIAM Review 51(4), 661-703 (2009).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2", "p3", "p4", "p5", "p6"]}),
+    ...     participations=pd.DataFrame({
+    ...         "project_id": ["p1", "p1", "p2", "p2", "p3", "p3", "p4", "p5", "p6", "p6", "p6"],
+    ...         "organisation_id": ["a", "b", "a", "b", "a", "b", "c", "c", "c", "d", "a"]}),
+    ... )
+    >>> figure = cn.plot_backbone(eco, methods=["hypergeometric", "disparity"], alphas=[0.1])
+    >>> [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    ['hypergeometric', 'disparity']
+    >>> [text.get_text() for text in figure.axes[0].texts]  # ties kept at alpha 0.1
+    ['0', '1']
+    >>> [line.get_label() for line in figure.axes[1].get_lines()]  # no curve for an empty backbone
+    ['all ties (4 nodes)', 'disparity (2 nodes)']
+    """
+    import matplotlib.pyplot as plt
+
+    from ..graphs import BACKBONE_METHODS, backbone_edges
+
+    levels = [float(alpha) for alpha in alphas]
+    if not levels:
+        raise StyleError("alphas is empty; give at least one significance level, e.g. (0.05,)")
+    if methods is None:
+        two_mode = isinstance(source, nx.Graph) and len(source) > 0 and all(
+            "bipartite" in data for _, data in source.nodes(data=True))
+        methods = BACKBONE_METHODS if not isinstance(source, nx.Graph) or two_mode else ("disparity", "noise_corrected")
+    methods = list(methods)
+    if not methods:
+        raise StyleError(f"methods is empty; choose from {', '.join(map(repr, BACKBONE_METHODS))}")
+    # p_adjusted does not depend on alpha, so each method is tested once; every level reads it.
+    tables = {method: backbone_edges(source, method=method, alpha=levels[0], correction=correction)
+              for method in methods}
+    if axes is None:
+        figure, axes = plt.subplots(1, 2, figsize=(A4_WIDTH, 2.8), layout="constrained",
+                                    gridspec_kw={"width_ratios": [1.1, 1]})
+    bars, curves = axes[0], axes[1]
+    figure = bars.figure
+    colours = {method: CATEGORICAL[i % len(CATEGORICAL)] for i, method in enumerate(methods)}
+
+    # Left: share of ties kept, one bar per method and level (lighter for the later levels).
+    height = 0.8 / len(levels)
+    positions = np.arange(len(methods))[::-1]
+    for j, alpha in enumerate(levels):
+        kept = np.array([int((tables[m]["p_adjusted"] <= alpha).sum()) for m in methods])
+        total = np.array([len(tables[m]) for m in methods])
+        share = np.divide(kept, total, out=np.zeros(len(methods)), where=total > 0)
+        offset = (len(levels) - 1) / 2 - j
+        drawn = bars.barh(positions + offset * height, share, height=height * 0.92,
+                          color=[colours[m] for m in methods], alpha=1.0 - 0.55 * j / max(len(levels) - 1, 1),
+                          label=f"alpha = {alpha:g}")
+        bars.bar_label(drawn, labels=[f"{k:,}" for k in kept], padding=2, fontsize=_FONT_SIZE - 2)
+    bars.set_yticks(positions, methods, fontsize=_FONT_SIZE)
+    _plain_text(bars.get_yticklabels())
+    total_ties = max(len(table) for table in tables.values())
+    bars.set_xlabel(f"share of the {total_ties:,} ties kept", fontsize=_FONT_SIZE)
+    bars.set_xlim(0, 1.18)
+    bars.tick_params(axis="x", labelsize=_FONT_SIZE)
+    bars.spines[["top", "right"]].set_visible(False)
+    if len(levels) > 1:
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor="#555555", alpha=1.0 - 0.55 * j / (len(levels) - 1), label=f"alpha = {a:g}")
+                   for j, a in enumerate(levels)]
+        bars.legend(handles=handles, fontsize=_FONT_SIZE - 1, frameon=False, loc="upper left",
+                    bbox_to_anchor=(0.0, -0.22), ncols=len(levels))
+    title = "ties kept" + (f" ({correction} correction)" if correction else "")
+    bars.set_title(title, fontsize=_FONT_SIZE + 1)
+
+    # Right: P(degree >= k) of the whole network and of each backbone at the first level.
+    first = tables[methods[0]]
+    everyone = _degrees(first["source"], first["target"])
+    k, p = _ccdf(everyone)
+    curves.loglog(k, p, color="#333333", linewidth=1.4, label=f"all ties ({everyone.size:,} nodes)")
+    for method in methods:
+        table = tables[method]
+        kept = table[table["p_adjusted"] <= levels[0]]
+        degrees = _degrees(kept["source"], kept["target"])
+        if degrees.size:
+            k, p = _ccdf(degrees)
+            curves.loglog(k, p, color=colours[method], linewidth=1.2, label=f"{method} ({degrees.size:,} nodes)")
+    curves.set_xlabel("degree k", fontsize=_FONT_SIZE)
+    curves.set_ylabel("P(degree ≥ k)", fontsize=_FONT_SIZE)
+    curves.tick_params(labelsize=_FONT_SIZE - 1)
+    curves.spines[["top", "right"]].set_visible(False)
+    box = curves.legend(fontsize=_FONT_SIZE - 2, frameon=False, loc="lower left")
+    _plain_text(box.get_texts())
+    curves.set_title(f"degree distribution, alpha = {levels[0]:g}", fontsize=_FONT_SIZE + 1)
+    return figure
 
 
 def plot_overlap(
@@ -519,6 +673,19 @@ def _finite(value: object) -> float:
         return np.nan
     number = float(value)
     return number if np.isfinite(number) else np.nan
+
+
+def _degrees(sources: pd.Series, targets: pd.Series) -> np.ndarray:
+    """Ties per node of an edge table (nodes with at least one)."""
+    ends = pd.concat([sources, targets], ignore_index=True)
+    return ends.value_counts(sort=False).to_numpy(dtype=float)
+
+
+def _ccdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values k and the share of values at least k."""
+    ordered = np.sort(values)
+    k, first = np.unique(ordered, return_index=True)
+    return k, 1.0 - first / ordered.size
 
 
 def _community_key(value: object) -> tuple:

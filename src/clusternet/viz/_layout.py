@@ -219,37 +219,75 @@ def _pack(radii: np.ndarray, gap: float = 0.3) -> np.ndarray:
     """Centres of circles of the given radii (largest first): the first in the middle, the rest
     round it in rings, none overlapping.
 
-    A ring's distance from the middle is the previous ring's outer edge plus its own largest
-    radius; circles follow each other along it, each at the angle whose chord clears the
-    previous one by ``gap``, until the ring is full. The last ring's circles are spread evenly
-    round it, so the picture is balanced. Radii must be in decreasing order: then any two circles of a
-    ring are at least as far apart as needed (a chord grows with the angle up to a half turn,
-    and the space kept before the first circle is that of two first-sized circles).
+    Each circle of a ring touches the ring's inner edge (so a large circle does not push the
+    small ones of its ring outwards) and follows the previous one at the smallest angle that
+    keeps ``gap`` between them and every circle already in the ring; the next ring starts
+    beyond the ring's largest circle. The last ring's circles are spread evenly round it, so
+    the picture is balanced.
     """
     k = radii.size
     centres = np.zeros((k, 2))
     inner = radii[0] + gap if k else 0.0
     i = 1
     while i < k:
-        largest = radii[i]
-        ring = inner + largest
-        angles = [0.0]
         start = i
+        distance = inner + radii[start : start + 1]
+        angles = [0.0]
         i += 1
-        closing = 2 * math.asin(min(1.0, (2 * largest + gap) / (2 * ring)))
         while i < k:
-            step = 2 * math.asin(min(1.0, (radii[i - 1] + radii[i] + gap) / (2 * ring)))
-            if angles[-1] + step + closing > 2 * math.pi:
+            reach = inner + radii[i]
+            angle = angles[-1] + _angle_apart(inner + radii[i - 1], reach, radii[i - 1] + radii[i] + gap)
+            placed = np.array(angles)
+            while angle < 2 * math.pi:
+                clash = _apart(distance, placed, reach, angle) < radii[start:i] + radii[i] + gap - 1e-12
+                if not clash.any():
+                    break
+                if clash[0] and angle > math.pi:  # back at the ring's first circle: the ring is full
+                    angle = 2 * math.pi
+                    break
+                worst = int(np.flatnonzero(clash)[-1])
+                # A hair beyond the exact angle, so that rounding cannot leave it clashing.
+                angle = placed[worst] + _angle_apart(
+                    distance[worst], reach, radii[start + worst] + radii[i] + gap
+                )
+                angle += 1e-9
+            if angle >= 2 * math.pi:
                 break
-            angles.append(angles[-1] + step)
+            angles.append(angle)
+            distance = np.append(distance, reach)
             i += 1
         spread = np.array(angles)
-        if i == k and len(angles) > 1:  # a ring not full: share out the room left
-            slack = 2 * math.pi - (angles[-1] + closing)
-            spread = spread + np.arange(len(angles)) * (slack / len(angles))
-        centres[start:i] = ring * np.column_stack([np.cos(spread), np.sin(spread)])
-        inner = ring + largest + gap
+        if i == k and len(angles) > 1:  # a ring not full: share out the room left, if nothing clashes
+            last = inner + radii[i - 1]
+            slack = (
+                2 * math.pi
+                - angles[-1]
+                - _angle_apart(inner + radii[start], last, radii[start] + radii[i - 1] + gap)
+            )
+            even = spread + np.arange(len(angles)) * (max(slack, 0.0) / len(angles))
+            xy = distance[:, None] * np.column_stack([np.cos(even), np.sin(even)])
+            one, two = np.triu_indices(len(angles), 1)
+            room = np.hypot(*(xy[one] - xy[two]).T) - radii[start:i][one] - radii[start:i][two]
+            if np.all(room >= gap - 1e-12):
+                spread = even
+        centres[start:i] = distance[:, None] * np.column_stack([np.cos(spread), np.sin(spread)])
+        inner += 2 * radii[start] + gap
     return centres
+
+
+def _apart(distance: np.ndarray, angles: np.ndarray, reach: float, angle: float) -> np.ndarray:
+    """Distances from the point at (``reach``, ``angle``) to the points at (``distance``, ``angles``), in polar terms."""
+    return np.hypot(
+        distance * np.cos(angles) - reach * math.cos(angle),
+        distance * np.sin(angles) - reach * math.sin(angle),
+    )
+
+
+def _angle_apart(first: float, second: float, separation: float) -> float:
+    """The angle between two points at distances ``first`` and ``second`` from the origin that
+    puts them ``separation`` apart (law of cosines; a half turn if they cannot be)."""
+    cosine = (first * first + second * second - separation * separation) / (2 * first * second)
+    return math.acos(min(1.0, max(-1.0, cosine)))
 
 
 def _engine():

@@ -413,3 +413,72 @@ def test_community_profile_names_stay_text(small_ecosystem):
     eco = small_ecosystem.replace(organisations=organisations)
     profile = community_profile(eco, {"a": 0})
     assert profile.loc[0, "top_organisations"] == "<b>Alpha & Co</b>"
+
+
+# --------------------------------------------------------------------------------------------
+# The converted graph kept in G.__networkx_cache__
+# --------------------------------------------------------------------------------------------
+
+
+def _counting(monkeypatch, cls) -> list:
+    calls = []
+    convert = cls._convert.__func__
+
+    def counted(klass, *args, **kwargs):
+        calls.append(1)
+        return convert(klass, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "_convert", classmethod(counted))
+    return calls
+
+
+def test_communities_and_modularity_convert_the_graph_once(monkeypatch):
+    from clusternet.measures._communities import _Canonical
+
+    calls = _counting(monkeypatch, _Canonical)
+    G = nx.les_miserables_graph()
+    found = cn.communities(G, method="leiden")
+    assert cn.modularity(G, found) == pytest.approx(nx.community.modularity(G, _groups(found), weight="weight"))
+    cn.communities(G, method="leiden", seed=1)
+    assert len(calls) == 1
+    # A weight changed in place does not clear networkx's cache; the fingerprint of the weights sees it.
+    G.edges["Valjean", "Javert"]["weight"] = 40
+    again = cn.communities(G, method="leiden")
+    assert len(calls) == 2
+    pd.testing.assert_series_equal(again, cn.communities(nx.Graph(G), method="leiden"))
+    assert cn.modularity(G, again) == pytest.approx(nx.community.modularity(G, _groups(again), weight="weight"))
+    # A networkx method clears the cache itself.
+    before = len(calls)
+    G.add_edge("Valjean", "a newcomer", weight=1)
+    cn.communities(G, method="leiden")
+    assert len(calls) == before + 1
+
+
+def test_centrality_sees_weights_and_modes_changed_in_place(monkeypatch):
+    from clusternet.measures._centrality import _Graph
+
+    calls = _counting(monkeypatch, _Graph)
+    G = nx.les_miserables_graph()
+    cn.centrality(G, weight="weight")
+    cn.centrality(G, weight="weight")
+    assert len(calls) == 1
+    G.edges["Valjean", "Javert"]["weight"] = 40
+    pd.testing.assert_frame_equal(cn.centrality(G, weight="weight"), cn.centrality(nx.Graph(G), weight="weight"))
+    B = nx.Graph([("ann", "p1"), ("bob", "p1"), ("bob", "p2")])
+    nx.set_node_attributes(B, {"ann": 0, "bob": 0, "p1": 1, "p2": 1}, "bipartite")
+    assert cn.centrality(B)["degree"]["p1"] == 1.0  # two-mode: 2 of the 2 organisations
+    B.nodes["ann"]["bipartite"] = "gone"  # no longer two-mode: one-mode degree 2 / 3
+    assert cn.centrality(B)["degree"]["p1"] == pytest.approx(2 / 3)
+
+
+def test_views_are_converted_every_time():
+    G = nx.les_miserables_graph()
+    view = G.subgraph(list(G)[:30])
+    cn.communities(view, method="leiden")
+    assert "clusternet" not in getattr(view, "__networkx_cache__", {})
+    cn.communities(G, method="leiden")
+    assert "clusternet" in G.__networkx_cache__
+
+
+def _groups(labels: pd.Series) -> list[set]:
+    return [set(group.index) for _, group in labels.groupby(labels)]

@@ -26,6 +26,7 @@ from ..errors import (
 )
 from ..graphs import WITHDRAWN, cluster_network
 from ..model import Ecosystem
+from ._converted import cached_conversion
 
 __all__ = [
     "centrality",
@@ -675,6 +676,12 @@ class _Graph:
     @classmethod
     def from_networkx(cls, G: nx.Graph, *, weight: str | None, bipartite: bool | None) -> _Graph:
         check_simple_graph(G, "centrality")
+        return cached_conversion(G, "centrality", lambda: cls._convert(G, weight=weight, bipartite=bipartite),
+                                 weight=weight, node_attribute=None if bipartite is False else "bipartite",
+                                 options=(bipartite,))
+
+    @classmethod
+    def _convert(cls, G: nx.Graph, *, weight: str | None, bipartite: bool | None) -> _Graph:
         nodes, rows, cols, raw = edge_arrays(G, weight, missing=np.nan)
         n = len(nodes)
         values = np.ones(len(rows)) if weight is None else check_edge_weights(nodes, rows, cols, raw, weight)

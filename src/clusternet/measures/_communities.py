@@ -17,6 +17,7 @@ from .._options import check_edge_weights, check_simple_graph, igraph
 from .._shared import edge_arrays, sorted_nodes
 from ..errors import ConvergenceWarning, OptionError
 from ..model import Ecosystem
+from ._converted import cached_conversion
 
 __all__ = [
     "communities",
@@ -546,6 +547,10 @@ class _Canonical:
     @classmethod
     def from_networkx(cls, G: nx.Graph, *, weight: str | None) -> _Canonical:
         check_simple_graph(G, "community detection")
+        return cached_conversion(G, "canonical", lambda: cls._convert(G, weight=weight), weight=weight)
+
+    @classmethod
+    def _convert(cls, G: nx.Graph, *, weight: str | None) -> _Canonical:
         original, rows, cols, raw = edge_arrays(G, weight, missing=1.0)
         nodes = sorted_nodes(original)
         position = {node: i for i, node in enumerate(nodes)}

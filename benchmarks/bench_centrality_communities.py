@@ -9,7 +9,9 @@ closeness against the exact values on a subnetwork small enough to compute them 
 the agreement of two seeds on the full network. With ``--epsilon`` it compares betweenness
 within ``epsilon`` (and ``samples=100``) with the exact values on the 9,201 organisations of the
 largest component of the projects starting in 2020, weighted and unweighted: the exact top 10
-and top 50 found, the largest error, times and the load average. The data lives outside the repository
+and top 50 found, the largest error, times and the load average. ``--methods`` sets
+igraph's Leiden (2, 5 and unlimited iterations) and Louvain beside networkit's PLM and
+ParallelLeiden on all of H2020: modularity and CPU seconds. The data lives outside the repository
 (``../shared/data/cordis-h2020``, see its SOURCE.txt); set CLUSTERNET_SHARED_DATA to move it.
 """
 
@@ -94,18 +96,73 @@ def compare_epsilon(path: Path) -> None:
                   f"{spearman(estimate, exact):10.3f}{os.getloadavg()[0]:6.1f}", flush=True)
 
 
+def compare_methods(path: Path) -> None:
+    """Modularity and CPU time of igraph's Leiden and Louvain and networkit's PLM and ParallelLeiden."""
+    import random
+
+    import igraph as ig
+    import networkit as nk
+
+    from clusternet.measures._communities import _Canonical
+
+    ecosystem = cn.read_cordis(path, programme_parts=path.parent / "programme_parts.csv.gz")
+    G = cn.organisation_network(ecosystem, weight="newman")
+    graph = _Canonical.from_networkx(G, weight="weight")
+    g = ig.Graph(n=graph.n, edges=list(zip(graph.sources.tolist(), graph.targets.tolist(), strict=True)))
+    weights = graph.weights.tolist()
+    gk = nk.Graph(graph.n, weighted=True)
+    gk.addEdges((graph.weights.astype(float), (graph.sources.astype(np.uint64), graph.targets.astype(np.uint64))))
+
+    def run(label, function):
+        start = time.process_time()
+        membership = function()
+        print(f"{label:<44} modularity {g.modularity(membership, weights=weights):.4f}, "
+              f"{len(set(membership)):,} communities, {time.process_time() - start:6.2f} CPU s, "
+              f"load {os.getloadavg()[0]:.0f}", flush=True)
+
+    def leiden(iterations):
+        ig.set_random_number_generator(random.Random(0))
+        try:
+            return g.community_leiden(objective_function="modularity", weights=weights,
+                                      n_iterations=iterations).membership
+        finally:
+            ig.set_random_number_generator(random)
+
+    for iterations in (2, 5, -1):
+        run(f"igraph Leiden n_iterations={iterations}", lambda iterations=iterations: leiden(iterations))
+    run("igraph multilevel (Louvain)", lambda: g.community_multilevel(weights=weights).membership)
+    threads = nk.getMaxNumberOfThreads()
+    for count in (1, 2):
+        nk.setNumberOfThreads(count)
+        for label, make in (("PLM", lambda: nk.community.PLM(gk, refine=False)),
+                            ("PLM refine", lambda: nk.community.PLM(gk, refine=True)),
+                            ("ParallelLeiden", lambda: nk.community.ParallelLeiden(gk))):
+            def detect(make=make):
+                nk.engineering.setSeed(0, True)
+                algorithm = make()
+                algorithm.run()
+                return algorithm.getPartition().getVector()
+
+            run(f"networkit {label}, {count} thread(s)", detect)
+    nk.setNumberOfThreads(threads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=100, help="sources per component (default 100)")
     parser.add_argument("--louvain", action="store_true", help="also time python-louvain (slow)")
     parser.add_argument("--check", action="store_true", help="measure the sampling error")
     parser.add_argument("--epsilon", action="store_true", help="only: epsilon against exact betweenness, 2020")
+    parser.add_argument("--methods", action="store_true", help="only: Leiden, Louvain, PLM side by side")
     options = parser.parse_args()
     path = DATA / "h2020.csv.gz"
     if not path.exists():
         raise SystemExit(f"CORDIS data not found at {path}")
     if options.epsilon:
         compare_epsilon(path)
+        return
+    if options.methods:
+        compare_methods(path)
         return
 
     G = organisation_network(path)

@@ -123,6 +123,9 @@ def plot_network(
         )
     base = 3.0 if n > 500 else 5.0
     radius = base + 10.0 * style.table["size"].to_numpy(dtype=float)
+    # Thousands of markers of a few points each cover an A4-wide drawing: shrink them with the
+    # square root of the node count beyond 600 (the spacing of a layout of n nodes).
+    radius = radius * min(1.0, math.sqrt(600 / max(n, 1)))
     ax.scatter(
         xy[:, 0] if n else [],
         xy[:, 1] if n else [],

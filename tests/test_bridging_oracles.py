@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import networkx as nx
 import numpy as np
@@ -240,3 +241,38 @@ def test_brokerage_expected_counts_are_the_bernoulli_graph_means():
                 checked += 1
                 assert z == pytest.approx((table.loc[ids[b], role] - mean[b, role]) / exact_sd), (b, role)
     assert checked >= 15
+
+
+# --- permutation_test's options (survivors of scripts/mutate: messages and swaps untested) -----
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"method": "bootstrap"}, "method must be 'shuffle' or 'rewire', not 'bootstrap'"),
+     ({"n": 0}, "n must be at least 1, not 0"),
+     ({"attribute": {0: "a"}}, "needs the groups as a node attribute name")],
+    ids=["method", "n", "attribute"],
+)
+def test_permutation_test_says_what_was_wrong(options, message):
+    G = nx.path_graph(4)
+    nx.set_node_attributes(G, dict.fromkeys(G, "a"), "g")
+    call = {"attribute": "g", **options}
+    with pytest.raises(cn.OptionError, match=re.escape(message)):
+        cn.permutation_test(G, cn.ei_index, call.pop("attribute"), **call)
+
+
+def test_rewire_swaps_as_many_ties_as_asked(monkeypatch):
+    # The docstring: double edge swaps per rewired graph, by default the number of edges.
+    G = nx.cycle_graph(8)
+    nx.set_node_attributes(G, {v: "ab"[v % 2] for v in G}, "g")
+    asked = []
+    real = nx.double_edge_swap
+
+    def recording(graph, nswap=1, max_tries=100, seed=None):
+        asked.append(nswap)
+        return real(graph, nswap=nswap, max_tries=max_tries, seed=seed)
+
+    monkeypatch.setattr(nx, "double_edge_swap", recording)
+    cn.permutation_test(G, cn.ei_index, "g", n=3, method="rewire")
+    cn.permutation_test(G, cn.ei_index, "g", n=2, method="rewire", swaps=5)
+    assert asked == [8, 8, 8, 5, 5]

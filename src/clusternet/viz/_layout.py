@@ -41,7 +41,7 @@ def layout_positions(
     layout : str, mapping or None
         ``None`` or ``"force"``: each connected component is laid out with the
         Fruchterman-Reingold force layout [1]_ of igraph [2]_ (its grid version, 100 steps;
-        networkx's ``spring_layout`` when igraph is not installed, much slower above a few
+        networkx's ``spring_layout`` if igraph, a dependency, cannot be imported, much slower above a few
         thousand nodes), scaled so that its area is proportional to its node count, and the
         components are packed in rings round the largest, largest first and isolates last,
         so the picture is about as wide as high (never more than 3:1) however many small

@@ -109,8 +109,9 @@ def report(hostile, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def network_page(graph, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("hostile-page") / "network.html"
+    # isolates=True: every hostile name must be on the page, the isolated ones too.
     cn.to_html(graph, path, color_by="sector", label_by="name", title=HOSTILE[2],
-               measures=cn.centrality(graph))
+               measures=cn.centrality(graph), isolates=True)
     return path
 
 

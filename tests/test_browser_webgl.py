@@ -267,3 +267,23 @@ def test_webgl_leading_labels_do_not_pile_up(chromium, tmp_path):
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_canvas_leading_labels_do_not_pile_up(chromium, tmp_path):
+    # As in the WebGL view: a leading label whose box overlaps a more prominent one's keeps
+    # vis-network's scaled font (hidden below its draw threshold) instead of the fixed 13 px.
+    G = nx.les_miserables_graph()
+    path = cn.to_html(G, tmp_path / "labels.html", renderer="canvas").path
+    page = Page(chromium, path)
+    try:
+        leading, labelled = page.evaluate("() => [clusternet.leading, clusternet.labelled()]")
+        assert len(leading) == 4 and labelled and set(labelled) <= set(leading)
+        assert labelled[0] == leading[0]  # the most prominent is always labelled
+        fonts = page.evaluate("() => clusternet.leading.map(i => clusternet.nodes.get(i).font.size)")
+        scale = page.evaluate("() => clusternet.network.getScale()")
+        for node, size in zip(leading, fonts, strict=True):
+            # labelled: about 13 screen pixels; the others: the default 14 canvas pixels
+            assert (size * scale >= 13 - 1e-9) if node in labelled else size == 14
+        assert page.errors == []
+    finally:
+        page.context.close()

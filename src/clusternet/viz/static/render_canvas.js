@@ -44,10 +44,24 @@
         hover: {background: color, border: "#000"}};
     }
     // The leading labels keep about 13 screen pixels whatever the zoom (their font grows as the
-    // view zooms out); the others follow vis-network's scaling and its drawThreshold.
+    // view zooms out), except those whose box would overlap a more prominent one's at this
+    // zoom: they follow vis-network's scaling and its drawThreshold like every other label, so
+    // that the names at the centre of a dense network do not pile up (the WebGL view does the
+    // same). host.leading is most prominent first, so the first one is always labelled.
+    var labelled = [];
     function sizeLeadingLabels() {
       var size = Math.max(14, 13 / network.getScale());
-      nodes.update(host.leading.map(function (id) { return {id: id, font: {size: size}}; }));
+      var at = network.getPositions(host.leading), boxes = [], updates = [];
+      labelled = [];
+      host.leading.forEach(function (id) {
+        var p = network.canvasToDOM(at[id]);
+        var half = 3.6 * Math.min(String(data.nodes[id].label).length, 40) + 4;
+        var box = [p.x - half, p.y - 10, p.x + half, p.y + 22];  // vis-network writes under the dot
+        var free = boxes.every(function (b) { return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3]; });
+        if (free) { boxes.push(box); labelled.push(id); }
+        updates.push({id: id, font: {size: free ? size : 14}});
+      });
+      nodes.update(updates);
     }
     network.once("afterDrawing", function () {
       sizeLeadingLabels();
@@ -67,7 +81,7 @@
 
     var nodeShown = null, edgeShown = null;
     return {
-      internals: {network: network, nodes: nodes, edges: edges},
+      internals: {network: network, nodes: nodes, edges: edges, labelled: function () { return labelled.slice(); }},
       positions: function () {
         var at = network.getPositions(), out = new Array(data.nodes.length);
         for (var i = 0; i < out.length; i++) out[i] = [at[i].x, at[i].y];

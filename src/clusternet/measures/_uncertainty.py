@@ -14,9 +14,10 @@ import scipy.sparse as sp
 
 from .._options import igraph
 from .._shared import random_generator
-from ..errors import MissingAttributeError, OptionalDependencyError, OptionError
+from ..errors import OptionalDependencyError, OptionError
 from ..model import Ecosystem
 from ..model._ecosystem import _restore
+from ._bridging import _name, _organisation_groups
 from ._centrality import _check_status, _counted_links
 from ._communities import COMMUNITY_METHODS, communities, compare_partitions, consensus_communities
 from ._overlap import _check_types, _membership_matrix
@@ -458,7 +459,7 @@ def ei_index_intervals(
         raise OptionError(f"weight must be one of None, 'count', 'newman'; got {weight!r}")
     method = _check_method(method)
     ecosystem.require("participations", "organisations", purpose="E-I index intervals")
-    groups = _groups(ecosystem, attribute)
+    groups = _organisation_groups(ecosystem, attribute)
     pairs = ecosystem.participations[["project_id", "organisation_id"]].drop_duplicates()
     units = _project_units(ecosystem, pairs["project_id"])
     ids = pd.Index(sorted(pairs["organisation_id"].unique().tolist()))
@@ -1165,17 +1166,3 @@ def _check_top(top: object) -> None:
         raise OptionError(f"top must be a positive whole number or None; got {top!r}")
 
 
-def _groups(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd.Series:
-    if isinstance(attribute, pd.Series):
-        return attribute
-    organisations = ecosystem.organisations
-    if not isinstance(attribute, str) or attribute not in organisations.columns:
-        raise MissingAttributeError(
-            f"the organisations table has no column {attribute!r}; its columns are "
-            f"{', '.join(organisations.columns)} (or pass a Series organisation_id -> group)"
-        )
-    return organisations.set_index("organisation_id")[attribute]
-
-
-def _name(attribute: object) -> str:
-    return repr(attribute) if isinstance(attribute, str) else "group"

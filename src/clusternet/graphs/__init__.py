@@ -9,6 +9,7 @@
 from ._backbone import BACKBONE_METHODS, CORRECTIONS, backbone, backbone_edges
 from ._builders import (
     CLUSTER_LINKS,
+    ORGANISATION_WEIGHTS,
     WEIGHTS,
     WITHDRAWN,
     bipartite_graph,
@@ -30,6 +31,7 @@ __all__ = [
     "WITHDRAWN",
     "CLUSTER_LINKS",
     "WEIGHTS",
+    "ORGANISATION_WEIGHTS",
     "bipartite_graph",
     "cluster_edges",
     "cluster_network",

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .._options import VIA, check_via, parse_years, select_years
-from ..errors import IdCollisionError, OptionError
+from ..errors import IdCollisionError, MissingAttributeError, OptionError
 from ..model import KINDS, Ecosystem
 from ._incidence import WEIGHTS, Incidence, Projection, build_incidence, node_ids, project_rows
+
+#: The weightings of the organisation network: those of every projection, and the ties weighted
+#: by the organisations' own contributions (``participations.budget``), see
+#: :func:`organisation_network`.
+ORGANISATION_WEIGHTS = (*WEIGHTS, "contribution")
 
 __all__ = [
     "bipartite_graph",
@@ -23,6 +30,7 @@ __all__ = [
     "cluster_edges",
     "edge_table",
     "WEIGHTS",
+    "ORGANISATION_WEIGHTS",
     "CLUSTER_LINKS",
 ]
 
@@ -212,8 +220,10 @@ def organisation_network(
     ----------
     ecosystem : Ecosystem
         Needs ``organisations``, ``projects`` and ``participations``.
-    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
-        How strongly two organisations are linked (formulas in the Notes).
+    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association", "contribution"}
+        How strongly two organisations are linked (formulas in the Notes). ``contribution``
+        weighs each shared project by the two organisations' own funding in it
+        (``participations.budget``, CORDIS' EU contribution).
     years : int or collection of int, optional
         Keep only projects of these years (``range(2017, 2020)`` for 2017-2019; a tuple is a
         set of years, see ``docs/parameters.md``); projects without a year are then left out.
@@ -235,7 +245,15 @@ def organisation_network(
     MissingTableError
         If one of the needed tables was not given.
     OptionError
-        If an option has a bad value.
+        If an option has a bad value, or (``contribution``) a contribution is negative.
+    MissingAttributeError
+        With ``weight="contribution"``, if no participation has a contribution.
+
+    Warns
+    -----
+    UserWarning
+        With ``weight="contribution"``, if some participations have no contribution: they
+        count as 0 (the warning says how many).
 
     See Also
     --------
@@ -248,14 +266,23 @@ def organisation_network(
     :math:`s_i` the number of projects of :math:`i`, :math:`n_p` the number of participants of
     project :math:`p` and :math:`m` the number of projects with at least one participant:
 
-    ===============  ===============================================================
-    ``count``        :math:`c_{ij}`
-    ``newman``       :math:`\sum_{p \ni i, j} 1 / (n_p - 1)` [1]_
-    ``jaccard``      :math:`c_{ij} / (s_i + s_j - c_{ij})` [2]_
-    ``overlap``      :math:`c_{ij} / \min(s_i, s_j)` [2]_
-    ``cosine``       :math:`c_{ij} / \sqrt{s_i s_j}` (Salton's cosine) [3]_
-    ``association``  :math:`m \, c_{ij} / (s_i s_j)` [3]_
-    ===============  ===============================================================
+    ================  ===============================================================
+    ``count``         :math:`c_{ij}`
+    ``newman``        :math:`\sum_{p \ni i, j} 1 / (n_p - 1)` [1]_
+    ``jaccard``       :math:`c_{ij} / (s_i + s_j - c_{ij})` [2]_
+    ``overlap``       :math:`c_{ij} / \min(s_i, s_j)` [2]_
+    ``cosine``        :math:`c_{ij} / \sqrt{s_i s_j}` (Salton's cosine) [3]_
+    ``association``   :math:`m \, c_{ij} / (s_i s_j)` [3]_
+    ``contribution``  :math:`\sum_{p \ni i, j} \sqrt{a_{ip} \, a_{jp}}`, :math:`a_{ip}` the
+                      contribution of :math:`i` to project :math:`p`
+    ================  ===============================================================
+
+    ``contribution`` takes the geometric mean of the two contributions, not the smaller one.
+    Both are 0 when either partner brings nothing and equal the contribution when the two
+    bring the same; the geometric mean also lets a large partner's stake count without
+    letting it dominate, and it is a matrix product (:math:`\sqrt{A} \sqrt{A}^\top`), so it
+    scales to all Framework Programme projects like the other weights, where the minimum
+    needs every pair of every consortium spelled out.
 
     The association strength of van Eck and Waltman is :math:`c_{ij} / (s_i s_j)`; it is
     scaled here by :math:`m` so that it is the ratio of the observed number of shared projects
@@ -301,6 +328,15 @@ def organisation_network(
     [('a', 'b', {'weight': 1.0, 'shared': 1})]
     >>> sorted(cn.organisation_network(eco, kinds="company").nodes)
     ['a', 'b', 'd']
+
+    Weighted by the partners' own contributions (sqrt(400 x 100) = 200 for a and c in p1):
+
+    >>> funded = cn.Ecosystem(
+    ...     organisations=eco.organisations, projects=eco.projects,
+    ...     participations=eco.participations.assign(budget=[400.0, 100.0, 100.0, 900.0, 100.0]),
+    ... )
+    >>> sorted(cn.organisation_network(funded, weight="contribution").edges(data="weight"))
+    [('a', 'b', 500.0), ('a', 'c', 200.0), ('b', 'c', 100.0)]
     """
     projection, ids = _organisation_projection(ecosystem, weight, years, kinds, min_weight)
     organisations = ecosystem.organisations
@@ -312,9 +348,53 @@ def organisation_network(
 
 def _organisation_projection(ecosystem: Ecosystem, weight, years, kinds, min_weight):
     ecosystem.require("organisations", "projects", "participations", purpose="the organisation network")
-    weight, years, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
+    weight, years, kinds, min_weight = _check_options(weight, years, kinds, min_weight,
+                                                      weights=ORGANISATION_WEIGHTS)
     incidence, keep = _organisation_incidence(ecosystem, years, kinds)
-    return project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight), incidence.rows
+    amounts = _contributions(ecosystem, incidence) if weight == "contribution" else None
+    projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
+    return projection, incidence.rows
+
+
+def _contributions(ecosystem: Ecosystem, incidence: Incidence) -> sp.csr_matrix:
+    """Each participation's contribution (``participations.budget``) on the incidence's cells.
+
+    Validation has already summed the budgets of repeated (organisation, project) rows, so each
+    cell has one amount. A participation without one counts as 0 and is reported, since CORDIS
+    leaves some partners' contribution empty (those without EU funding).
+    """
+    participations = ecosystem.participations
+    rows = incidence.rows.get_indexer(participations["organisation_id"])
+    columns = incidence.columns.get_indexer(participations["project_id"])
+    inside = (rows >= 0) & (columns >= 0)
+    amount = participations["budget"].to_numpy(dtype=np.float64, na_value=np.nan)[inside]
+    missing = np.isnan(amount)
+    if len(amount) and missing.all():
+        # All zeros would be a network that looks real and says nothing.
+        raise MissingAttributeError(
+            "organisation_network(weight='contribution') needs each participation's contribution, "
+            f"but none of the {len(amount)} participations has one (participations.budget is empty; "
+            "in a flat table map the column with contribution=..., or use another weight)"
+        )
+    negative = np.flatnonzero(amount < 0)
+    if len(negative):
+        first = participations[inside].iloc[negative[0]]
+        raise OptionError(
+            f"organisation_network(weight='contribution'): {len(negative)} participations have a "
+            f"negative contribution (participations.budget), e.g. {first['organisation_id']!r} in "
+            f"{first['project_id']!r} with {amount[negative[0]]:g}; a contribution must be >= 0"
+        )
+    if missing.any():
+        warnings.warn(
+            f"organisation_network(weight='contribution'): {int(missing.sum())} of {len(amount)} "
+            "participations have no contribution (participations.budget); they count as 0, so "
+            "their ties keep their shared projects but gain no weight from them",
+            UserWarning,
+            stacklevel=4,
+        )
+    return sp.csr_matrix(
+        (np.nan_to_num(amount, nan=0.0), (rows[inside], columns[inside])), shape=incidence.matrix.shape
+    )
 
 
 def _organisation_incidence(ecosystem: Ecosystem, years, kinds) -> tuple[Incidence, np.ndarray | None]:
@@ -735,9 +815,9 @@ def _records(table: pd.DataFrame, order: np.ndarray | None = None) -> tuple[list
     return columns, records
 
 
-def _check_options(weight, years, kinds, min_weight):
+def _check_options(weight, years, kinds, min_weight, *, weights=WEIGHTS):
     return (
-        _check_choice("weight", weight, WEIGHTS),
+        _check_choice("weight", weight, weights),
         parse_years(years),
         None if kinds is None else _check_kinds(kinds),
         _check_min_weight(min_weight),

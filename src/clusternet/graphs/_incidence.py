@@ -95,12 +95,15 @@ def project_rows(
     weight: str,
     keep: np.ndarray | None = None,
     min_weight: float | None = None,
+    amounts: sp.csr_matrix | None = None,
 ) -> Projection:
     """Project an incidence matrix onto its rows: ``B @ B.T``, weighted, upper triangle only.
 
     Row degrees ``s_i``, column sizes ``n_p`` and the number of non-empty columns ``m`` come from
     the whole matrix; ``keep`` (a boolean mask of rows) then selects the rows that are projected,
     so a projection with ``keep`` is exactly the induced subgraph of the one without.
+    ``amounts`` (same shape and rows as the incidence matrix, non-negative) is needed by the
+    ``contribution`` weight: the tie sums ``sqrt(a_ip * a_jp)`` over the shared columns.
     """
     matrix = incidence.matrix
     degree = np.diff(matrix.indptr).astype(np.float64)
@@ -118,6 +121,16 @@ def project_rows(
         # half the cost (the symbolic phase of a sparse product is most of it).
         complex_part = part.astype(np.complex128)
         i, j, both = _upper(complex_part @ sp.diags(1.0 + 1j * inverse) @ complex_part.T)
+        shared, values = both.real.copy(), both.imag.copy()
+    elif weight == "contribution":
+        if amounts is None:  # pragma: no cover - callers pass them
+            raise AssertionError("the contribution weight needs amounts")
+        roots = amounts[kept_rows] if kept_rows is not None else amounts
+        roots = roots.sqrt()
+        # Shared projects in the real part, summed geometric means in the imaginary part: a
+        # tie whose shared projects all carry a zero contribution keeps its shared count and
+        # weighs 0, instead of vanishing from the product's sparsity pattern.
+        i, j, both = _upper((part @ part.T) + 1j * (roots @ roots.T))
         shared, values = both.real.copy(), both.imag.copy()
     else:
         i, j, shared = _upper(part @ part.T)

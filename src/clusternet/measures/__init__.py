@@ -41,7 +41,7 @@ from ._communities import (
     nominal_partition,
 )
 from ._embedding import PARTICIPATION_COLUMNS, programme_participation
-from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, kpis, network_timeseries
+from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, cross_sector_baseline, kpis, network_timeseries
 from ._overlap import OVERLAP_MEASURES, multi_membership, niche_mapping, overlap
 from ._structure import (
     CORE_METHODS,
@@ -99,6 +99,7 @@ __all__ = [
     "consortium_diversity",
     "degree_intervals",
     "core_periphery",
+    "cross_sector_baseline",
     "core_persistence",
     "degree_assortativity",
     "ei_index",

@@ -10,11 +10,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import entr
 
 from .._options import check_simple_graph
 from .._shared import edge_arrays, is_missing, random_generator
 from ..errors import MissingAttributeError, OptionError
 from ..model import Ecosystem
+from ._shuffle import check_samples, composition_expectations, shuffled_labels
 
 __all__ = [
     "ei_index",
@@ -551,13 +553,28 @@ def module_roles(G: nx.Graph, attribute: Groups, *, weight: str | None = None) -
 # --------------------------------------------------------------------------------------------
 
 
-def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd.DataFrame:
-    """How many groups each project's consortium mixes: distinct groups, Blau index, Shannon entropy.
+def consortium_diversity(
+    ecosystem: Ecosystem,
+    attribute: str | pd.Series,
+    *,
+    baseline: Literal["shuffle"] | None = None,
+    samples: int = 1000,
+    seed: int | np.random.Generator | None = 0,
+    shuffle_among: Literal["participants", "organisations"] = "participants",
+) -> pd.DataFrame:
+    r"""How many groups each project's consortium mixes, beside what shuffled groups would give.
 
     With :math:`p_g` the share of a project's participating organisations in group
-    :math:`g` (each organisation counted once per project):
+    :math:`g` (each organisation counted once per project, organisations without a value left
+    out):
 
-    .. math:: Blau = 1 - \\sum_g p_g^2, \\qquad H = -\\sum_g p_g \\ln p_g
+    .. math:: Blau = 1 - \sum_g p_g^2, \qquad H = -\sum_g p_g \ln p_g
+
+    A share such as "97% of projects join several sectors" says little until it is set beside
+    the share the same consortia would give with the groups spread at random, so
+    ``baseline="shuffle"`` adds, for every project, its expected value under that null: the
+    labels of the organisations with a known value are shuffled among them (every consortium
+    and every group's size kept, the standard null of attribute assortment [3]_).
 
     Parameters
     ----------
@@ -566,20 +583,79 @@ def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
     attribute : str or pandas.Series
         A column of ``ecosystem.organisations`` (``kind``, ``sector``, ``size_class``,
         ``country``, ...) or a Series mapping organisation_id -> group. Organisations without a
-        value are left out of the shares and counted in ``unknown``.
+        value or with ``"unknown"`` (the data model's default for a sector or size nobody filled
+        in) are left out of the shares and counted in ``unknown``: they are never a group. For
+        firms only, pass the firms' values (``sector[kind == "company"]``, as in the
+        walk-through): the data model gives universities the sector ``"unknown"``, but real data
+        may give them one.
+    baseline : {"shuffle"}, optional
+        Add each project's expected composition with the labels shuffled (see Returns).
+    samples : int, default 1000
+        Shuffles drawn for the spread of the baseline (the expectations are exact).
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the shuffles (see ``docs/parameters.md``).
+    shuffle_among : {"participants", "organisations"}, default "participants"
+        The population whose labels are shuffled: the organisations with a known value that take
+        part in a project (the composition of the participants kept, so only who works with
+        whom is random), or every organisation with a known value, also those in no project
+        (as if consortia were drawn from all of them; for a Series, every organisation it
+        gives a value).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``project_id`` (sorted), columns ``participants, unknown, groups, blau,
         shannon, spans_groups`` (``groups >= 2``). Projects whose participants all lack a
-        value have ``groups`` 0 and NaN indices.
+        value have ``groups`` 0 and NaN indices. With ``baseline="shuffle"`` also
+        ``expected_groups``, ``expected_blau``, ``expected_shannon`` and ``expected_spans`` (the
+        chance of spanning two or more groups), each exact (see Notes), and
+        ``expected_groups_sd``, ``expected_blau_sd``, ``expected_shannon_sd``,
+        ``expected_spans_sd``: their standard deviations over ``samples`` seeded shuffles.
+        ``attrs["population"]`` then says in words which organisations were shuffled, and
+        ``attrs["baseline"]`` holds the share over all projects with two or more participants
+        of known value (the one-row table of :func:`spanning_share`, as a dict): ``projects``,
+        ``organisations`` (:math:`N`), ``groups``, ``observed``, ``expected`` (exact),
+        ``expected_sampled`` and ``expected_sd`` (mean and standard deviation over the
+        shuffles), ``low`` and ``high`` (their 2.5% and 97.5% quantiles), ``p_value``
+        (one-sided, :math:`(1 + \#\{s \geq o\}) / (1 + samples)`), ``samples`` and ``seed``.
+
+    Raises
+    ------
+    OptionError
+        When ``baseline``, ``samples`` or ``shuffle_among`` is not one of its values, or when
+        there is no organisation with a known value to shuffle.
+    MissingAttributeError
+        When ``attribute`` is not a column of the organisations table.
+
+    See Also
+    --------
+    spanning_share : the overall share and its baseline as a one-row table.
+    attribute_mixing : ties within and across groups in the organisation network.
+
+    Notes
+    -----
+    Shuffling a fixed vector of labels over :math:`N` organisations, :math:`N_g` of them in
+    group :math:`g`, makes the group counts :math:`X_g` of a consortium of :math:`n` of them
+    multivariate hypergeometric, so the expectations are exact sums over groups:
+
+    .. math::
+
+        E[\text{groups}] = \sum_g 1 - \frac{\binom{N - N_g}{n}}{\binom{N}{n}}, \qquad
+        P(\text{groups} \geq 2) = 1 - \sum_g \frac{\binom{N_g}{n}}{\binom{N}{n}},
+
+    :math:`E[Blau] = 1 - \sum_g E[X_g^2] / n^2` from the hypergeometric moments, and
+    :math:`E[H] = \sum_g \sum_k P(X_g = k) \cdot (-\frac{k}{n} \ln \frac{k}{n})` (scipy's
+    ``hypergeom``). The overall share's expectation is the mean of the projects' chances; its
+    spread comes from the shuffles, since projects that share organisations are not
+    independent.
 
     References
     ----------
     .. [1] Blau, P. M. (1977). Inequality and Heterogeneity. New York: Free Press.
     .. [2] Shannon, C. E. (1948). A mathematical theory of communication. Bell System
        Technical Journal 27, 379-423.
+    .. [3] Good, P. I. (2005). *Permutation, Parametric, and Bootstrap Tests of Hypotheses*
+       (3rd ed.). Springer. Chapter 3.
 
     Examples
     --------
@@ -596,9 +672,29 @@ def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
     project_id
     p1                     3        0       2  0.444    0.637          True
     p2                     2        0       1  0.000    0.000         False
+
+    With the kinds shuffled over the four organisations (three companies, one public body), a
+    pair spans two kinds with chance 1 - C(3, 2) / C(4, 2) = 0.5, a trio with chance
+    1 - C(3, 3) / C(4, 3) = 0.75:
+
+    >>> table = cn.consortium_diversity(eco, "kind", baseline="shuffle", samples=200)
+    >>> table[["spans_groups", "expected_spans", "expected_groups"]]
+                spans_groups  expected_spans  expected_groups
+    project_id
+    p1                  True            0.75             1.75
+    p2                 False            0.50             1.50
+    >>> table.attrs["population"]
+    'the 4 organisations with a known kind that take part in a project (by kind: company 3, public_body 1)'
+    >>> table.attrs["baseline"]["expected"]  # the mean chance over both projects
+    0.625
     """
+    if baseline not in (None, "shuffle"):
+        raise OptionError(f"baseline must be None or 'shuffle', not {baseline!r}")
+    if shuffle_among not in ("participants", "organisations"):
+        raise OptionError(f"shuffle_among must be 'participants' or 'organisations', not {shuffle_among!r}")
+    samples = check_samples(samples)
     ecosystem.require("participations", "organisations", purpose="consortium diversity")
-    groups = _organisation_groups(ecosystem, attribute)
+    groups = _known_groups(_organisation_groups(ecosystem, attribute))
     pairs = _participation_groups(ecosystem, groups)
     participants = pairs.groupby("project_id", sort=True).size()
     known = pairs.dropna(subset=["group"])
@@ -619,6 +715,95 @@ def consortium_diversity(ecosystem: Ecosystem, attribute: str | pd.Series) -> pd
     table["shannon"] = per_project["shannon"].reindex(table.index) + 0.0  # -0.0 -> 0.0
     table["spans_groups"] = table["groups"] >= 2
     table.index.name = "project_id"
+    if baseline is None:
+        return table
+    return _shuffle_baseline(ecosystem, table, known, groups, attribute, shuffle_among, samples, seed)
+
+
+def _known_groups(groups: pd.Series) -> pd.Series:
+    """The organisations' groups with missing and ``"unknown"`` values dropped: those are no group."""
+    values = groups.to_numpy(dtype=object)
+    unknown = np.array([is_missing(value) or (isinstance(value, str) and value == _UNKNOWN) for value in values],
+                       dtype=bool)
+    return groups[~unknown]
+
+
+def _shuffle_baseline(ecosystem: Ecosystem, table: pd.DataFrame, known: pd.DataFrame, groups: pd.Series,
+                      attribute: object, shuffle_among: str, samples: int,
+                      seed: int | np.random.Generator | None) -> pd.DataFrame:
+    """``table`` with each project's composition under shuffled labels, and the overall share's."""
+    if shuffle_among == "participants":
+        population = pd.Index(pd.unique(known["organisation_id"]))
+        where = "that take part in a project"
+    else:
+        population = pd.Index(pd.unique(groups.index.to_numpy()))
+        where = "in the " + ("organisations table" if isinstance(attribute, str) else "given Series")
+    if len(population) == 0:
+        raise OptionError(f"nothing to shuffle: no organisation {where} has a known {_name(attribute)} value")
+    population = population.sort_values()
+    values = pd.Series(groups.groupby(level=0).first().reindex(population).to_numpy(dtype=object))
+    try:
+        label_codes, group_names = pd.factorize(values, sort=True)
+    except TypeError:  # mixed, unorderable labels: the organisations' order instead
+        label_codes, group_names = pd.factorize(values, sort=False)
+    group_sizes = np.bincount(label_codes, minlength=len(group_names))
+    n_projects, n_groups = len(table), len(group_names)
+    sizes = (table["participants"] - table["unknown"]).to_numpy(dtype=np.int64)
+    exact = composition_expectations(sizes, group_sizes)
+
+    row_project = table.index.get_indexer(known["project_id"]).astype(np.int64)
+    row_position = population.get_indexer(known["organisation_id"]).astype(np.int64)
+    eligible = sizes >= 2
+    measures = ("groups", "blau", "shannon", "spans")
+    sums = {key: np.zeros(n_projects) for key in measures}
+    squares = {key: np.zeros(n_projects) for key in measures}
+    shares = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for block in shuffled_labels(label_codes, samples, random_generator(seed), n_projects * n_groups):
+            rows = len(block)
+            keys = ((np.arange(rows)[:, None] * n_projects + row_project[None, :]) * n_groups
+                    + block[:, row_position]).ravel()
+            counts = np.bincount(keys, minlength=rows * n_projects * n_groups).reshape(rows, n_projects, n_groups)
+            share = counts / sizes[None, :, None]
+            values_of = {"groups": (counts > 0).sum(axis=2).astype(float)}
+            values_of["spans"] = (values_of["groups"] >= 2).astype(float)
+            values_of["blau"] = 1.0 - (share**2).sum(axis=2)
+            values_of["shannon"] = entr(share).sum(axis=2)
+            for key in measures:
+                sums[key] += values_of[key].sum(axis=0)
+                squares[key] += (values_of[key] ** 2).sum(axis=0)
+            shares.append(values_of["spans"][:, eligible].mean(axis=1) if eligible.any()
+                          else np.full(rows, np.nan))
+    table = table.copy()
+    for key in measures:
+        table[f"expected_{key}"] = exact[key]
+    for key in measures:
+        mean = sums[key] / samples
+        spread = np.sqrt(np.maximum(squares[key] - samples * mean**2, 0.0) / (samples - 1)) if samples > 1 \
+            else np.full(n_projects, np.nan)
+        table[f"expected_{key}_sd"] = np.where(np.isnan(exact[key]), np.nan, spread)
+    null = np.concatenate(shares)
+    observed = float(table.loc[eligible, "spans_groups"].mean()) if eligible.any() else float("nan")
+    kinds = ecosystem.organisations.set_index("organisation_id")["kind"].reindex(population)
+    mix = ", ".join(f"{kind} {count:,}" for kind, count in kinds.fillna("unlisted").value_counts().items())
+    described = f"the {len(population):,} organisations with a known {_label(attribute)} {where} (by kind: {mix})"
+    table.attrs["population"] = described
+    table.attrs["baseline"] = {
+        "projects": int(eligible.sum()),
+        "organisations": len(population),
+        "groups": n_groups,
+        "observed": observed,
+        "expected": float(exact["spans"][eligible].mean()) if eligible.any() else float("nan"),
+        "expected_sampled": float(null.mean()) if eligible.any() else float("nan"),
+        "expected_sd": float(null.std(ddof=1)) if samples > 1 and eligible.any() else float("nan"),
+        "low": float(np.quantile(null, 0.025)) if eligible.any() else float("nan"),
+        "high": float(np.quantile(null, 0.975)) if eligible.any() else float("nan"),
+        "p_value": (1 + int((null >= observed - 1e-12).sum())) / (1 + samples) if eligible.any()
+        else float("nan"),
+        "samples": samples,
+        "seed": seed if isinstance(seed, int | np.integer) else None,
+        "population": described,
+    }
     return table
 
 
@@ -628,14 +813,15 @@ def spanning_share(
     *,
     samples: int = 1000,
     seed: int | np.random.Generator | None = 0,
+    shuffle_among: Literal["participants", "organisations"] = "participants",
 ) -> pd.DataFrame:
     r"""The share of projects whose consortium spans two or more groups, beside its chance baseline.
 
     A share such as "97% of projects join several sectors" says nothing until it is compared
     with what the same consortia would give if the groups were spread at random. The null keeps
     every consortium (who works with whom) and every group's size, and shuffles the group labels
-    among the participating organisations that have one (a permutation of the labels, the
-    standard null of attribute assortment [1]_).
+    among the organisations that have one (a permutation of the labels, the standard null of
+    attribute assortment [1]_). The overall line of :func:`consortium_diversity`'s baseline.
 
     Parameters
     ----------
@@ -646,20 +832,26 @@ def spanning_share(
         organisation_id -> group. Organisations without a value, or with ``"unknown"`` (the data
         model's default for a missing sector or size), are left out: they are never a group.
     samples : int, default 1000
-        Shuffles drawn for the baseline.
+        Shuffles drawn for the spread of the baseline.
     seed : int, numpy.random.Generator or None, default 0
         Seed of the shuffles (see ``docs/parameters.md``).
+    shuffle_among : {"participants", "organisations"}, default "participants"
+        Whose labels are shuffled, as in :func:`consortium_diversity`: the organisations with a
+        known value that take part in a project, or all organisations with a known value.
 
     Returns
     -------
     pandas.DataFrame
         One row, columns ``projects`` (projects with at least two participants that have a
-        value: the population of the share), ``organisations`` (participants with a value, whose
-        labels are shuffled), ``groups``, ``observed`` (share of those projects spanning two or
-        more groups), ``expected`` and ``expected_sd`` (mean and standard deviation of the share
-        over the shuffles), ``low`` and ``high`` (the 2.5% and 97.5% quantiles of the shuffled
-        shares), ``p_value`` (one-sided, the chance of a shuffled share at least the observed,
-        :math:`(1 + \#\{s \geq o\}) / (1 + samples)`) and ``samples``.
+        value: the population of the share), ``organisations`` (:math:`N`, the organisations
+        whose labels are shuffled, described in words in ``attrs["population"]``), ``groups``,
+        ``observed`` (share of those projects spanning two or more groups), ``expected_exact``
+        (the mean of the projects' hypergeometric chances of spanning, see
+        :func:`consortium_diversity`), ``expected`` and ``expected_sd`` (mean and standard
+        deviation of the share over the shuffles), ``low`` and ``high`` (the 2.5% and 97.5%
+        quantiles of the shuffled shares), ``p_value`` (one-sided, the chance of a shuffled
+        share at least the observed, :math:`(1 + \#\{s \geq o\}) / (1 + samples)`) and
+        ``samples``.
 
     Raises
     ------
@@ -683,51 +875,27 @@ def spanning_share(
     ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p2", "p2", "p3", "p3"],
     ...                                  "organisation_id": ["a", "b", "c", "d", "e", "f"]}))
     >>> table = cn.spanning_share(eco, "sector", samples=200)
-    >>> table[["projects", "organisations", "groups", "observed"]].round(3)
-       projects  organisations  groups  observed
-    0         3              6       2     0.333
-    >>> bool(table.loc[0, "expected"] > table.loc[0, "observed"])  # random pairs span 0.6 of the time
-    True
+    >>> table[["projects", "organisations", "groups", "observed", "expected_exact"]].round(3)
+       projects  organisations  groups  observed  expected_exact
+    0         3              6       2     0.333             0.6
+
+    A random pair of the six spans both sectors with chance 1 - 2 C(3, 2) / C(6, 2) = 0.6.
     """
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise OptionError(f"samples must be a positive integer, not {samples!r}")
-    ecosystem.require("participations", "organisations", purpose="the spanning share")
-    groups = _organisation_groups(ecosystem, attribute)
-    pairs = _participation_groups(ecosystem, groups).dropna(subset=["group"])
-    pairs = pairs[pairs["group"] != _UNKNOWN]  # the data model's default for a missing value
-    sizes = pairs.groupby("project_id")["organisation_id"].transform("size")
-    pairs = pairs[sizes.to_numpy() >= 2].sort_values(["project_id", "organisation_id"], kind="stable")
-    if pairs.empty:
+    samples = check_samples(samples)
+    table = consortium_diversity(ecosystem, attribute, baseline="shuffle", samples=samples, seed=seed,
+                                 shuffle_among=shuffle_among)
+    line = table.attrs["baseline"]
+    if line["projects"] == 0:
         raise OptionError(
             f"nothing to measure: no project has two participants with a {_name(attribute)} value"
         )
-    project_codes, projects = pd.factorize(pairs["project_id"], sort=True)
-    organisation_codes, organisations = pd.factorize(pairs["organisation_id"], sort=True)
-    # one label per organisation (its value), shuffled among the organisations
-    labels = pd.Series(pairs["group"].to_numpy(), index=organisation_codes).groupby(level=0).first()
-    label_codes, group_names = pd.factorize(labels.sort_index(), sort=True)
-    starts = np.flatnonzero(np.r_[True, project_codes[1:] != project_codes[:-1]])
-
-    def share(codes: np.ndarray) -> float:
-        per_pair = codes[organisation_codes]
-        spans = np.minimum.reduceat(per_pair, starts) != np.maximum.reduceat(per_pair, starts)
-        return float(spans.mean())
-
-    observed = share(label_codes)
-    generator = random_generator(seed)
-    null = np.array([share(generator.permutation(label_codes)) for _ in range(int(samples))])
-    return pd.DataFrame({
-        "projects": [len(projects)],
-        "organisations": [len(organisations)],
-        "groups": [len(group_names)],
-        "observed": [observed],
-        "expected": [float(null.mean())],
-        "expected_sd": [float(null.std(ddof=1)) if samples > 1 else float("nan")],
-        "low": [float(np.quantile(null, 0.025))],
-        "high": [float(np.quantile(null, 0.975))],
-        "p_value": [(1 + int((null >= observed).sum())) / (1 + int(samples))],
-        "samples": [int(samples)],
-    })
+    result = pd.DataFrame({key: [line[key]] for key in ("projects", "organisations", "groups", "observed")})
+    result["expected_exact"] = line["expected"]
+    result["expected"] = line["expected_sampled"]
+    for key in ("expected_sd", "low", "high", "p_value", "samples"):
+        result[key] = line[key]
+    result.attrs["population"] = line["population"]
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -1193,6 +1361,14 @@ def _value_error(message: str) -> Exception:
 
 def _name(attribute: object) -> str:
     return repr(attribute) if isinstance(attribute, str) else "group"
+
+
+def _label(attribute: object) -> str:
+    """The attribute in running text: its column name, or the Series' name, else "value"."""
+    if isinstance(attribute, str):
+        return attribute
+    name = getattr(attribute, "name", None)
+    return str(name) if isinstance(name, str) and name else "value"
 
 
 def _examples(values, limit: int = 3) -> str:

@@ -11,11 +11,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .._options import parse_years, select_years
+from .._shared import random_generator
 from ..errors import MissingTableError, OptionError
 from ..graphs import WITHDRAWN, organisation_edges
 from ..model import Ecosystem
+from ._shuffle import check_samples, composition_expectations, shuffled_labels
 
-__all__ = ["kpis", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
+__all__ = ["kpis", "cross_sector_baseline", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
 
 #: Every column :func:`kpis` returns, with its definition (the docs print this table).
 KPI_DEFINITIONS: dict[str, str] = {
@@ -332,6 +334,178 @@ def kpis(
     return result
 
 
+def cross_sector_baseline(
+    ecosystem: Ecosystem,
+    *,
+    by: str | None = "cluster",
+    years: int | Iterable[int] | None = None,
+    samples: int = 1000,
+    seed: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """The cross-sector KPI beside the count expected with the companies' sectors shuffled.
+
+    :func:`kpis`' ``cross_sector_projects`` counts the projects whose companies have two or more
+    known sectors. Most consortia of several firms join several sectors by chance alone, so
+    the count means little without what the same consortia would give with the sectors spread
+    at random: here every company's sector is shuffled among the companies of known sector
+    that take part in a project (the consortia and the number of firms of each sector kept),
+    and each (cluster, year) gets its exact expected count and the spread over seeded shuffles.
+
+    Parameters
+    ----------
+    ecosystem : Ecosystem
+        Needs ``projects``, ``participations`` and ``organisations``; with ``by="cluster"`` also
+        ``clusters`` and ``project_clusters``.
+    by : {"cluster", None}, default "cluster"
+        As in :func:`kpis`: per cluster and year, or per year for the whole ecosystem.
+    years : int or collection of int, optional
+        Only return these years, as in :func:`kpis`.
+    samples : int, default 1000
+        Shuffles drawn for the spread (the expectation is exact).
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the shuffles (see ``docs/parameters.md``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed as :func:`kpis` (``(cluster_id, year)``, or ``year`` with ``by=None``), columns
+        ``projects`` and ``cross_sector_projects`` (equal to :func:`kpis`' columns),
+        ``expected`` (the exact expected count, see Notes), ``expected_sd``, ``low`` and
+        ``high`` (standard deviation, 2.5% and 97.5% quantiles of the count over the
+        shuffles), ``share`` (``cross_sector_projects / projects``) and ``expected_share``
+        (``expected / projects``). Missing where :func:`kpis` leaves the KPI missing (no
+        participating company of known sector) and the shares in years without a project.
+        ``attrs["population"]`` says in words which companies were shuffled, ``attrs["samples"]``
+        and ``attrs["seed"]`` how.
+
+    Raises
+    ------
+    MissingTableError
+        When a table it needs is absent.
+    OptionError
+        When ``by``, ``years`` or ``samples`` is not one of its values, or no project has a year.
+
+    See Also
+    --------
+    kpis : the KPIs, ``cross_sector_projects`` among them.
+    consortium_diversity : the same null for each project and any attribute.
+
+    Notes
+    -----
+    A sector is known unless it is empty or ``unknown``, as in :func:`kpis`; other kinds of
+    organisation and companies of unknown sector take no part in the shuffle and are never a
+    sector. With :math:`N` companies in the shuffle, :math:`N_s` of sector :math:`s`, a project
+    with :math:`n` companies of known sector is cross-sector with probability
+    :math:`1 - \\sum_s \\binom{N_s}{n} / \\binom{N}{n}` (the multivariate hypergeometric law of a
+    shuffle), and ``expected`` sums that over the cell's projects. One shuffle relabels all
+    years and clusters at once, so the spread keeps the dependence between projects that share
+    companies.
+
+    Examples
+    --------
+    Four companies of two sectors in two projects of 2019; shuffled, a pair of them joins both
+    sectors with chance 1 - 2 C(2, 2) / C(4, 2) = 2/3:
+
+    >>> import pandas as pd
+    >>> import clusternet as cn
+    >>> eco = cn.Ecosystem(
+    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d", "u"],
+    ...                                 "kind": ["company"] * 4 + ["university"],
+    ...                                 "sector": ["food", "food", "chemistry", "chemistry", "unknown"]}),
+    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"], "year": [2019, 2019]}),
+    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p2"],
+    ...                                  "organisation_id": ["a", "b", "u", "c", "d"]}))
+    >>> table = cn.cross_sector_baseline(eco, by=None, samples=200)
+    >>> table[["projects", "cross_sector_projects", "expected", "expected_share"]].round(3)
+          projects  cross_sector_projects  expected  expected_share
+    year
+    2019         2                      0     1.333           0.667
+    >>> table.attrs["population"]
+    'the 4 companies of known sector that take part in a project'
+    """
+    if by not in ("cluster", None):
+        raise OptionError(f"by must be 'cluster' or None, not {by!r}")
+    samples = check_samples(samples)
+    wanted = parse_years(years)
+    needs = ("projects", "participations", "organisations") + (("clusters", "project_clusters")
+                                                               if by == "cluster" else ())
+    ecosystem.require(*needs, purpose="the cross-sector baseline")
+    groups = pd.Index(
+        sorted(ecosystem.clusters["cluster_id"].unique()) if by == "cluster" else [_ALL], dtype="str"
+    )
+    projects = _projects_with_year(ecosystem, stacklevel=2)
+    if projects.empty:
+        raise OptionError("nothing to measure: no project has a year, so no year has a cross-sector count")
+    project_ids = pd.Index(projects["project_id"])
+    project_year = projects["year"].to_numpy(dtype="int64")
+    first, last = int(project_year.min()), int(project_year.max())
+    n_years, n_projects = last - first + 1, len(project_ids)
+    n_cells = len(groups) * n_years
+    carried_group, carried_project = _carried(ecosystem, by, groups, project_ids)
+    cell = carried_group * n_years + (project_year[carried_project] - first)
+
+    organisations = ecosystem.organisations
+    organisation_ids = pd.Index(organisations["organisation_id"])
+    participations = ecosystem.participations
+    part_project = project_ids.get_indexer(participations["project_id"]).astype("int64")
+    part_organisation = organisation_ids.get_indexer(participations["organisation_id"]).astype("int64")
+    sector_code = _codes(organisations["sector"], unknown=_UNKNOWN_SECTORS, lower=True)
+    is_company = (organisations["kind"] == "company").to_numpy()
+    keep = (part_project >= 0) & (part_organisation >= 0)
+    keep[keep] &= is_company[part_organisation[keep]] & (sector_code[part_organisation[keep]] >= 0)
+    n_organisations = max(len(organisation_ids), 1)
+    keys = np.unique(part_project[keep] * n_organisations + part_organisation[keep])  # sorted by project
+    row_project, row_organisation = keys // n_organisations, keys % n_organisations
+    population = np.unique(row_organisation)
+    _, labels = np.unique(sector_code[population], return_inverse=True)
+    labels = labels.ravel().astype("int64")
+    group_sizes = np.bincount(labels)
+    position = np.searchsorted(population, row_organisation)
+    known = np.bincount(row_project, minlength=n_projects)  # companies of known sector per project
+
+    carried = sp.csr_array((np.ones(len(cell)), (carried_project, cell)), shape=(n_projects, n_cells))
+    with_rows = np.flatnonzero(known > 0)
+    starts = _block_starts(known)[with_rows]
+
+    def counts(label_rows: np.ndarray) -> np.ndarray:
+        """Cross-sector projects per cell, one row per labelling of the companies."""
+        spans = np.zeros((len(label_rows), n_projects))
+        if len(with_rows):
+            spans[:, with_rows] = (np.minimum.reduceat(label_rows, starts, axis=1)
+                                   != np.maximum.reduceat(label_rows, starts, axis=1))
+        return np.asarray((carried.T @ spans.T).T)
+
+    columns: dict[str, np.ndarray] = {"projects": np.bincount(cell, minlength=n_cells).astype("float64")}
+    if len(population):
+        chance = composition_expectations(known, group_sizes)["spans"]
+        columns["cross_sector_projects"] = counts(labels[position][None, :])[0]
+        columns["expected"] = np.bincount(cell, weights=chance[carried_project], minlength=n_cells)
+        null = np.concatenate([counts(block[:, position]) for block in
+                               shuffled_labels(labels, samples, random_generator(seed), max(len(keys), n_projects))])
+        columns["expected_sd"] = null.std(axis=0, ddof=1) if samples > 1 else np.full(n_cells, np.nan)
+        columns["low"], columns["high"] = np.quantile(null, [0.025, 0.975], axis=0)
+    else:  # no participating company of known sector: missing, as in kpis
+        for name in ("cross_sector_projects", "expected", "expected_sd", "low", "high"):
+            columns[name] = np.full(n_cells, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        projects_count = np.where(columns["projects"] > 0, columns["projects"], np.nan)
+        columns["share"] = columns["cross_sector_projects"] / projects_count
+        columns["expected_share"] = columns["expected"] / projects_count
+    result = _grid_frame(columns, groups, first, last)
+    if wanted is not None:
+        result = result[result.index.get_level_values("year").isin(sorted(wanted))]
+    for name in ("projects", "cross_sector_projects"):
+        result[name] = result[name].astype("Int64")
+    if by is None:
+        result = result.droplevel("cluster_id")
+    result.attrs.update({
+        "population": f"the {len(population):,} companies of known sector that take part in a project",
+        "samples": samples,
+        "seed": seed if isinstance(seed, int | np.integer) else None,
+    })
+    return result
+
+
 def network_timeseries(
     ecosystem: Ecosystem,
     *,
@@ -594,19 +768,7 @@ def _project_kpis(
     n_years, n_projects = last - first + 1, len(project_ids)
     n_cells = len(groups) * n_years
 
-    # The carried projects: one (group, project) row each.
-    if by is None:
-        carried_group = np.zeros(n_projects, dtype="int64")
-        carried_project = np.arange(n_projects, dtype="int64")
-    else:
-        carried = ecosystem.project_clusters
-        status = carried["status"].fillna("").str.strip().str.lower()
-        carried = carried[~status.isin(WITHDRAWN).to_numpy()]
-        project_code = project_ids.get_indexer(carried["project_id"])
-        group_code = groups.get_indexer(carried["cluster_id"])
-        inside = (project_code >= 0) & (group_code >= 0)
-        keys = np.unique(group_code[inside].astype("int64") * n_projects + project_code[inside])
-        carried_group, carried_project = keys // n_projects, keys % n_projects
+    carried_group, carried_project = _carried(ecosystem, by, groups, project_ids)
     cell = carried_group * n_years + (project_year[carried_project] - first)
     columns: dict[str, np.ndarray] = {"projects": np.bincount(cell, minlength=n_cells).astype("float64")}
     if not has_participants:
@@ -697,6 +859,23 @@ def _project_kpis(
     if not known_country.any():
         columns["international_projects"] = np.full(n_cells, np.nan)
     return _grid_frame(columns, groups, first, last), (first, last)
+
+
+def _carried(ecosystem: Ecosystem, by: str | None, groups: pd.Index,
+             project_ids: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """The carried projects as codes, one (group, project) pair each: every project with
+    ``by=None``, else the project_clusters rows that are not withdrawn."""
+    n_projects = len(project_ids)
+    if by is None:
+        return np.zeros(n_projects, dtype="int64"), np.arange(n_projects, dtype="int64")
+    carried = ecosystem.project_clusters
+    status = carried["status"].fillna("").str.strip().str.lower()
+    carried = carried[~status.isin(WITHDRAWN).to_numpy()]
+    project_code = project_ids.get_indexer(carried["project_id"])
+    group_code = groups.get_indexer(carried["cluster_id"])
+    inside = (project_code >= 0) & (group_code >= 0)
+    keys = np.unique(group_code[inside].astype("int64") * n_projects + project_code[inside])
+    return keys // n_projects, keys % n_projects
 
 
 def _repeat_pairs(

@@ -96,8 +96,9 @@ def compare_epsilon(path: Path) -> None:
                   f"{spearman(estimate, exact):10.3f}{os.getloadavg()[0]:6.1f}", flush=True)
 
 
-def compare_methods(path: Path) -> None:
-    """Modularity and CPU time of igraph's Leiden and Louvain and networkit's PLM and ParallelLeiden."""
+def compare_methods(path: Path, *, seeds: int = 3, louvain: bool = False) -> None:
+    """Modularity, CPU and wall time of igraph's Leiden and Louvain, networkit's PLM and
+    ParallelLeiden (and python-louvain with ``louvain``), for ``seeds`` seeds each."""
     import random
 
     import igraph as ig
@@ -112,39 +113,58 @@ def compare_methods(path: Path) -> None:
     weights = graph.weights.tolist()
     gk = nk.Graph(graph.n, weighted=True)
     gk.addEdges((graph.weights.astype(float), (graph.sources.astype(np.uint64), graph.targets.astype(np.uint64))))
+    print(f"{graph.n:,} nodes, {len(weights):,} ties; load before {os.getloadavg()}", flush=True)
 
-    def run(label, function):
-        start = time.process_time()
-        membership = function()
-        print(f"{label:<44} modularity {g.modularity(membership, weights=weights):.4f}, "
-              f"{len(set(membership)):,} communities, {time.process_time() - start:6.2f} CPU s, "
-              f"load {os.getloadavg()[0]:.0f}", flush=True)
+    def run(label, function, seed):
+        wall, cpu = time.perf_counter(), time.process_time()
+        membership = function(seed)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(f"{label:<40} seed {seed}  modularity {g.modularity(membership, weights=weights):.4f}  "
+              f"{len(set(membership)):>6,} communities  {cpu:7.2f} CPU s  {wall:7.2f} wall s  "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
 
-    def leiden(iterations):
-        ig.set_random_number_generator(random.Random(0))
+    def leiden(iterations, seed):
+        ig.set_random_number_generator(random.Random(seed))
         try:
             return g.community_leiden(objective_function="modularity", weights=weights,
                                       n_iterations=iterations).membership
         finally:
             ig.set_random_number_generator(random)
 
-    for iterations in (2, 5, -1):
-        run(f"igraph Leiden n_iterations={iterations}", lambda iterations=iterations: leiden(iterations))
-    run("igraph multilevel (Louvain)", lambda: g.community_multilevel(weights=weights).membership)
+    def multilevel(seed):
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            return g.community_multilevel(weights=weights).membership
+        finally:
+            ig.set_random_number_generator(random)
+
+    for seed in range(seeds):
+        for iterations in (2, 5, -1):
+            run(f"igraph Leiden n_iterations={iterations}", lambda s, i=iterations: leiden(i, s), seed)
+        run("igraph multilevel (Louvain)", multilevel, seed)
     threads = nk.getMaxNumberOfThreads()
     for count in (1, 2):
         nk.setNumberOfThreads(count)
         for label, make in (("PLM", lambda: nk.community.PLM(gk, refine=False)),
                             ("PLM refine", lambda: nk.community.PLM(gk, refine=True)),
                             ("ParallelLeiden", lambda: nk.community.ParallelLeiden(gk))):
-            def detect(make=make):
-                nk.engineering.setSeed(0, True)
+            def detect(seed, make=make):
+                nk.engineering.setSeed(seed, True)
                 algorithm = make()
                 algorithm.run()
                 return algorithm.getPartition().getVector()
 
-            run(f"networkit {label}, {count} thread(s)", detect)
+            for seed in range(seeds):
+                run(f"networkit {label}, {count} thread(s)", detect, seed)
     nk.setNumberOfThreads(threads)
+    if louvain:
+        from community import community_louvain
+
+        H = graph.to_networkx()
+        for seed in range(min(seeds, 2)):
+            run("python-louvain best_partition", lambda s: [
+                found[i] for found in [community_louvain.best_partition(H, weight="weight", random_state=s)]
+                for i in range(graph.n)], seed)
 
 
 def main() -> None:
@@ -154,6 +174,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="measure the sampling error")
     parser.add_argument("--epsilon", action="store_true", help="only: epsilon against exact betweenness, 2020")
     parser.add_argument("--methods", action="store_true", help="only: Leiden, Louvain, PLM side by side")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per method with --methods (default 3)")
     options = parser.parse_args()
     path = DATA / "h2020.csv.gz"
     if not path.exists():
@@ -162,7 +183,7 @@ def main() -> None:
         compare_epsilon(path)
         return
     if options.methods:
-        compare_methods(path)
+        compare_methods(path, seeds=options.seeds, louvain=options.louvain)
         return
 
     G = organisation_network(path)

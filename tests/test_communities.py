@@ -136,6 +136,35 @@ def test_resolution_is_passed_on(resolution):
     assert coarse < fine
 
 
+@pytest.mark.parametrize(("ties", "expected"), [(10_000, "louvain"), (10_001, "leiden")], ids=["10000", "10001"])
+def test_auto_runs_leiden_above_ten_thousand_ties(monkeypatch, ties, expected):
+    # The rule of method="auto" as the docstring states it; a self-loop is not a tie.
+    from clusternet.measures import _communities
+
+    chosen = []
+
+    def record(graph, *, method, **_):
+        chosen.append(method)
+        return np.zeros(graph.n, dtype=np.int64)
+
+    monkeypatch.setattr(_communities, "_detect", record)
+    G = nx.gnm_random_graph(3_000, ties, seed=0)
+    G.add_edge(0, 0)
+    communities(G)
+    consensus_communities(G, seeds=[0, 1])
+    assert chosen == [expected] * 3
+
+
+def test_auto_gives_the_partition_of_the_method_it_chooses(monkeypatch):
+    from clusternet.measures import _communities
+
+    G = nx.connected_caveman_graph(6, 5)
+    ties = G.number_of_edges()
+    for limit, method in ((ties - 1, "leiden"), (ties, "louvain")):
+        monkeypatch.setattr(_communities, "_AUTO_LEIDEN_TIES", limit)
+        assert communities(G, seed=3).equals(communities(G, method=method, seed=3))
+
+
 @pytest.mark.parametrize("method", COMMUNITY_METHODS, ids=list(COMMUNITY_METHODS))
 def test_the_seed_matters_on_a_ring(method):
     # A ring has many equally good splits: the seed picks one, so seeds give different ones.

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -251,3 +253,25 @@ def test_cross_sector_baseline_is_missing_without_known_sectors_and_refuses_bad_
     assert cn.cross_sector_baseline(eco, years=2019, samples=10).index.get_level_values(
         "year"
     ).unique().tolist() == [2019]
+
+
+# -- the docs pages show the baseline with code that runs -------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+BLOCKS = [
+    (page, block)
+    for page in ("measures-bridging.md", "kpis.md")
+    for block in re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
+    if "baseline" in block
+]
+
+
+@pytest.mark.parametrize(("page", "code"), BLOCKS, ids=[page for page, _ in BLOCKS])
+def test_docs_blocks_on_baselines_run(page, code, capsys):
+    exec(
+        compile(code, str(DOCS / page), "exec"), {"__name__": "__docs__"}
+    )  # the blocks assert what they show
+    printed = capsys.readouterr().out
+    text = (DOCS / page).read_text(encoding="utf-8")
+    shown = text[text.index(code) + len(code) :].split("```text\n", 1)[1].split("```", 1)[0]
+    assert printed.split() == shown.split()  # the page shows what the code prints

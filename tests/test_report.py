@@ -142,7 +142,12 @@ def test_report_bridging_shows_exactly_the_measures_numbers(synthetic_report):
     assert (f"{eligible['spans_groups'].mean():.0%} of the {len(eligible):,} projects with two or more companies "
             "of known sector bring together companies of two or more sector groups") in section
     baseline = cn.spanning_share(eco, groups, samples=1000, seed=0).iloc[0]
-    assert f"the share would be {baseline['expected']:.1%} &plusmn; {baseline['expected_sd']:.1%}" in section
+    assert (f"the share would be {baseline['expected_exact']:.1%} (exact, hypergeometric); over 1,000 shuffles "
+            f"(seed 0) {baseline['expected']:.1%} &plusmn; {baseline['expected_sd']:.1%}") in section
+    # the tables carry the baseline: the per-project expectations are consortium_diversity's
+    shuffled = cn.consortium_diversity(eco, groups, baseline="shuffle", samples=1000, seed=0)
+    written = pd.read_csv(synthetic_report / "tables" / "consortium_diversity_sector.csv", index_col="project_id")
+    pd.testing.assert_frame_equal(written, shuffled, check_exact=False, rtol=1e-12, check_index_type=False)
 
 
 def test_report_bridging_says_what_it_could_not_measure(tmp_path):
@@ -237,7 +242,10 @@ def test_key_findings_state_numbers_with_their_baseline(tmp_path):
     top = overlap[overlap["shared"] > 0].sort_values(["association", "shared"], ascending=False).iloc[0]
     assert f"share {int(top['shared']):,} members, {top['association']:.2g} times what chance gives" in findings
     baseline = pd.read_csv(tmp_path / "tables" / "spanning_share_sector.csv").iloc[0]
-    assert f"it would be {baseline['expected']:.0%}" in findings
+    assert (f"{baseline['observed']:.0%} of {int(baseline['projects']):,} projects join firms of several sectors; "
+            f"{baseline['expected_exact']:.1%} expected with sectors shuffled across the "
+            f"{int(baseline['organisations']):,} firms of known sector that take part in them "
+            f"(\u00b1{baseline['expected_sd']:.1%} over 1,000 shuffles") in html.unescape(findings)
     assert "normalised mutual information" in findings
 
 
@@ -257,11 +265,11 @@ def test_report_says_how_robust_the_first_rank_is_on_flanders(tmp_path):
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        # by hand: links k1-k2 (p1) and k1-k3 (p2), p3 carried by k3 alone. Dropping p1 or p2 leaves
-        # k1 tied first with the other end of the remaining link; dropping p3 changes nothing.
-        ("approved", "Agri is the most central cluster in 3 of 3 readings of which one intercluster project "
-                     "is dropped (100.0%, alone in 1), its rank ranging from 1 to 1 (read: all 3 ways of "
-                     "leaving out 1 of 3 projects)."),
+        # by hand: links k1-k2 (p1) and k1-k3 (p2), p3 carried by k3 alone, so no intercluster project
+        # and not dropped. Dropping p1 or p2 leaves k1 tied first with the other end of the other link.
+        ("approved", "Agri is the most central cluster in 2 of 2 readings of which one intercluster project "
+                     "is dropped (100.0%, alone in 0), its rank ranging from 1 to 1 (read: all 2 ways of "
+                     "leaving out 1 of 2 projects)."),
         # by hand: only p2 is in doubt; without it k1-k2 is the one link, so k1 and k2 tie first.
         ("submitted", "Agri is the most central cluster in 1 of 1 readings of which one project with an "
                       "uncertain status is dropped (100.0%, alone in 0), its rank ranging from 1 to 1"),

@@ -274,6 +274,31 @@ class _ReportBuilder:
                 "(<code>kpis(home_country=...)</code> sets the home country).</p>"
             )
         section.body.append(_table_html(table, limit=_MAX_HTML_ROWS))
+        if table["cross_sector_projects"].notna().any():
+            self._cross_sector_baseline(section, eco, by)
+
+    def _cross_sector_baseline(self, section: ReportSection, eco: Ecosystem, by: str | None) -> None:
+        """The cross-sector KPI beside the count that shuffled sectors give, per cluster and year."""
+        from .measures import cross_sector_baseline
+
+        try:
+            baseline = cross_sector_baseline(eco, by=by, samples=1000, seed=self.seed)
+        except (OptionError, MissingTableError) as error:
+            section.body.append(f"<p>No baseline for the cross-sector projects: {html.escape(str(error))}.</p>")
+            return
+        self._save_table(section, baseline, "kpis_cross_sector_baseline")
+        # the cells with a project of two or more companies of known sector: elsewhere both are 0
+        shown = baseline[(baseline["expected"].fillna(0) > 0) | (baseline["cross_sector_projects"].fillna(0) > 0)]
+        section.body.append(
+            "<h3>Cross-sector projects beside chance</h3>"
+            f"<p><code>cross_sector_projects</code> beside the count expected with the sectors shuffled among "
+            f"{html.escape(baseline.attrs['population'])} (the consortia kept; exact expectation, spread over "
+            f"{baseline.attrs['samples']:,} shuffles, seed {self.seed}). Most consortia of several firms join "
+            "two sectors by chance alone, so only a count well above <code>expected</code> (beyond "
+            "<code>high</code>, the 97.5% quantile of the shuffles) says the cluster bridges sectors. Shown: "
+            "the clusters and years with a project of two or more companies of known sector; all of them in "
+            "<code>tables/kpis_cross_sector_baseline.csv</code>.</p>")
+        section.body.append(_table_html(shown, limit=_MAX_HTML_ROWS))
 
     def overlap(self, section: ReportSection) -> None:
         from .measures import multi_membership, niche_mapping, overlap
@@ -435,7 +460,8 @@ class _ReportBuilder:
             table = sensitivity(eco, **options, samples=None if few else drawn, seed=self.seed)
         except OptionError:
             counted = eco.project_clusters.loc[
-                eco.project_clusters["status"].astype("string").str.strip().str.lower() != "withdrawn", "project_id"]
+                eco.project_clusters["status"].astype("string").str.strip().str.lower().ne("withdrawn").fillna(True)
+                .to_numpy(), "project_id"]
             projects = eco.projects if "projects" in eco.provided else pd.DataFrame(columns=["project_id", "year"])
             tabel_10 = projects.loc[projects["year"].isin([2017, 2018]) & projects["project_id"].isin(counted),
                                     "project_id"]
@@ -443,8 +469,13 @@ class _ReportBuilder:
                 options, dropped = {"uncertain": tabel_10.tolist(), "leave_out": 3}, "Tabel 10 projects are"
                 why = ": the evaluation says seven of the ten Tabel 10 applications were approved, not which"
             else:
-                options, dropped = {"uncertain": None, "leave_out": 1}, "intercluster project is"
-            units = counted.nunique() if options["uncertain"] is None else len(options["uncertain"])
+                # An intercluster project joins two or more clusters; leaving out one carried by a
+                # single cluster changes no link, so it would only add readings that change nothing.
+                carried = eco.project_clusters.loc[counted.index, ["project_id", "cluster_id"]].drop_duplicates()
+                links = carried.groupby("project_id")["cluster_id"].nunique()
+                options = {"uncertain": sorted(links.index[links >= 2]), "leave_out": 1}
+                dropped = "intercluster project is"
+            units = len(options["uncertain"])
             total = math.comb(units, options["leave_out"])
             table = sensitivity(eco, **options, samples=None if total <= limit else drawn, seed=self.seed)
         dropped = f"{words.get(options['leave_out'], options['leave_out'])} {dropped} dropped"
@@ -520,7 +551,7 @@ class _ReportBuilder:
         )
 
     def bridging(self, section: ReportSection) -> None:
-        from .measures import attribute_mixing, consortium_diversity, spanning_share
+        from .measures import attribute_mixing, consortium_diversity
 
         eco = self.ecosystem
         graph = self.organisation_network()
@@ -554,36 +585,60 @@ class _ReportBuilder:
                             f"{' (companies)' if among == 'companies' else ''}</h3>")
         section.body.append(_table_html(mixing))
         groups = attribute_mixing(graph, attribute=attribute, level="node").set_index("node")["group"]
-        diversity = consortium_diversity(eco, groups)
-        self._save_table(section, diversity, f"consortium_diversity_{attribute}")
         members = "companies" if among == "companies" else "organisations"
-        try:
-            baseline = spanning_share(eco, groups, samples=1000, seed=self.seed).iloc[0]
-        except OptionError as error:
-            section.body.append(f"<p>No share of projects spanning {attribute} groups: {html.escape(str(error))}.</p>")
+        # A share means little without what the same consortia give with the groups at random: the
+        # labels shuffled among the participants of known value, exact expectations beside the spread.
+        diversity = consortium_diversity(eco, groups, baseline="shuffle", samples=1000, seed=self.seed)
+        self._save_table(section, diversity, f"consortium_diversity_{attribute}")
+        line = diversity.attrs["baseline"]
+        if line["projects"] == 0:
+            section.body.append(f"<p>No share of projects spanning {attribute} groups: no project has two "
+                                f"{members} with a known {attribute}.</p>")
             return
-        self._save_table(section, baseline.to_frame().T, f"spanning_share_{attribute}")
+        baseline = pd.DataFrame([{
+            "projects": line["projects"], "organisations": line["organisations"], "groups": line["groups"],
+            "observed": line["observed"], "expected_exact": line["expected"], "expected": line["expected_sampled"],
+            "expected_sd": line["expected_sd"], "low": line["low"], "high": line["high"],
+            "p_value": line["p_value"], "samples": line["samples"],
+        }])
+        self._save_table(section, baseline, f"spanning_share_{attribute}")
+        plural = "sectors" if attribute == "sector" else f"{attribute} groups"
+        who = "firms" if members == "companies" else "organisations"
         section.findings.append(
-            f"{baseline['observed']:.0%} of {int(baseline['projects']):,} projects join {members} of two or "
-            f"more {attribute} groups (counted over the {int(baseline['organisations']):,} {members} of known "
-            f"{attribute} in projects with two or more of them"
-            + ("; other organisations and an unknown sector are no group" if members == "companies" else
-               "; an unknown value is no group")
-            + f"); with the {attribute} labels shuffled it would be "
-            f"{baseline['expected']:.0%} (95% of shuffles {baseline['low']:.0%}-{baseline['high']:.0%}), so "
-            + ("the projects bridge more than chance." if baseline["p_value"] < 0.05 else
-               "that share is what consortia of these sizes give by chance.")
+            f"{line['observed']:.0%} of {line['projects']:,} projects join {who} of several {plural}; "
+            f"{line['expected']:.1%} expected with {plural} shuffled across the {line['organisations']:,} "
+            f"{who} of known {attribute} that take part in them (\u00b1{line['expected_sd']:.1%} over "
+            f"{line['samples']:,} shuffles; "
+            + ("other organisations and an unknown sector are no group" if members == "companies" else
+               "an unknown value is no group")
+            + "), so "
+            + (f"the projects bridge more than chance (one-sided p = {line['p_value']:.2g})."
+               if line["p_value"] < 0.05 else
+               f"that share is what consortia of these sizes give by chance (p = {line['p_value']:.2f}).")
         )
-        # A share means little without what the same consortia give with the groups at random.
+        eligible = (diversity["participants"] - diversity["unknown"]) >= 2
+        means = diversity.loc[eligible, ["groups", "expected_groups", "blau", "expected_blau",
+                                         "shannon", "expected_shannon"]].mean()
+        compared = pd.DataFrame(
+            {"observed": [line["observed"], means["groups"], means["blau"], means["shannon"]],
+             "expected with shuffled groups": [line["expected"], means["expected_groups"],
+                                               means["expected_blau"], means["expected_shannon"]]},
+            index=pd.Index([f"share spanning two or more {plural}", f"{plural} per project (mean)",
+                            "Blau index (mean)", "Shannon entropy (mean)"], name="over the projects"))
         section.body.append(
-            f"<p>{baseline['observed']:.0%} of the {int(baseline['projects']):,} projects with two or more "
+            f"<p>{line['observed']:.0%} of the {line['projects']:,} projects with two or more "
             f"{members} of known {attribute} bring together {members} of two or more {attribute} groups. "
-            f"With the {attribute} labels shuffled among those {int(baseline['organisations']):,} {members} "
-            f"({int(baseline['samples']):,} shuffles, seed {self.seed}) the share would be "
-            f"{baseline['expected']:.1%} &plusmn; {baseline['expected_sd']:.1%} (95% of shuffles between "
-            f"{baseline['low']:.1%} and {baseline['high']:.1%}; one-sided p = {baseline['p_value']:.3g}). "
-            f"Per-project Blau index and Shannon entropy in "
-            f"<code>tables/consortium_diversity_{attribute}.csv</code>.</p>")
+            f"With the {attribute} labels shuffled among the {line['organisations']:,} {members} of known "
+            f"{attribute} that take part in a project, the consortia kept, the share would be "
+            f"{line['expected']:.1%} (exact, hypergeometric); over {line['samples']:,} shuffles (seed "
+            f"{self.seed}) {line['expected_sampled']:.1%} &plusmn; {line['expected_sd']:.1%} (95% of "
+            f"shuffles between {line['low']:.1%} and {line['high']:.1%}; one-sided p = "
+            f"{line['p_value']:.3g}).</p>")
+        section.body.append(_table_html(compared))
+        section.body.append(
+            f"<p>Per project: observed groups, Blau index and Shannon entropy beside their expected values "
+            f"and spread under the shuffle in <code>tables/consortium_diversity_{attribute}.csv</code>; the "
+            f"share and its baseline in <code>tables/spanning_share_{attribute}.csv</code>.</p>")
 
     def communities(self, section: ReportSection) -> None:
         from .measures import community_agreement, community_profile, compare_partitions, misfits

@@ -3,6 +3,7 @@
 ``_incidence`` holds the sparse core (one matrix product per projection and weighting);
 ``_builders`` turns an Ecosystem into bipartite graphs, projections and tidy edge tables;
 ``_backbone`` tests every tie against a null model and keeps the significant ones;
+``_engines`` runs the organisation projection and its degrees on numpy or DuckDB (out of core);
 ``_regions`` aggregates organisations to their countries or regions.
 """
 
@@ -16,11 +17,11 @@ from ._builders import (
     cluster_edges,
     cluster_network,
     edge_table,
-    organisation_edges,
     organisation_network,
     project_edges,
     project_network,
 )
+from ._engines import ENGINES, organisation_degrees, organisation_edges
 from ._regions import REGION_LEVELS, REGION_WEIGHTS, region_edges, region_network
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "cluster_network",
     "edge_table",
     "organisation_edges",
+    "organisation_degrees",
+    "ENGINES",
     "organisation_network",
     "project_edges",
     "project_network",

@@ -23,7 +23,6 @@ ORGANISATION_WEIGHTS = (*WEIGHTS, "contribution")
 __all__ = [
     "bipartite_graph",
     "organisation_network",
-    "organisation_edges",
     "project_network",
     "project_edges",
     "cluster_network",
@@ -165,45 +164,6 @@ def _collapse_memberships(memberships: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # Organisation network
 # --------------------------------------------------------------------------------------------
-
-
-def organisation_edges(
-    ecosystem: Ecosystem,
-    *,
-    weight: str = "count",
-    years: int | Iterable[int] | None = None,
-    kinds: Iterable[str] | str | None = None,
-    min_weight: float | None = None,
-) -> pd.DataFrame:
-    """Organisations linked through shared projects, as a tidy edge table.
-
-    The fast path of :func:`organisation_network`: the same edges, without building a graph.
-    Parameters, weights and cuts are described there.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``source, target, weight, shared`` (``weight`` float, ``shared`` the number of
-        shared projects), one row per linked pair with ``source < target``, sorted by
-        ``source`` then ``target``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> import clusternet as cn
-    >>> eco = cn.Ecosystem(
-    ...     organisations=pd.DataFrame({"organisation_id": ["a", "b", "c", "d"]}),
-    ...     projects=pd.DataFrame({"project_id": ["p1", "p2"]}),
-    ...     participations=pd.DataFrame({"project_id": ["p1", "p1", "p1", "p2", "p2"],
-    ...                                  "organisation_id": ["a", "b", "c", "a", "b"]}),
-    ... )
-    >>> cn.organisation_edges(eco, weight="newman")
-      source target  weight  shared
-    0      a      b     1.5       2
-    1      a      c     0.5       1
-    2      b      c     0.5       1
-    """
-    return _edge_frame(*_organisation_projection(ecosystem, weight, years, kinds, min_weight))
 
 
 def organisation_network(

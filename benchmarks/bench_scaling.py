@@ -5,6 +5,15 @@ Run on demand from the repository root (not part of the tests)::
     python benchmarks/bench_scaling.py [--sizes 10000 50000 144726 500000 1000000]
         [--bounded [--variants min_weight=0.5 kinds=company 'consortia<=50'] [--skip-unbounded]]
         [--step-limit 600] [--timeout 1800]
+    python benchmarks/bench_scaling.py --engine numpy duckdb [--sizes 144726 1000000 10000000]
+        [--what edges degrees] [--memory-limit 4GB]
+
+``--engine`` times :func:`clusternet.organisation_edges` (Newman's weight) and
+:func:`clusternet.organisation_degrees` reading the participations from a Parquet file (written
+once per size to ``$TMPDIR/clusternet-bench``, with each organisation's kind and each project's
+year), one process per engine, step and size: wall and CPU seconds, the process's peak resident
+memory, the edges and DuckDB's spill (``--memory-limit`` is DuckDB's ``memory_limit``; numpy has
+none). The load average is printed at the start and end of every run: the machine is shared.
 
 Inputs, all from the Horizon 2020 participations (``../shared/data/cordis-h2020``; set
 CLUSTERNET_SHARED_DATA to move it):
@@ -274,6 +283,60 @@ def child_duckdb(data: Path, participations: int) -> None:
     print(json.dumps(row), flush=True)
 
 
+def _participations_file(data: Path, participations: int) -> Path:
+    """The participations of one size as Parquet (project_id, organisation_id, kind, year), made once."""
+    folder = Path(tempfile.gettempdir()) / "clusternet-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"participations-{participations}.parquet"
+    if not path.exists():
+        given = tables(data, participations)
+        flat = (given["participations"][["project_id", "organisation_id"]]
+                .merge(given["organisations"][["organisation_id", "kind"]], on="organisation_id")
+                .merge(given["projects"][["project_id", "year"]], on="project_id"))
+        partial = path.with_suffix(".partial")
+        flat.to_parquet(partial, index=False)
+        partial.rename(path)
+    return path
+
+
+def child_engine(data: Path, participations: int, engine: str, what: str, memory_limit: str | None) -> None:
+    """One engine, one step (edges or degrees) on the Parquet file of one size; one JSON line."""
+    import pyarrow.parquet as pq
+
+    import clusternet as cn
+
+    warnings.simplefilter("ignore")
+    path = _participations_file(data, participations)
+    row: dict = {"engine": engine, "what": what, "participations": pq.read_metadata(path).num_rows,
+                 "memory_limit": memory_limit, "load_start": _load()}
+    function = cn.organisation_edges if what == "edges" else cn.organisation_degrees
+    options = {"memory_limit": memory_limit} if engine == "duckdb" and memory_limit else {}
+    spill = Path(tempfile.mkdtemp(prefix="clusternet-bench-spill-"))
+    if engine == "duckdb":
+        options["temp_directory"] = spill
+        watcher = threading.Thread(target=_watch_spill, args=(spill, row), daemon=True)
+        watcher.start()
+    result = _timed(row, what, function, path, weight="newman", engine=engine, **options)
+    row["rows"] = len(result)
+    if what == "degrees":
+        row["edges"] = int(result["neighbours"].sum() // 2)
+    row["peak_mb"] = _peak_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    row["load_end"] = _load()
+    print(json.dumps(row), flush=True)
+
+
+def _watch_spill(folder: Path, row: dict) -> None:
+    """The largest size the spill folder reached, sampled twice a second."""
+    row["spill_mb"] = 0
+    while True:
+        try:
+            size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+        except OSError:
+            size = 0
+        row["spill_mb"] = max(row["spill_mb"], round(size / 2**20))
+        time.sleep(0.5)
+
+
 def _stream(command: list[str], step_limit: float, deadline: float):
     """Run a child; yield its JSON lines as they come, then ``("end", why, usage)``.
 
@@ -429,12 +492,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="wall seconds a size may take")
     parser.add_argument("--duckdb", action="store_true",
                         help="only the projection: clusternet against a DuckDB self-join")
+    parser.add_argument("--engine", nargs="+", choices=["numpy", "duckdb"],
+                        help="organisation_edges/organisation_degrees on these engines from a Parquet file")
+    parser.add_argument("--what", nargs="+", default=["edges", "degrees"], choices=["edges", "degrees"])
+    parser.add_argument("--memory-limit", help="DuckDB's memory_limit with --engine duckdb, e.g. 4GB")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), type=_checked_variant,
                         help="with --bounded: min_weight=W, kinds=KIND or consortia<=N (default: %(default)s)")
     parser.add_argument("--variant", type=_checked_variant, help=argparse.SUPPRESS)
     parser.add_argument("--only", default=",".join(STEPS), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.child and options.engine:
+        child_engine(options.data, options.child, options.engine[0], options.what[0], options.memory_limit)
+        return 0
+    if options.engine:
+        print(f"# {os.cpu_count()} cores, load average {_load()} (1, 5, 15 min; the machine is shared)", flush=True)
+        for size in options.sizes:
+            _participations_file(options.data, size)  # made once, outside the timed processes
+            for engine in options.engine:
+                for what in options.what:
+                    command = [sys.executable, __file__, "--data", str(options.data), "--engine", engine,
+                               "--what", what, "--child", str(size)]
+                    if options.memory_limit:
+                        command += ["--memory-limit", options.memory_limit]
+                    try:
+                        done = subprocess.run(command, capture_output=True, text=True, timeout=options.timeout,
+                                              check=False)
+                    except subprocess.TimeoutExpired:
+                        print(json.dumps({"engine": engine, "what": what, "size": size,
+                                          "result": f"did not finish in {options.timeout:.0f} s"}), flush=True)
+                        continue
+                    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+                    peak = _peak_mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+                    print(lines[-1] if lines else json.dumps({"engine": engine, "what": what, "size": size,
+                          "failed": done.stderr.strip().splitlines()[-1:], "peak_mb_so_far": peak}), flush=True)
+        return 0
     if options.child and options.duckdb:
         child_duckdb(options.data, options.child)
         return 0

@@ -31,7 +31,8 @@ def synthetic_report(tmp_path_factory) -> Path:
 def test_report_has_every_section_figure_and_table(synthetic_report):
     page = (synthetic_report / "index.html").read_text(encoding="utf-8")
     for title in ("The data", "Programme KPIs", "SPC-IBN membership overlap", "Centrality of clusters",
-                  "Cross-sector bridging", "Communities against the nominal clusters", "Interactive networks"):
+                  "Cross-sector bridging", "Communities against the nominal clusters", "Core, periphery and countries",
+                  "Interactive networks"):
         assert f"<h2>{title}</h2>" in page
     assert "Not in this report" not in page  # the synthetic ecosystem has every table
     assert "SYNTHETIC" in page and "REAL" in page  # the first page says which parts are which
@@ -91,10 +92,10 @@ def test_report_is_deterministic(tmp_path):
 def test_report_opens_offline_in_chromium(synthetic_report, open_offline):
     _, page, errors, blocked = open_offline(synthetic_report / "index.html")
     images = page.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
-    assert len(images) == 3
+    assert len(images) == 4  # overlap, centrality, communities, country ties
     assert all(complete and width > 100 for complete, width in images), images
-    # seven sections and the key findings above them
-    assert page.evaluate("() => document.querySelectorAll('section').length") == 8
+    # eight sections and the key findings above them
+    assert page.evaluate("() => document.querySelectorAll('section').length") == 9
     assert page.evaluate("() => document.querySelector('section').id") == "findings"
     assert not errors and not blocked, (errors, blocked)
 
@@ -203,7 +204,9 @@ def test_report_on_data_from_elsewhere_speaks_generically_and_says_why(tmp_path)
         warnings.simplefilter("error")  # nothing leaks to the console
         index = cn.write_report(eco, tmp_path, title="Elsewhere", seed=0)
     text = index.read_text(encoding="utf-8")
-    assert "SPC" not in text and "Tabel" not in text and "IBN" not in text
+    # Words of the page, not of its embedded figures (base64 can spell "IBN" by chance).
+    words = re.sub(r'src="data:[^"]*"', "", text)
+    assert "SPC" not in words and "Tabel" not in words and "IBN" not in words
     assert "Membership overlap" in text and "Shared members of every pair of clusters" in text
     # k1 and k2 share o2: one pair shares, so no "no two clusters share" sentence
     overlap = pd.read_csv(tmp_path / "tables" / "overlap.csv")
@@ -521,3 +524,35 @@ def test_what_a_measure_warns_about_is_a_note_in_the_report_not_the_console(tmp_
         assert f"Note: {str(warning.message).rstrip('.')}." in _section(page, "kpis")
     assert "no two organisations share a project, so there are no communities to find" in page
     assert "no two organisations share a project, so there is no organisation network to draw" in page
+
+
+def test_report_core_and_countries_match_a_brute_force_count(synthetic_report):
+    page = html.unescape((synthetic_report / "index.html").read_text(encoding="utf-8"))
+    assert "<h2>Core, periphery and countries</h2>" in page
+    eco = cn.datasets.synthetic_ecosystem()
+    # Organisation pairs per project, same country or not, counted in plain Python over the
+    # participations (the oracle for region_network's ties and the report's sentence).
+    country = eco.organisations.set_index("organisation_id")["country"].dropna().to_dict()
+    inside = across = 0
+    for _, members in eco.participations.groupby("project_id")["organisation_id"]:
+        placed = sorted({o for o in members if o in country})
+        for i, a in enumerate(placed):
+            for b in placed[i + 1:]:
+                inside, across = (inside + 1, across) if country[a] == country[b] else (inside, across + 1)
+    ties = pd.read_csv(synthetic_report / "tables" / "country_ties.csv")
+    assert ties.loc[ties["source"] == ties["target"], "pairs"].sum() == inside
+    assert ties.loc[ties["source"] != ties["target"], "pairs"].sum() == across
+    placed = eco.participations[eco.participations["organisation_id"].isin(country)]
+    shares = placed["organisation_id"].map(country).value_counts(normalize=True)
+    expected = (f"{across / (inside + across):.1%} of the {inside + across:,} organisation pairs joined in projects "
+                f"cross a border, against {1 - (shares**2).sum():.1%} if partners were paired regardless of country")
+    assert expected in page
+    # The core table is core_periphery's, over the organisations with a tie.
+    core = pd.read_csv(synthetic_report / "tables" / "core_periphery.csv").set_index("organisation_id")
+    G = cn.organisation_network(eco)
+    G.remove_nodes_from([node for node, degree in G.degree() if degree == 0])
+    fitted = cn.core_periphery(G, samples=20, seed=0)
+    assert core["core"].sort_index().equals(fitted["core"].rename_axis("organisation_id").sort_index())
+    assert f"a core of {fitted.attrs['core_size']:,} (" in page
+    assert f"p = {fitted.attrs['p_value']:.2g})" in page
+    assert (synthetic_report / "figures" / "country_ties.png").stat().st_size > 1000

@@ -248,6 +248,10 @@ def test_core_periphery_is_deterministic_and_keeps_isolates_in_the_periphery():
     assert a.equals(b) and a.attrs == b.attrs
     assert not a.loc["isolate", "core"] and a.loc["isolate", "coreness"] == 0
     assert a.index.tolist() == cn._shared.sorted_nodes(G)
+    # samples=0 fits the same core without the test against rewired graphs.
+    untested = cn.core_periphery(G, samples=0, seed=2)
+    assert untested.equals(a) and untested.attrs["fit"] == a.attrs["fit"]
+    assert np.isnan(untested.attrs["p_value"]) and np.isnan(untested.attrs["null_fit"])
 
 
 @pytest.mark.parametrize(
@@ -263,7 +267,7 @@ def test_core_periphery_is_deterministic_and_keeps_isolates_in_the_periphery():
             cn.OptionError,
             "method='rombach' is not one of 'borgatti_everett'",
         ),
-        (nx.path_graph(5), {"samples": -1}, cn.OptionError, "samples=-1 must be a whole number"),
+        (nx.path_graph(5), {"samples": -1}, cn.OptionError, "samples=-1 must be a whole number of at least 0"),
         (
             nx.Graph([(1, 2, {"w": -1}), (2, 3, {"w": 1}), (3, 4, {"w": 1})]),
             {"weight": "w"},

@@ -42,6 +42,12 @@ nav ul { columns: 2; } .files { font-size: .85rem; color: #555; }
 _MAX_HTML_ROWS = 40
 # Above this many ties the communities' spread over seeds is left out with python-louvain.
 _LOUVAIN_SPREAD_TIES = 50_000
+# The core is tested against this many rewired graphs up to _CORE_TEST_TIES ties (2 s CPU on the
+# synthetic Flanders network's 5,856 ties); above, each rewiring is too slow for a report.
+_CORE_SAMPLES = 20
+_CORE_TEST_TIES = 50_000
+# Up to this many years of projects the core is followed year by year, else over three spans.
+_YEARLY_PERIODS = 4
 _BACKBONES = ("auto", "disparity", "noise_corrected", "hypergeometric", "sdsm")
 _BACKBONE_NAMES = {"disparity": "disparity filter", "noise_corrected": "noise-corrected backbone",
                    "hypergeometric": "hypergeometric backbone", "sdsm": "stochastic degree sequence model"}
@@ -218,6 +224,7 @@ class _ReportBuilder:
             ("centrality", "Centrality of clusters", self.centrality),
             ("bridging", "Cross-sector bridging", self.bridging),
             ("communities", "Communities against the nominal clusters", self.communities),
+            ("structure", "Core, periphery and countries", self.structure),
             ("networks", "Interactive networks", self.networks),
         ]
         sections = []
@@ -706,6 +713,130 @@ class _ReportBuilder:
         section.body.append(f"<p>{len(odd):,} organisations sit in a community dominated by another "
                             "group than their own (<code>tables/misfits.csv</code>).</p>")
 
+    def structure(self, section: ReportSection) -> None:
+        """The core of the organisation network, whether it stays, and the ties between countries."""
+        from .errors import InvalidGraphError
+        from .measures import core_periphery
+
+        eco = self.ecosystem
+        eco.require("organisations", "projects", "participations", purpose="the core and the country network")
+        active = self.active_network()
+        samples = _CORE_SAMPLES if active.number_of_edges() <= _CORE_TEST_TIES else 0
+        try:
+            core = core_periphery(active, samples=samples, seed=self.seed)
+        except InvalidGraphError as error:
+            section.body.append(f"<p>No core-periphery fit: {html.escape(str(error))}.</p>")
+        else:
+            self._core(section, core, active)
+        self._core_over_time(section)
+        self._countries(section)
+
+    def _core(self, section: ReportSection, core: pd.DataFrame, active) -> None:
+        fit = core.attrs
+        size, linked = int(fit["core_size"]), active.number_of_nodes()
+        names = _nx_attribute(active, "name")
+        table = core.assign(name=[names.get(node) for node in core.index]).rename_axis("organisation_id")
+        table = table.reset_index().sort_values(["coreness", "organisation_id"], ascending=[False, True])
+        self._save_table(section, table[["organisation_id", "name", "coreness", "core"]], "core_periphery")
+        if fit["samples"]:
+            test = (f"{fit['samples']} degree-preserving rewirings of the network (null: the same degrees, ties "
+                    f"placed at random) reach {fit['null_fit']:.3f} on average (sd {fit['null_fit_sd']:.3f}; "
+                    f"p = {_p_text(fit['p_value'])}), so the core is "
+                    + ("organised beyond what the degrees alone give." if fit["p_value"] <= 0.05 else
+                       "no more than the hubs alone would make."))
+        else:
+            test = (f"Not tested against rewired graphs: the network has more than {_CORE_TEST_TIES:,} ties "
+                    "(core_periphery(G, samples=20) runs the test).")
+        section.body.append(
+            f"<h3>The core</h3><p>Borgatti and Everett's discrete model over the {linked:,} organisations with a "
+            f"tie: a core of {size:,} ({_share(size / linked)}) fits the core-periphery pattern with correlation "
+            f"{fit['fit']:.3f}. {html.escape(test)} Every organisation's coreness is in "
+            "<code>tables/core_periphery.csv</code>.</p>")
+        leading = table.head(10)
+        section.body.append(_table_html(leading[["organisation_id", "name", "coreness", "core"]].reset_index(drop=True)))
+        section.findings.append(
+            f"A densely tied core of {size:,} of the {linked:,} organisations with a tie ({_share(size / linked)}): "
+            f"core-periphery correlation {fit['fit']:.3f}"
+            + (f", against {fit['null_fit']:.3f} (sd {fit['null_fit_sd']:.3f}) in {fit['samples']} rewirings with the "
+               f"same degrees (p = {_p_text(fit['p_value'])})." if fit["samples"] else
+               " (not tested against rewirings: the network is too large for the report).")
+        )
+
+    def _core_over_time(self, section: ReportSection) -> None:
+        from .errors import InvalidGraphError
+        from .measures import core_persistence
+
+        eco = self.ecosystem
+        taking_part = eco.projects["project_id"].isin(eco.participations["project_id"])
+        years = sorted(int(year) for year in eco.projects.loc[taking_part, "year"].dropna().unique())
+        if len(years) < 2:
+            return
+        # One period per year for a short programme, else three spans of (nearly) equal length.
+        periods = ([year] for year in years) if len(years) <= _YEARLY_PERIODS else (
+            [int(year) for year in chunk] for chunk in np.array_split(np.array(years), 3))
+        periods = [range(chunk[0], chunk[-1] + 1) for chunk in periods]
+        try:
+            persistence = core_persistence(eco, periods, samples=0, seed=self.seed)
+        except InvalidGraphError as error:
+            section.body.append(f"<p>The core over time is not shown: {html.escape(str(error))}.</p>")
+            return
+        self._save_table(section, persistence.drop(columns="core"), "core_persistence")
+        stayed = persistence["stayed"].dropna()
+        section.body.append(
+            "<h3>Does the core stay?</h3><p>The core of each period's network (its projects only), and the share "
+            "of the previous period's core still in it (<code>stayed</code>; the Jaccard index of the two cores "
+            "beside it). A core that stays while the network grows is the 'oligarchic core' of Breschi and "
+            "Cusmano (2004).</p>")
+        section.body.append(_table_html(persistence.drop(columns=["core", "p_value"], errors="ignore")))
+        if len(stayed):
+            section.findings.append(
+                f"Of each period's core, {_share(stayed.min())} to {_share(stayed.max())} was in the previous period's core "
+                f"({', '.join(persistence.index)}; cores of {persistence['core_size'].min():,} to "
+                f"{persistence['core_size'].max():,} organisations).")
+
+    def _countries(self, section: ReportSection) -> None:
+        from .graphs import region_network
+
+        eco = self.ecosystem
+        if "country" not in eco.organisations.columns:
+            section.body.append("<p>No country network: the organisations table has no country column.</p>")
+            return
+        participating = eco.organisations["organisation_id"].isin(eco.participations["organisation_id"])
+        countries = eco.organisations.loc[participating, "country"].dropna()
+        if countries.nunique() < 2:
+            section.body.append("<p>No country network: the participating organisations are in "
+                                f"{'one country' if countries.nunique() else 'no known country'}.</p>")
+            return
+        graph = region_network(eco, level="country")
+        internal = sum(float(data.get("internal", 0)) for _, data in graph.nodes(data=True))
+        across = float(graph.size(weight="weight"))
+        if internal + across == 0:
+            return
+        table = pd.DataFrame(
+            [{"source": u, "target": v, "pairs": float(w)} for u, v, w in graph.edges(data="weight")]
+            + [{"source": node, "target": node, "pairs": float(data.get("internal", 0))}
+               for node, data in graph.nodes(data=True)],
+            columns=["source", "target", "pairs"],
+        ).sort_values(["pairs", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
+        self._save_table(section, table, "country_ties")
+        # If partners were paired regardless of country, two participations would be from different
+        # countries with probability 1 - sum of squared country shares of the participations.
+        shares = pd.Series({node: float(data.get("participations", 0)) for node, data in graph.nodes(data=True)})
+        shares = shares / shares.sum()
+        baseline = 1.0 - float((shares**2).sum())
+        cross = table[table["source"] != table["target"]]
+        strongest = cross.iloc[0] if len(cross) else None
+        sentence = (f"{_share(across / (internal + across))} of the {internal + across:,.0f} organisation pairs joined "
+                    f"in projects cross a border, against {_share(baseline)} if partners were paired regardless of country "
+                    f"(1 minus the sum of the {len(shares):,} countries' squared shares of the participations)")
+        if strongest is not None:
+            sentence += (f"; the strongest cross-border pair is {strongest['source']}-{strongest['target']} "
+                         f"with {strongest['pairs']:,.0f} pairs")
+        section.body.append(f"<h3>Countries</h3><p>{html.escape(sentence)}. The country ties are in "
+                            "<code>tables/country_ties.csv</code>.</p>")
+        section.findings.append(sentence + ".")
+        self._figure(section, "country_ties", lambda ax: _plot("plot_region_ties", graph, ax=ax, top=12), size=(7, 6))
+
     def nominal_groups(self) -> tuple[pd.Series | None, str]:
         """Each organisation's cluster to compare the communities with, and what it is in words."""
         from .measures import nominal_partition
@@ -991,6 +1122,11 @@ def _nx_attribute(graph, key: str) -> dict:
 def _list_text(items: list[str]) -> str:
     """``a, b and c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _share(value: float) -> str:
+    """A share in per cent, with a decimal below 10% so that a small share does not read as its baseline."""
+    return f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}"
 
 
 def _p_text(value: float) -> str:

@@ -226,7 +226,8 @@ def core_periphery(
         The edge attribute to fit (non-negative numbers); None (default) fits the ties as 0/1.
     samples : int, default 20
         Degree-preserving rewirings of ``G`` the core's fit is compared with (as in
-        :func:`rich_club`; weights, if read, are shuffled over the rewired ties).
+        :func:`rich_club`; weights, if read, are shuffled over the rewired ties). 0 fits the
+        core without the test (``null_fit``, ``null_fit_sd`` and ``p_value`` are NaN).
     swaps : int, optional
         Double edge swaps tried per rewired graph; by default ten per edge.
     seed : int or numpy.random.Generator, default 0
@@ -321,7 +322,10 @@ def core_periphery(
     _check_no_selfloops(G, "core_periphery")
     if not isinstance(method, str) or method not in CORE_METHODS:
         raise OptionError(f"method={method!r} is not one of {', '.join(map(repr, CORE_METHODS))}")
-    samples = _check_count("samples", samples)
+    # 0 rewirings: the fit without its test (a report on a network too large to rewire).
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
+        raise OptionError(f"samples={samples!r} must be a whole number of at least 0 (0 skips the test)")
+    samples = int(samples)
     nodes, rows, cols, raw = edge_arrays(G, weight, missing=np.nan)
     values = (
         check_edge_weights(nodes, rows, cols, raw, weight, allow_zero=True) if weight else np.ones(len(rows))
@@ -341,9 +345,10 @@ def core_periphery(
     fit, core = _best_core(coreness, rows, cols, values, linked)
     rng = random_generator(seed)
     null = np.zeros(samples)
-    for draw, (u, v) in enumerate(_rewirings(n, rows, cols, samples=samples, swaps=swaps, rng=rng)):
-        shuffled = rng.permutation(values) if weight else values
-        null[draw] = _best_core(_minres(n, u, v, shuffled)[0], u, v, shuffled, linked)[0]
+    if samples:
+        for draw, (u, v) in enumerate(_rewirings(n, rows, cols, samples=samples, swaps=swaps, rng=rng)):
+            shuffled = rng.permutation(values) if weight else values
+            null[draw] = _best_core(_minres(n, u, v, shuffled)[0], u, v, shuffled, linked)[0]
     scale = coreness.max()
     table = pd.DataFrame(
         {"coreness": coreness / scale if scale > 0 else coreness, "core": core},
@@ -355,9 +360,9 @@ def core_periphery(
         fit=float(fit),
         continuous_fit=float(continuous_fit),
         core_size=int(core.sum()),
-        null_fit=float(null.mean()),
+        null_fit=float(null.mean()) if samples else float("nan"),
         null_fit_sd=float(null.std(ddof=1)) if samples > 1 else float("nan"),
-        p_value=float((1 + np.sum(null >= fit - 1e-12)) / (1 + samples)),
+        p_value=float((1 + np.sum(null >= fit - 1e-12)) / (1 + samples)) if samples else float("nan"),
         samples=samples,
         swaps=swaps,
         method=method,

@@ -13,6 +13,7 @@ from ._figures import (
     plot_communities,
     plot_network,
     plot_overlap,
+    plot_region_ties,
     save_figure,
 )
 from ._html import NetworkPage, show_html, to_html
@@ -40,6 +41,7 @@ __all__ = [
     "layout_positions",
     "neutralise_formulas",
     "plot_backbone",
+    "plot_region_ties",
     "plot_centrality",
     "plot_communities",
     "plot_network",

@@ -107,10 +107,16 @@ def edge_arrays(G: nx.Graph, weight: str | None, *, missing: object = 1.0) -> tu
 
 
 def adjust_p_values(p_value: np.ndarray, correction: str | None) -> np.ndarray:
-    """p-values adjusted for multiple testing by statsmodels (``holm``, ``fdr_bh``), or a copy for None."""
+    """p-values adjusted for multiple testing by statsmodels (``holm``, ``fdr_bh``), or a copy for None.
+
+    Missing p-values (NaN: nothing tested) stay missing and do not count as tests.
+    """
     p_value = np.asarray(p_value, dtype=float)
-    if correction is None or len(p_value) == 0:
+    tested = ~np.isnan(p_value)
+    if correction is None or not tested.any():
         return p_value.copy()
     from statsmodels.stats.multitest import multipletests  # a second to import: only when asked
 
-    return multipletests(p_value, method=correction)[1]
+    adjusted = p_value.copy()
+    adjusted[tested] = multipletests(p_value[tested], method=correction)[1]
+    return adjusted

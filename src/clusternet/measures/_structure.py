@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._options import check_edge_weights, check_simple_graph, igraph, parse_years
-from .._shared import edge_arrays, random_generator, sorted_nodes
+from .._options import check_correction, check_edge_weights, check_simple_graph, igraph, parse_years
+from .._shared import adjust_p_values, edge_arrays, random_generator, sorted_nodes
 from ..errors import ConvergenceWarning, InvalidGraphError, OptionError
 from ..graphs import organisation_network
 from ..model import Ecosystem
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Columns of :func:`rich_club`, in order.
-RICH_CLUB_COLUMNS = ["nodes", "edges", "phi", "phi_null", "phi_null_sd", "rho", "p_value"]
+RICH_CLUB_COLUMNS = ["nodes", "edges", "phi", "phi_null", "phi_null_sd", "rho", "p_value", "p_adjusted"]
 #: The methods of :func:`core_periphery`.
 CORE_METHODS = ("borgatti_everett",)
 #: Columns of :func:`core_persistence`, in order.
@@ -56,6 +56,7 @@ def rich_club(
     samples: int = 10,
     swaps: int | None = None,
     seed: int | np.random.Generator | None = 0,
+    correction: str | None = None,
 ) -> pd.DataFrame:
     r"""The rich-club coefficient of every degree, beside degree-preserving rewirings of the graph.
 
@@ -73,6 +74,10 @@ def rich_club(
         edge (igraph's default).
     seed : int or numpy.random.Generator, default 0
         Same seed, same result (for a given backend, see the Notes).
+    correction : {None, "holm", "fdr_bh"}
+        Adjust the p-values of all degrees, one test each, for multiple testing (statsmodels'
+        ``multipletests``, Holm or Benjamini-Hochberg) into ``p_adjusted`` (equal to
+        ``p_value`` without a correction).
 
     Returns
     -------
@@ -82,14 +87,16 @@ def rich_club(
         (:math:`E_{>k}`), ``phi``, ``phi_null`` (the mean over the rewired graphs),
         ``phi_null_sd``, ``rho`` (``phi / phi_null``; NaN where both are 0) and ``p_value``
         (the share of rewired graphs whose :math:`\phi` reaches the observed one, counting
-        the observed graph: :math:`(1 + \#\{\phi_{null} \ge \phi\}) / (1 + samples)`).
+        the observed graph: :math:`(1 + \#\{\phi_{null} \ge \phi\}) / (1 + samples)`), and
+        ``p_adjusted`` (after ``correction``).
 
     Raises
     ------
     InvalidGraphError
         If the graph is directed, a multigraph, has self-loops, or no edge.
     OptionError
-        If ``samples`` or ``swaps`` is not a positive whole number.
+        If ``samples`` or ``swaps`` is not a positive whole number, or ``correction`` is not
+        one of its values.
 
     See Also
     --------
@@ -159,6 +166,7 @@ def rich_club(
     if len(rows) == 0:
         raise InvalidGraphError("rich_club needs a graph with at least one edge; this one has none")
     swaps = _SWAPS_PER_EDGE * len(rows) if swaps is None else _check_count("swaps", swaps)
+    correction = check_correction(correction)
     degree = np.bincount(np.r_[rows, cols], minlength=len(nodes))
     # N_{>k} for k = 0, 1, ...: nodes of degree above k; kept while at least two.
     above = len(nodes) - np.cumsum(np.bincount(degree))
@@ -192,7 +200,8 @@ def rich_club(
             "phi_null": mean,
             "phi_null_sd": sd,
             "rho": rho,
-            "p_value": p_value,
+                "p_value": p_value,
+            "p_adjusted": adjust_p_values(np.broadcast_to(p_value, (top,)), correction),
         },
         index=pd.RangeIndex(top, name="degree"),
         columns=RICH_CLUB_COLUMNS,

@@ -126,3 +126,14 @@ def test_other_networks_refuse_the_contribution_weight():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # complete contributions: no warning
         cn.organisation_network(eco, weight="contribution")
+
+
+def test_contribution_weight_in_the_degree_table_and_outside_the_numpy_engine():
+    eco = _small([400.0, 100.0, 100.0, 900.0, 100.0])
+    degrees = cn.organisation_degrees(eco, weight="contribution")
+    # a: 500 (with b) + 200 (with c); b: 500 + 100; c: 200 + 100; d: no tie
+    assert degrees["strength"].tolist() == [700.0, 600.0, 300.0, 0.0]
+    with pytest.raises(OptionError, match="weight='contribution' needs an Ecosystem"):
+        cn.organisation_edges(eco.participations, weight="contribution")
+    with pytest.raises(OptionError, match="engine='duckdb'"):
+        cn.organisation_edges(eco, weight="contribution", engine="duckdb")

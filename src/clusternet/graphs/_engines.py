@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from .._options import select_years
 from ..errors import OptionalDependencyError, OptionError, SchemaError
 from ..model import Ecosystem
-from ._builders import _check_options, _edge_frame, _organisation_incidence
+from ._builders import ORGANISATION_WEIGHTS, _check_options, _contributions, _edge_frame, _organisation_incidence
 from ._incidence import Incidence, build_incidence, node_ids, project_rows
 
 __all__ = ["ENGINES", "organisation_edges", "organisation_degrees"]
@@ -56,8 +56,9 @@ def organisation_edges(
         ``organisation_id``, ``kind`` (the organisation's) for ``kinds`` and ``year`` (the
         project's) for ``years``; other columns are ignored. Its organisations are those
         named in it. Ids are compared as text.
-    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association"}
-        How strongly two organisations are linked (see :func:`organisation_network`).
+    weight : {"count", "newman", "jaccard", "overlap", "cosine", "association", "contribution"}
+        How strongly two organisations are linked (see :func:`organisation_network`);
+        ``contribution`` needs an Ecosystem and ``engine="numpy"``.
     years : int or collection of int, optional
         Keep only projects of these years; projects without a year are then left out.
     kinds : str or iterable of str, optional
@@ -154,17 +155,29 @@ def organisation_edges(
       source target  weight  shared
     0      a      b     1.0       1
     """
-    weight, wanted, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
+    weight, wanted, kinds, min_weight = _check_options(weight, years, kinds, min_weight, weights=ORGANISATION_WEIGHTS)
     max_partners = _check_max_partners(max_partners)
     engine = _check_engine(engine, memory_limit, temp_directory)
+    _check_contribution_source(weight, source, engine)
     if engine == "numpy":
         incidence, keep = _numpy_incidence(source, wanted, kinds, max_partners)
-        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight)
+        amounts = _contributions(source, incidence) if weight == "contribution" else None
+        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
         return _edge_frame(projection, incidence.rows)
     with _Session(memory_limit, temp_directory) as session:
         parts = session.participations(source, years, wanted, kinds)
         frame = session.connection.execute(_edges_sql(parts, weight, kinds, min_weight, max_partners)).df()
     return _typed_edges(frame)
+
+
+def _check_contribution_source(weight: str, source, engine: str) -> None:
+    # The contribution weight reads each participation's budget, which only an Ecosystem's
+    # validated participations carry (repeated rows summed); the SQL engines do not read it yet.
+    if weight == "contribution" and (engine != "numpy" or not isinstance(source, Ecosystem)):
+        raise OptionError(
+            "weight='contribution' needs an Ecosystem (its participations' budgets) and engine='numpy'; "
+            f"got a {type(source).__name__} with engine={engine!r}"
+        )
 
 
 def organisation_degrees(
@@ -222,12 +235,14 @@ def organisation_degrees(
     c                         2       1.0
     d                         0       0.0
     """
-    weight, wanted, kinds, min_weight = _check_options(weight, years, kinds, min_weight)
+    weight, wanted, kinds, min_weight = _check_options(weight, years, kinds, min_weight, weights=ORGANISATION_WEIGHTS)
     max_partners = _check_max_partners(max_partners)
     engine = _check_engine(engine, memory_limit, temp_directory)
+    _check_contribution_source(weight, source, engine)
     if engine == "numpy":
         incidence, keep = _numpy_incidence(source, wanted, kinds, max_partners)
-        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight)
+        amounts = _contributions(source, incidence) if weight == "contribution" else None
+        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
         n = len(incidence.rows)
         ends = np.concatenate([projection.source, projection.target])
         strength = np.bincount(ends, np.concatenate([projection.weight, projection.weight]), minlength=n)

@@ -15,7 +15,13 @@ import scipy.sparse as sp
 from .._options import select_years
 from ..errors import OptionalDependencyError, OptionError, SchemaError
 from ..model import Ecosystem
-from ._builders import ORGANISATION_WEIGHTS, _check_options, _contributions, _edge_frame, _organisation_incidence
+from ._builders import (
+    ORGANISATION_WEIGHTS,
+    _check_options,
+    _contributions,
+    _edge_frame,
+    _organisation_incidence,
+)
 from ._incidence import Incidence, build_incidence, node_ids, project_rows
 
 __all__ = ["ENGINES", "organisation_edges", "organisation_degrees"]

@@ -9,6 +9,7 @@ projection of the ecosystem with the large projects' participations taken out by
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -168,6 +169,11 @@ def test_h2020_equal(cordis_path):
         cn.organisation_edges(eco, **options),
         check_exact=True,
     )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # projects without a year, alike on both engines
+        pd.testing.assert_frame_equal(
+            cn.kpis(eco, by=None, engine="duckdb"), cn.kpis(eco, by=None), check_exact=True
+        )
 
 
 def test_spills_below_its_memory_limit(tmp_path):
@@ -288,3 +294,48 @@ def test_duckdb_temp_directory_is_removed(monkeypatch):
     )
     assert len(made) == 1 and made[0].name.startswith("clusternet-duckdb-")
     assert not made[0].exists()
+
+
+# --------------------------------------------------------------------------------------------
+# kpis(by=None, engine="duckdb"): the project KPIs as queries
+# --------------------------------------------------------------------------------------------
+KPI_ECOSYSTEMS = ecosystems(min_organisations=2, max_organisations=10, max_projects=8, with_activities=True)
+
+
+@_examples(6)
+@given(
+    eco=KPI_ECOSYSTEMS,
+    countries=st.lists(st.sampled_from(["BE", "NL", " DE", "", None]), min_size=10, max_size=10),
+    home_country=st.sampled_from([None, "BE", "FR"]),
+)
+def test_kpis_on_duckdb_equal_numpy(eco, countries, home_country):
+    organisations = eco.organisations.assign(country=countries[: len(eco.organisations)])
+    eco = eco.replace(organisations=organisations)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # both engines warn alike (rows without a year, no home partner)
+        expected = cn.kpis(eco, by=None, home_country=home_country)
+        pd.testing.assert_frame_equal(
+            cn.kpis(eco, by=None, home_country=home_country, engine="duckdb"), expected, check_exact=True
+        )
+
+
+def test_home_country_absent_makes_no_project_international():
+    # A partner of unknown country and one from NL, seen from FR: no French partner, so by the
+    # definition (a home partner and a foreign one) the project is not international.
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a", "b"], "country": [None, "NL"]}),
+        projects=pd.DataFrame({"project_id": ["p"], "year": [2020]}),
+        participations=pd.DataFrame({"project_id": ["p", "p"], "organisation_id": ["a", "b"]}),
+    )
+    for engine in ("numpy", "duckdb"):
+        with pytest.warns(UserWarning, match="no participant is from home_country='FR'"):
+            table = cn.kpis(eco, by=None, home_country="FR", engine=engine)
+        assert table.loc[2020, "international_projects"] == 0
+
+
+def test_kpis_duckdb_needs_by_none():
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a"]}), clusters=pd.DataFrame({"cluster_id": ["k"]})
+    )
+    with pytest.raises(OptionError, match="engine='duckdb' computes kpis\\(by=None\\)"):
+        cn.kpis(eco, engine="duckdb")

@@ -15,6 +15,7 @@ from .._shared import random_generator
 from ..errors import MissingTableError, OptionError
 from ..graphs import WITHDRAWN, organisation_edges
 from ..model import Ecosystem
+from ._kpis_sql import _project_kpis_sql
 from ._shuffle import check_samples, composition_expectations, shuffled_labels
 
 __all__ = ["kpis", "cross_sector_baseline", "network_timeseries", "KPI_DEFINITIONS", "NETWORK_COLUMNS"]
@@ -76,6 +77,7 @@ def kpis(
     by: str | None = "cluster",
     years: int | Iterable[int] | None = None,
     home_country: str | None = None,
+    engine: str = "numpy",
 ) -> pd.DataFrame:
     """The cluster KPIs of the report's Tabel 4 and Tabel 12, per cluster and year.
 
@@ -99,6 +101,11 @@ def kpis(
         Default ``None``, for data without a single home country (EU programmes): a project is
         international when its participants come from two or more known countries. Both are in
         ``result.attrs`` (``"home_country"`` and ``"international_projects"``, the rule in words).
+    engine : {"numpy", "duckdb"}, default "numpy"
+        Who computes the project KPIs (the ones that grow with the participations). ``"duckdb"``
+        runs them as DuckDB queries (the ``sql`` extra; ``by=None`` only), with the same
+        result; the membership and activity KPIs, which grow with the clusters' member lists,
+        stay in pandas.
 
     Returns
     -------
@@ -115,7 +122,7 @@ def kpis(
         ``by="cluster"`` without ``clusters``; or neither ``memberships`` nor the project tables
         (``projects``, and ``project_clusters`` when ``by="cluster"``) were given.
     OptionError
-        ``by`` is not ``"cluster"`` or ``None``, ``years`` is not a year or a collection of
+        ``by`` is not ``"cluster"`` or ``None``, ``engine="duckdb"`` with ``by="cluster"``, ``years`` is not a year or a collection of
         years, or ``home_country`` is not a non-empty text (a ``ValueError``).
 
     Warns
@@ -243,6 +250,8 @@ def kpis(
     [3, 1, 1, 1, 1]
     >>> table.attrs["international_projects"]
     'participants from two or more known countries'
+    >>> cn.kpis(eco, by=None, engine="duckdb").equals(cn.kpis(eco, by=None))
+    True
 
     With the services members used (a CRM export), Tabel 4's active companies: ``b`` used two
     services in 2019, ``a`` one (and is in project p1), ``c`` none.
@@ -258,6 +267,11 @@ def kpis(
     """
     if by not in ("cluster", None):
         raise OptionError(f"by must be 'cluster' or None, not {by!r}")
+    if engine not in ("numpy", "duckdb"):
+        raise OptionError(f"engine={engine!r} is not one of 'numpy', 'duckdb'")
+    if engine == "duckdb" and by is not None:
+        raise OptionError("engine='duckdb' computes kpis(by=None), the ecosystem-wide KPIs; per cluster, use "
+                          "engine='numpy'")
     if home_country is not None and (not isinstance(home_country, str) or not home_country.strip()):
         raise OptionError(f"home_country must be a country as written in organisations.country (such as "
                           f"'BE'), or None for data without a single home country; not {home_country!r}")
@@ -296,7 +310,12 @@ def kpis(
             pieces.append(counts)
             spans.append(span)
     if has_projects:
-        counts, span = _project_kpis(ecosystem, by, groups, home_country, has_participants)
+        if engine == "duckdb":
+            projects = _projects_with_year(ecosystem, stacklevel=2)
+            counts, span = (None, None) if projects.empty else _project_kpis_sql(
+                ecosystem, projects, home_country, has_participants, _UNKNOWN_SECTORS)
+        else:
+            counts, span = _project_kpis(ecosystem, by, groups, home_country, has_participants)
         if counts is not None:
             pieces.append(counts)
             spans.append(span)
@@ -808,7 +827,7 @@ def _project_kpis(
         international = np.bincount(project_country // n_countries, minlength=n_projects) >= 2
     else:  # a home partner and a foreign one
         home_code = int(np.flatnonzero(countries == home_country)[0]) if home_country in set(countries) else -1
-        home = part_country == home_code
+        home = known_country & (part_country == home_code)  # home_code -1 (absent) matches no one
         if known_country.any() and not home.any():
             warnings.warn(f"kpis: no participant is from home_country={home_country!r} (the participants' "
                           f"countries include {', '.join(map(repr, countries[:5]))}), so no project is "

@@ -39,7 +39,7 @@ def main() -> None:
 
     heading("Consortium diversity: sectors of the firms in each project (consortium_diversity)")
     # Only firms have a sector; other participants count as 'unknown' and are left out of Blau.
-    diversity = cn.consortium_diversity(eco, sector)
+    diversity = cn.consortium_diversity(eco, sector, baseline="shuffle", seed=args.seed)
     by_instrument = diversity.join(eco.projects.set_index("project_id")["instrument"]).groupby("instrument").agg(
         projects=("blau", "size"), mean_sectors=("groups", "mean"), mean_blau=("blau", "mean"),
         spans_sectors=("spans_groups", "mean"))
@@ -47,6 +47,11 @@ def main() -> None:
          f"{diversity['spans_groups'].mean():.0%} of {len(diversity)} projects join firms of two or more "
          "sectors; Blau is the chance that two random firms of a consortium differ in sector "
          "(0: one sector, 0.75: four equal sectors).")
+    line = diversity.attrs["baseline"]
+    print(f"\nBeside chance: {line['observed']:.1%} of the {line['projects']} projects with two or more firms of "
+          f"known sector join several sectors; {line['expected']:.1%} expected with the sectors shuffled "
+          f"across the {line['organisations']} participating firms (+- {line['expected_sd']:.1%} over "
+          f"{line['samples']:,} shuffles, one-sided p = {line['p_value']:.2f}).")
     save(diversity, out, "q2_consortium_diversity_sector")
 
     kinds = cn.consortium_diversity(eco, "kind")

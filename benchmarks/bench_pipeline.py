@@ -36,7 +36,15 @@ so that the peak memory of one does not hide in another's:
     ``add_edge`` looks for a duplicate among all edges added so far, so a page costs it the
     square of its edges: the 2,000-node page does not finish within the time limit.
 
-Each row prints wall time, CPU time of the process and its finished child processes (``time.process_time``: on a machine shared
+``networkit`` (one process: the expert pipeline of issue 16, written by hand)
+    ``pandas.read_csv``, the projection as a bare scipy product with Newman's weights, a
+    networkit graph of it (``1 / weight`` distances and the weights), ``EstimateBetweenness``
+    from 100 sources, PageRank and eigenvector centrality, and ``PLM`` communities, all on
+    networkit's default threads (every core). It validates nothing, computes no closeness, KPIs
+    or page; its total is what the pipeline is compared with (issue 16: within 1.5 times).
+
+``--pipeline-only`` runs only the pipeline's rows and the networkit expert pipeline, for a
+comparison in the same run on a busy machine. Each row prints wall time, CPU time of the process and its finished child processes (``time.process_time``: on a machine shared
 with other work the wall time is inflated by waiting for a core, the CPU time much less) and the
 1-minute load average at the end of the step.
 """
@@ -95,7 +103,7 @@ def _read(data: Path):
 # --- the processes --------------------------------------------------------------------------------
 
 
-def _child_clusternet(rows: list, data: Path, out: Path) -> None:
+def _child_clusternet(rows: list, data: Path, out: Path, pipeline_only: bool = False) -> None:
     import warnings
 
     import clusternet as cn
@@ -109,14 +117,16 @@ def _child_clusternet(rows: list, data: Path, out: Path) -> None:
            describe=lambda edges: f"{len(edges)} edges", extra_step=True)
     G = _timed(rows, "organisation network (newman)", lambda: cn.organisation_network(eco, weight="newman"),
                describe=_graph_size)
-    measures = _timed(rows, f"centrality (samples={SAMPLES})",
-                      lambda: cn.centrality(G, weight="weight", samples=SAMPLES), extra_step=True)
-    _timed(rows, f"centrality (samples={SAMPLES}, workers=2)",
-           lambda: cn.centrality(G, weight="weight", samples=SAMPLES, workers=2))
+    if not pipeline_only:
+        _timed(rows, f"centrality (samples={SAMPLES})",
+               lambda: cn.centrality(G, weight="weight", samples=SAMPLES), extra_step=True)
+    measures = _timed(rows, f"centrality (samples={SAMPLES}, workers=2)",
+                      lambda: cn.centrality(G, weight="weight", samples=SAMPLES, workers=2))
     _timed(rows, "communities (leiden)", lambda: cn.communities(G, method="leiden"),
            describe=lambda found: f"{found.nunique()} communities")
-    _timed(rows, "communities (louvain)", lambda: cn.communities(G, method="louvain"),
-           describe=lambda found: f"{found.nunique()} communities", extra_step=True)
+    if not pipeline_only:
+        _timed(rows, "communities (louvain)", lambda: cn.communities(G, method="louvain"),
+               describe=lambda found: f"{found.nunique()} communities", extra_step=True)
     _timed(rows, "kpis (by=None)", lambda: cn.kpis(eco, by=None))
 
     def page():
@@ -125,6 +135,8 @@ def _child_clusternet(rows: list, data: Path, out: Path) -> None:
         return cn.to_html(G.subgraph(top), out, measures=measures.loc[top], title="Horizon 2020: most central")
 
     _timed(rows, f"html ({TOP} most central)", page)
+    if pipeline_only:
+        return
     top = measures["betweenness"].nlargest(TOP).index
     _timed(rows, f"html ({TOP // 4} most central)",
            lambda: cn.to_html(G.subgraph(top[: TOP // 4]), out.with_suffix(".small.html"),
@@ -215,6 +227,57 @@ def _child_fastest(rows: list, data: Path, out: Path) -> None:
     out.with_suffix(".top.json").write_text(json.dumps(ranked))
 
 
+def _child_networkit(rows: list, data: Path) -> None:
+    """The expert pipeline of issue 16: pandas, a bare scipy projection, networkit."""
+    import networkit as nk
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    table = _timed(rows, "read (pandas.read_csv)", lambda: pd.read_csv(data / "h2020.csv.gz", low_memory=False))
+
+    def projection():
+        organisations = pd.Categorical(table["pic"].astype(str))
+        projects = pd.Categorical(table["rcn"].astype(str))
+        incidence = sp.csr_array((np.ones(len(table)), (organisations.codes, projects.codes)))
+        incidence.data[:] = 1.0  # an organisation listed twice in a project counts once
+        size = np.asarray(incidence.sum(axis=0)).ravel()
+        inverse = np.divide(1.0, size - 1.0, out=np.zeros(len(size)), where=size > 1)
+        upper = sp.triu(incidence @ sp.diags_array(inverse) @ incidence.T, k=1).tocoo()
+        return incidence.shape[0], upper
+
+    n, upper = _timed(rows, "projection (scipy, newman)", projection,
+                      describe=lambda result: f"{result[0]} nodes, {result[1].nnz} edges")
+
+    def graphs():
+        ends = (upper.row.astype(np.uint64), upper.col.astype(np.uint64))
+        distance, strength = nk.Graph(n, weighted=True), nk.Graph(n, weighted=True)
+        distance.addEdges((1.0 / upper.data, ends))
+        strength.addEdges((upper.data.astype(np.float64), ends))
+        return distance, strength
+
+    distance, strength = _timed(rows, "networkit graphs", graphs)
+
+    def centrality():
+        scores = {}
+        for name, algorithm in (
+                ("betweenness", nk.centrality.EstimateBetweenness(distance, SAMPLES, True, True)),
+                ("pagerank", nk.centrality.PageRank(strength)),
+                ("eigenvector", nk.centrality.EigenvectorCentrality(strength))):
+            algorithm.run()
+            scores[name] = algorithm.scores()
+        return scores
+
+    _timed(rows, f"centrality (EstimateBetweenness {SAMPLES}, PageRank, eigenvector)", centrality)
+
+    def plm():
+        algorithm = nk.community.PLM(strength, refine=False)
+        algorithm.run()
+        return algorithm.getPartition()
+
+    _timed(rows, "communities (PLM)", plm, describe=lambda found: f"{found.numberOfSubsets()} communities")
+
+
 def _child_pyvis(rows: list, data: Path, out: Path, top: int) -> None:
     """pyvis from_nx + write_html of the same page (its add_edge scans all edges: quadratic)."""
     from pyvis.network import Network
@@ -261,13 +324,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nx-sources", type=int, default=10, help="networkx betweenness sources (default 10)")
     parser.add_argument("--timeout", type=float, default=900.0, help="time limit per networkx process (s)")
     parser.add_argument("--json", type=Path, help="also write every row to this file")
+    parser.add_argument("--pipeline-only", action="store_true",
+                        help="only the pipeline's rows and the networkit expert pipeline, in the same run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=Path("/tmp/clusternet_bench_pipeline.html"))
     options = parser.parse_args(argv)
     if not (options.data / "h2020.csv.gz").exists():
         raise SystemExit(f"CORDIS data not found in {options.data}")
-    if options.child == "clusternet":
-        _child(_child_clusternet, options.data, options.out)
+    if options.child in ("clusternet", "clusternet-pipeline"):
+        _child(_child_clusternet, options.data, options.out, options.child == "clusternet-pipeline")
+    elif options.child == "networkit":
+        _child(_child_networkit, options.data)
     elif options.child == "fastest":
         _child(_child_fastest, options.data, options.out.with_suffix(".pyvis.html"))
     elif options.child and options.child.startswith("pyvis-"):
@@ -281,9 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     # The pyvis processes read the nodes the "fastest" process ranks; never those of an earlier run.
     options.out.with_suffix(".pyvis.top.json").unlink(missing_ok=True)
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores", flush=True)
-    ours, note = _run(["--child", "clusternet", *common], timeout=3600)
+    ours, note = _run(["--child", "clusternet-pipeline" if options.pipeline_only else "clusternet", *common],
+                      timeout=3600)
     if note:
         print("clusternet:", note)
+    expert, note = _run(["--child", "networkit", *common], timeout=3600)
+    if note:
+        print("networkit:", note)
+    if options.pipeline_only:
+        _report(ours, [], [], expert)
+        return 0
     fastest, note = _run(["--child", "fastest", *common], timeout=3600)
     if note:
         print("fastest:", note)
@@ -302,14 +376,14 @@ def main(argv: list[str] | None = None) -> int:
                                        "louvain": "communities (louvain)",
                                        "betweenness": f"centrality (samples={SAMPLES})"}[what],
                               "note": note})
-    _report(ours, fastest, plain)
+    _report(ours, fastest, plain, expert)
     if options.json:
-        options.json.write_text(json.dumps({"clusternet": ours, "fastest": fastest, "networkx": plain},
-                                           indent=1))
+        options.json.write_text(json.dumps({"clusternet": ours, "fastest": fastest, "networkx": plain,
+                                            "networkit": expert}, indent=1))
     return 0
 
 
-def _report(ours: list[dict], fastest: list[dict], plain: list[dict]) -> None:
+def _report(ours: list[dict], fastest: list[dict], plain: list[dict], expert: list[dict]) -> None:
     by_step = {row["step"]: row for row in fastest}
     nx_step = {row["step"]: row for row in plain}
     print()
@@ -338,6 +412,14 @@ def _report(ours: list[dict], fastest: list[dict], plain: list[dict]) -> None:
     pipeline = [row for row in ours if not row.get("extra_step")]
     print(f"{'pipeline (rows marked |), total':<34}{sum(r['wall'] for r in pipeline):8.2f}"
           f"{sum(r['cpu'] for r in pipeline):8.2f}{max(r['peak_mb'] for r in ours):9.0f}")
+    print()
+    for row in expert:
+        print(f" networkit: {row['step']:<58}{row['wall']:8.2f}{row['cpu']:8.2f}{row['load']:6.1f}")
+    if expert:
+        wall, cpu = sum(r["wall"] for r in pipeline), sum(r["cpu"] for r in pipeline)
+        expert_wall, expert_cpu = sum(r["wall"] for r in expert), sum(r["cpu"] for r in expert)
+        print(f"networkit expert pipeline, total: {expert_wall:.2f} wall s, {expert_cpu:.2f} CPU s; clusternet / "
+              f"expert: {wall / expert_wall:.2f} (wall), {cpu / expert_cpu:.2f} (CPU)")
     print("ratios use CPU seconds; * = networkx betweenness timed on fewer sources and scaled to "
           f"{SAMPLES} (cost per source is constant); sizes:", "; ".join(
               f"{r['step']}: {r['size']}" for r in ours + fastest + plain if "size" in r))

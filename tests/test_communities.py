@@ -500,6 +500,33 @@ def test_centrality_sees_weights_and_modes_changed_in_place(monkeypatch):
     assert cn.centrality(B)["degree"]["p1"] == pytest.approx(2 / 3)
 
 
+def test_centrality_and_communities_walk_the_graph_once(monkeypatch):
+    import pickle
+
+    from clusternet.measures import _converted
+
+    walks = []
+    walk = _converted.edge_arrays
+    monkeypatch.setattr(_converted, "edge_arrays", lambda *args, **kwargs: walks.append(1) or walk(*args, **kwargs))
+    G = nx.les_miserables_graph()
+    del G.edges["Valjean", "Javert"]["weight"]  # missing: 1 for communities, an error for centrality
+    found = cn.communities(G, method="leiden")
+    with pytest.raises(InvalidGraphError, match="no such attribute"):
+        cn.centrality(G, weight="weight")
+    assert len(walks) == 1
+    # The kept walk marks the missing weight by an object that survives pickling.
+    again = pickle.loads(pickle.dumps(G))
+    pd.testing.assert_series_equal(cn.communities(again, method="leiden"), found)
+    with pytest.raises(InvalidGraphError, match="no such attribute"):
+        cn.centrality(again, weight="weight")
+    assert len(walks) == 1
+    G.edges["Valjean", "Javert"]["weight"] = 2.0  # in place: seen by the fingerprint, walked again
+    table = cn.centrality(G, weight="weight")
+    assert len(walks) == 2
+    pd.testing.assert_frame_equal(table, cn.centrality(nx.Graph(G), weight="weight"))
+    pd.testing.assert_series_equal(cn.communities(G, method="leiden"), cn.communities(nx.Graph(G), method="leiden"))
+
+
 def test_views_are_converted_every_time():
     G = nx.les_miserables_graph()
     view = G.subgraph(list(G)[:30])

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .._options import check_edge_weights, check_simple_graph, check_via, igraph
-from .._shared import edge_arrays, random_generator
+from .._shared import random_generator
 from ..errors import (
     ConvergenceWarning,
     InvalidGraphError,
@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..graphs import WITHDRAWN, cluster_network
 from ..model import Ecosystem
-from ._converted import cached_conversion
+from ._converted import cached_conversion, cached_edge_arrays
 
 __all__ = [
     "centrality",
@@ -682,7 +682,7 @@ class _Graph:
 
     @classmethod
     def _convert(cls, G: nx.Graph, *, weight: str | None, bipartite: bool | None) -> _Graph:
-        nodes, rows, cols, raw = edge_arrays(G, weight, missing=np.nan)
+        nodes, rows, cols, raw = cached_edge_arrays(G, weight, missing=np.nan)
         n = len(nodes)
         values = np.ones(len(rows)) if weight is None else check_edge_weights(nodes, rows, cols, raw, weight)
         both_rows = np.concatenate([rows, cols])

@@ -14,10 +14,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._options import check_edge_weights, check_simple_graph, igraph
-from .._shared import edge_arrays, sorted_nodes
+from .._shared import sorted_nodes
 from ..errors import ConvergenceWarning, OptionError
 from ..model import Ecosystem
-from ._converted import cached_conversion
+from ._converted import cached_conversion, cached_edge_arrays
 
 __all__ = [
     "communities",
@@ -570,7 +570,7 @@ class _Canonical:
 
     @classmethod
     def _convert(cls, G: nx.Graph, *, weight: str | None) -> _Canonical:
-        original, rows, cols, raw = edge_arrays(G, weight, missing=1.0)
+        original, rows, cols, raw = cached_edge_arrays(G, weight, missing=1.0)
         nodes = sorted_nodes(original)
         position = {node: i for i, node in enumerate(nodes)}
         rank = np.array([position[node] for node in original], dtype=np.int64)

@@ -213,25 +213,42 @@ def test_cross_sector_baseline_equals_the_enumeration_of_every_shuffle():
     # Oracle: every arrangement of c1-c5's sectors (c6 and the university have none), each
     # cell's cross-sector projects counted with sets.
     population = ["c1", "c2", "c3", "c4", "c5"]
-    counts = []
+    counts, reached = [], []
     for arrangement in _arrangements([KPI_SECTORS[o] for o in population]):
         given = dict(zip(population, arrangement, strict=True))
-        cells = Counter()
+        cells, companies = Counter(), {}
         for cluster, year, members in KPI_CONSORTIA.values():
-            cells[(cluster, year)] += len({given[o] for o in members.split() if o in given}) >= 2
+            cross = len({given[o] for o in members.split() if o in given}) >= 2
+            cells[(cluster, year)] += cross
+            firms = {o for o in members.split() if o.startswith("c")}  # c6 (unknown sector) still counts
+            companies.setdefault((cluster, year), set()).update(firms if cross else set())
         counts.append(cells)
+        reached.append({cell: len(firms) for cell, firms in companies.items()})
     cells = [("A", 2018), ("A", 2019), ("B", 2018), ("B", 2019)]
     enumerated = pd.DataFrame(
         [[count[cell] for cell in cells] for count in counts], columns=pd.MultiIndex.from_tuples(cells)
     )
     samples = 3000
     table = cn.cross_sector_baseline(_kpi_ecosystem(), samples=samples, seed=1)
+    firms = pd.DataFrame(
+        [[count[cell] for cell in cells] for count in reached], columns=pd.MultiIndex.from_tuples(cells)
+    )
     for cell in cells:
         assert table.loc[cell, "expected"] == pytest.approx(enumerated[cell].mean(), abs=1e-12)
         assert table.loc[cell, "expected_sd"] == pytest.approx(enumerated[cell].std(ddof=0), abs=0.05)
+        # sampled: within 4 standard errors of the enumerated mean
+        spread = firms[cell].std(ddof=0)
+        assert table.loc[cell, "expected_companies"] == pytest.approx(
+            firms[cell].mean(), abs=4 * spread / np.sqrt(samples) + 1e-12
+        )
+        assert table.loc[cell, "expected_companies_sd"] == pytest.approx(spread, abs=0.1)
     # the observed count is kpis' (p3 and p6 cross sectors; p2 is chemistry + unknown, p5 one sector)
-    kpi = cn.kpis(_kpi_ecosystem())["cross_sector_projects"]
-    pd.testing.assert_series_equal(table["cross_sector_projects"], kpi)
+    kpi = cn.kpis(_kpi_ecosystem())
+    pd.testing.assert_series_equal(table["cross_sector_projects"], kpi["cross_sector_projects"])
+    # p3 (c1 c3 c5) and p6 (c1-c4) are the cross-sector projects, as kpis counts their companies
+    pd.testing.assert_series_equal(
+        table["companies_in_cross_sector_projects"], kpi["companies_in_cross_sector_projects"]
+    )
     assert table["cross_sector_projects"].tolist() == [0, 1, 1, 1]
     assert table.attrs["population"] == "the 5 companies of known sector that take part in a project"
     programme = cn.cross_sector_baseline(_kpi_ecosystem(), by=None, samples=samples, seed=1)

@@ -361,7 +361,7 @@ def cross_sector_baseline(
     samples: int = 1000,
     seed: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
-    """The cross-sector KPI beside the count expected with the companies' sectors shuffled.
+    """The cross-sector KPIs beside what they would be with the companies' sectors shuffled.
 
     :func:`kpis`' ``cross_sector_projects`` counts the projects whose companies have two or more
     known sectors. Most consortia of several firms join several sectors by chance alone, so
@@ -392,7 +392,11 @@ def cross_sector_baseline(
         ``expected`` (the exact expected count, see Notes), ``expected_sd``, ``low`` and
         ``high`` (standard deviation, 2.5% and 97.5% quantiles of the count over the
         shuffles), ``share`` (``cross_sector_projects / projects``) and ``expected_share``
-        (``expected / projects``). Missing where :func:`kpis` leaves the KPI missing (no
+        (``expected / projects``); then ``companies_in_cross_sector_projects`` (equal to
+        :func:`kpis`' column) beside ``expected_companies`` and ``expected_companies_sd``, its
+        mean and standard deviation over the shuffles (a company in several projects makes the
+        exact value a sum over their joint chances, so it is sampled). Missing where
+        :func:`kpis` leaves the KPIs missing (no
         participating company of known sector) and the shares in years without a project.
         ``attrs["population"]`` says in words which companies were shuffled, ``attrs["samples"]``
         and ``attrs["seed"]`` how.
@@ -486,25 +490,48 @@ def cross_sector_baseline(
     with_rows = np.flatnonzero(known > 0)
     starts = _block_starts(known)[with_rows]
 
-    def counts(label_rows: np.ndarray) -> np.ndarray:
-        """Cross-sector projects per cell, one row per labelling of the companies."""
+    # Every company (of any sector) of every carried project, as (cell, company) pairs: a pair
+    # counts for companies_in_cross_sector_projects when one of its projects is cross-sector.
+    company_rows = (part_project >= 0) & (part_organisation >= 0)
+    company_rows[company_rows] &= is_company[part_organisation[company_rows]]
+    company_keys = np.unique(part_project[company_rows] * n_organisations + part_organisation[company_rows])
+    company_project, company_id = company_keys // n_organisations, company_keys % n_organisations
+    companies = np.bincount(company_project, minlength=n_projects)
+    owner, at = _expand(_block_starts(companies)[carried_project], companies[carried_project])
+    pair_keys, pair = np.unique(cell[owner] * n_organisations + company_id[at], return_inverse=True)
+    pair = pair.ravel()
+    in_pair = sp.csr_array((np.ones(len(pair)), (carried_project[owner], pair)), shape=(n_projects, len(pair_keys)))
+    pair_cell = sp.csr_array((np.ones(len(pair_keys)), (np.arange(len(pair_keys)), pair_keys // n_organisations)),
+                             shape=(len(pair_keys), n_cells))
+
+    def counts(label_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cross-sector projects and the companies in them per cell, one row per labelling."""
         spans = np.zeros((len(label_rows), n_projects))
         if len(with_rows):
             spans[:, with_rows] = (np.minimum.reduceat(label_rows, starts, axis=1)
                                    != np.maximum.reduceat(label_rows, starts, axis=1))
-        return np.asarray((carried.T @ spans.T).T)
+        reached = (np.asarray((in_pair.T @ spans.T).T) > 0).astype(float)
+        return np.asarray((carried.T @ spans.T).T), np.asarray((pair_cell.T @ reached.T).T)
 
     columns: dict[str, np.ndarray] = {"projects": np.bincount(cell, minlength=n_cells).astype("float64")}
     if len(population):
         chance = composition_expectations(known, group_sizes)["spans"]
-        columns["cross_sector_projects"] = counts(labels[position][None, :])[0]
+        observed, observed_companies = counts(labels[position][None, :])
+        columns["cross_sector_projects"] = observed[0]
         columns["expected"] = np.bincount(cell, weights=chance[carried_project], minlength=n_cells)
-        null = np.concatenate([counts(block[:, position]) for block in
-                               shuffled_labels(labels, samples, random_generator(seed), max(len(keys), n_projects))])
+        drawn = [counts(block[:, position]) for block in
+                 shuffled_labels(labels, samples, random_generator(seed), max(len(keys), n_projects, len(pair_keys)))]
+        null = np.concatenate([projects_drawn for projects_drawn, _ in drawn])
+        null_companies = np.concatenate([companies_drawn for _, companies_drawn in drawn])
         columns["expected_sd"] = null.std(axis=0, ddof=1) if samples > 1 else np.full(n_cells, np.nan)
         columns["low"], columns["high"] = np.quantile(null, [0.025, 0.975], axis=0)
+        columns["companies_in_cross_sector_projects"] = observed_companies[0]
+        columns["expected_companies"] = null_companies.mean(axis=0)
+        columns["expected_companies_sd"] = (null_companies.std(axis=0, ddof=1) if samples > 1
+                                            else np.full(n_cells, np.nan))
     else:  # no participating company of known sector: missing, as in kpis
-        for name in ("cross_sector_projects", "expected", "expected_sd", "low", "high"):
+        for name in ("cross_sector_projects", "expected", "expected_sd", "low", "high",
+                     "companies_in_cross_sector_projects", "expected_companies", "expected_companies_sd"):
             columns[name] = np.full(n_cells, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         projects_count = np.where(columns["projects"] > 0, columns["projects"], np.nan)
@@ -513,7 +540,10 @@ def cross_sector_baseline(
     result = _grid_frame(columns, groups, first, last)
     if wanted is not None:
         result = result[result.index.get_level_values("year").isin(sorted(wanted))]
-    for name in ("projects", "cross_sector_projects"):
+    order = ["projects", "cross_sector_projects", "expected", "expected_sd", "low", "high", "share",
+             "expected_share", "companies_in_cross_sector_projects", "expected_companies", "expected_companies_sd"]
+    result = result[order]
+    for name in ("projects", "cross_sector_projects", "companies_in_cross_sector_projects"):
         result[name] = result[name].astype("Int64")
     if by is None:
         result = result.droplevel("cluster_id")

@@ -5,6 +5,15 @@ repository, ``../shared/data/cordis-h2020``, or set CLUSTERNET_SHARED_DATA)::
 
     python benchmarks/bench_webgl.py [--repeat 2] [--screenshot h2020.png]
     python benchmarks/bench_webgl.py --compare     # canvas against WebGL, for renderer="auto"
+    python benchmarks/bench_webgl.py --picture h2020_backbone.html   # the readable picture
+
+``--picture PATH`` writes the page docs/pictures.md shows for EU data, instead of the hairball of
+433,508 ties: the disparity backbone (Serrano et al. 2009, alpha 0.05) of the whole H2020
+organisation network (Newman weights), its largest component, coloured by community (Leiden
+on the backbone: the 12 largest and "other values (N)"), node area by the number of partners in
+the whole network, labelled with the legal short names (else legal names) of the cordis-plus
+files in ``cordis-names/``; then screenshots of it at rest and zoomed into its densest part
+(``PATH`` with ``.png`` and ``-zoomed.png``).
 
 The network is the one of issue #20: ``organisation_network(eco, weight="newman",
 min_weight=0.05)`` of :func:`clusternet.read_cordis` (with programme parts), its largest
@@ -27,7 +36,11 @@ Printed:
   camera moves and draws them again when it stops: the settle holds that one full redraw);
 - the 1-minute load average at each step: on a shared machine it inflates every wall time.
 
-The target of issue #20: drawn in under 30 s, laid out, and zoom and pan without stalling.
+The target of issue #20: drawn in under 30 s, laid out, and zoom and pan without stalling,
+measured here as a median frame under 50 ms and no frame over 500 ms during the scripted zoom
+and pan (``FRAME_MEDIAN``, ``FRAME_LONGEST``). The same gesture on a 77-node page (Les
+Misérables) is timed beside it: what this machine's load leaves of the frame rate whatever the
+page draws.
 
 ``--compare`` draws Barabási-Albert graphs of a few sizes with both renderers and prints the
 time to the first frame and the frame times of a zoom, the measurements ``renderer="auto"``'s
@@ -59,6 +72,9 @@ ARGS = [
     "--disable-extensions",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# "Without stalling": the frames of the scripted zoom and pan (milliseconds).
+FRAME_MEDIAN = 50
+FRAME_LONGEST = 500
 
 _RECORD = """() => {
   window.__frames = []; window.__stop = false;
@@ -80,7 +96,12 @@ def main() -> int:
         default="2000:2,5000:2,10000:2,2000:10,5000:4,2000:25",
         help="with --compare: nodes:m of the Barabasi-Albert graphs, comma-separated",
     )
+    parser.add_argument(
+        "--picture", type=Path, help="write the readable backbone page here (and screenshots)"
+    )
     args = parser.parse_args()
+    if args.picture is not None:
+        return _picture(args.picture)
     if args.compare:
         return _compare([tuple(map(int, size.split(":"))) for size in args.sizes.split(",")])
     if not (DATA / "h2020.csv.gz").exists():
@@ -114,6 +135,106 @@ def main() -> int:
     )
     del positions
     return _browser(page.path, repeat=args.repeat, screenshot=args.screenshot)
+
+
+def _picture(path: Path) -> int:
+    """The H2020 organisation network drawn to be read: backbone, communities, names, sizes."""
+    if not (DATA / "h2020.csv.gz").exists():
+        print(f"the H2020 data are absent ({DATA}); set CLUSTERNET_SHARED_DATA")
+        return 1
+    started = time.perf_counter()
+    eco = cn.read_cordis(
+        DATA / "h2020.csv.gz",
+        programme_parts=DATA / "programme_parts.csv.gz",
+        names=sorted((DATA.parent / "cordis-names").glob("*.csv")),
+    )
+    _step("read_cordis (with the cordis-plus names)", started)
+    started = time.perf_counter()
+    network = cn.organisation_network(eco, weight="newman")
+    _step(
+        f"organisation_network ({network.number_of_nodes():,} organisations, {network.number_of_edges():,} ties)",
+        started,
+    )
+    started = time.perf_counter()
+    kept = cn.backbone(network, method="disparity", alpha=0.05)
+    G = kept.subgraph(max(nx.connected_components(kept), key=len)).copy()
+    _step(
+        f"disparity backbone ({kept.number_of_edges():,} ties; its largest component "
+        f"{G.number_of_nodes():,} organisations, {G.number_of_edges():,} ties)",
+        started,
+    )
+    started = time.perf_counter()
+    community = cn.communities(G, method="leiden", seed=0)
+    nx.set_node_attributes(G, community.to_dict(), "community")
+    _step(f"communities ({community.nunique():,})", started)
+    partners = {node: network.degree(node) for node in G}
+    nx.set_node_attributes(G, partners, "partners")
+    labels = {node: _label(G.nodes[node], node) for node in G}
+    named = sum(1 for node in G if _label(G.nodes[node], None) is not None)
+    started = time.perf_counter()
+    page = cn.to_html(
+        G,
+        path,
+        color_by="community",
+        size_by="partners",
+        label_by=labels,
+        title="H2020 organisations: the backbone of their collaboration",
+        description=(
+            f"The disparity backbone (Serrano et al. 2009, alpha 0.05) of the Horizon 2020 organisation "
+            f"network (Newman weights): its largest component, {G.number_of_nodes():,} of "
+            f"{network.number_of_nodes():,} organisations and {G.number_of_edges():,} of "
+            f"{network.number_of_edges():,} ties. Colour: community (Leiden on the backbone); area: "
+            f"partners in the whole network; {named:,} organisations named from the cordis-plus files, "
+            "the others by PIC."
+        ),
+    )
+    _step(f"to_html ({page.html.count(chr(10)):,} lines, {len(page.html.encode()) / 1e6:.1f} MB)", started)
+    _screenshots(page.path)
+    return 0
+
+
+def _label(attributes: dict, node: object) -> str | None:
+    """The legal short name, else the legal name, else ``PIC node`` (None when unnamed and no node)."""
+    for key in ("short_name", "name"):
+        value = attributes.get(key)
+        # "NA" is R's missing value, written as text in the cordis-plus files (read_cordis keeps it)
+        if isinstance(value, str) and value.strip() and value.strip() != "NA":
+            return value.strip()
+    return None if node is None else f"PIC {node}"
+
+
+def _screenshots(path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        context, tab, metrics, blocked, errors = _open(browser, path)
+        drawn = tab.evaluate("() => clusternet.drawnAt")
+        print(
+            f"browser: drawn at {drawn / 1000:.1f} s, main-thread CPU {metrics.get('ThreadTime', float('nan')):.1f} s; "
+            f"errors {errors}; blocked {len(blocked)} (load average {os.getloadavg()[0]:.1f})"
+        )
+        tab.wait_for_timeout(1500)
+        rest = path.with_suffix(".png")
+        tab.screenshot(path=str(rest))
+        # Zoom into the most crowded tenth of the view: the mean position of the leading nodes.
+        box = tab.locator("#network").bounding_box()
+        point = tab.evaluate(
+            "() => { const ps = clusternet.leading.slice(0, 8).map(i => clusternet.toScreen(i));"
+            " return [ps.reduce((a, p) => a + p.x, 0) / ps.length, ps.reduce((a, p) => a + p.y, 0) / ps.length]; }"
+        )
+        tab.mouse.move(box["x"] + point[0], box["y"] + point[1])
+        for _ in range(4):
+            tab.mouse.wheel(0, -240)
+            tab.wait_for_timeout(400)
+        tab.wait_for_timeout(1500)
+        zoomed = path.with_name(path.stem + "-zoomed.png")
+        tab.screenshot(path=str(zoomed))
+        print(
+            f"screenshots: {rest}, {zoomed}; labelled at rest and zoomed: {tab.evaluate('() => clusternet.labelled().length')}"
+        )
+        context.close()
+        browser.close()
 
 
 def _step(what: str, started: float) -> float:
@@ -190,7 +311,8 @@ def _browser(path: Path, *, repeat: int, screenshot: Path | None) -> int:
     if not Path("/usr/bin/chromium").exists():
         print("browser: skipped, /usr/bin/chromium is absent")
         return 0
-    draws = []
+    draws: list[float] = []
+    gestures: list[list[float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for run in range(repeat):
@@ -212,15 +334,34 @@ def _browser(path: Path, *, repeat: int, screenshot: Path | None) -> int:
                 tab.screenshot(path=str(screenshot))
                 print(f"screenshot: {screenshot}")
             gesture, settle = _gesture(tab)
-            print("  " + _frames("zoom and pan", gesture))
+            gestures.append(gesture)
+            print("  " + _frames("zoom and pan", gesture) + f" (load average {os.getloadavg()[0]:.1f})")
             print("  " + _frames("settling after it", settle), flush=True)
             context.close()
+        folder = Path(tempfile.mkdtemp())
+        small = cn.to_html(nx.les_miserables_graph(), folder / "small.html", renderer="webgl").path
+        context, tab, _, _, _ = _open(browser, small)
+        floor, _ = _gesture(tab)
+        context.close()
+        print(
+            "  "
+            + _frames("the same gesture on a 77-node page", floor)
+            + f" (load average {os.getloadavg()[0]:.1f})"
+        )
         browser.close()
     median = statistics.median(draws) / 1000
     print(
         f"time to drawn: median {median:.1f} s over {len(draws)} runs (target < 30 s: "
         f"{'met' if median < 30 else 'NOT met'}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    frames = [frame for gesture in gestures for frame in gesture]
+    if frames:
+        met = statistics.median(frames) < FRAME_MEDIAN and max(frames) <= FRAME_LONGEST
+        print(
+            f"zoom and pan: median frame {statistics.median(frames):.0f} ms, longest {max(frames):.0f} ms "
+            f"(target: median < {FRAME_MEDIAN} ms, none over {FRAME_LONGEST} ms: {'met' if met else 'NOT met'}); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
     return 0
 
 

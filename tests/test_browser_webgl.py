@@ -92,7 +92,12 @@ def test_auto_picks_webgl_for_large_networks_and_canvas_otherwise(graph):
     assert _choose_renderer("auto", 100, WEBGL_EDGES + 1, physics=False) == "webgl"
     assert _choose_renderer("auto", WEBGL_NODES + 1, 0, physics=True) == "canvas"  # physics: canvas only
     big = nx.empty_graph(WEBGL_NODES + 1)
-    assert '"renderer":"webgl"' in cn.show_html(big, layout="circular").html
+    assert '"renderer":"webgl"' in cn.show_html(big, layout="circular").html  # no tie: drawn whole
+    # auto counts the nodes drawn: 10 with ties beside 5,000 isolates left out is a small page
+    sparse = nx.path_graph(10)
+    sparse.add_nodes_from(range(10, WEBGL_NODES + 10))
+    assert '"renderer":"canvas"' in cn.show_html(sparse, layout="circular").html
+    assert '"renderer":"webgl"' in cn.show_html(sparse, layout="circular", isolates=True).html
 
 
 @pytest.mark.parametrize(
@@ -284,6 +289,33 @@ def test_canvas_leading_labels_do_not_pile_up(chromium, tmp_path):
         for node, size in zip(leading, fonts, strict=True):
             # labelled: about 13 screen pixels; the others: the default 14 canvas pixels
             assert (size * scale >= 13 - 1e-9) if node in labelled else size == 14
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+def test_webgl_draws_the_strongest_edges_at_rest_when_there_are_many(chromium, tmp_path):
+    # Above 50,000 edges the page draws at most 40,000 when the view rests, the strongest first
+    # (software WebGL fills too few line pixels a second for more); the expected set is numpy's
+    # argsort of the weights, the page's is the prefix of sigma's edge order.
+    rng = np.random.default_rng(0)
+    # a ring whose nodes are tied to their 12 nearest on each side: short lines, quick to draw
+    G = cn.viz.in_drawing_order(nx.circulant_graph(5000, range(1, 13)))  # page edge i: G.edges()'s i-th
+    weights = rng.random(G.number_of_edges()).round(6)
+    for (u, v), w in zip(G.edges(), weights, strict=True):
+        G.edges[u, v]["weight"] = float(w)
+    path = cn.to_html(G, tmp_path / "many.html", renderer="webgl", layout="circular").path
+    page = Page(chromium, path)
+    try:
+        assert page.evaluate("() => [clusternet.edgeCount, clusternet.edgesDrawn]") == [60000, 40000]
+        drawn = page.evaluate("() => clusternet.graph.edges().slice(0, 40000).map(Number)")
+        strongest = np.argsort(-weights, kind="stable")[:40000]
+        assert sorted(drawn) == sorted(strongest.tolist())
+        assert "the 40000 strongest of the 60000 shown" in page.page.locator("#edges-drawn").inner_text()
+        page.slide("#min-weight", len(page.evaluate("() => clusternet.weightSteps")) - 1)  # few left
+        shown = page.evaluate("() => clusternet.edgeCount")
+        assert page.evaluate("() => clusternet.edgesDrawn") == shown < 40000
+        assert page.page.locator("#edges-drawn").inner_text() == ""
         assert page.errors == []
     finally:
         page.context.close()

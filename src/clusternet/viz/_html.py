@@ -158,8 +158,8 @@ def to_html(
         How the browser draws: ``"canvas"`` with vis-network (physics possible), ``"webgl"``
         with sigma.js (tens of thousands of nodes and hundreds of thousands of edges; needs
         positions from Python, so not with ``layout="physics"``). ``"auto"`` takes WebGL for
-        more than 5,000 nodes or more than 20,000 edges (``WEBGL_NODES``, ``WEBGL_EDGES``),
-        unless physics is asked for.
+        more than 5,000 nodes or more than 20,000 edges drawn (``WEBGL_NODES``, ``WEBGL_EDGES``;
+        isolates left out are not counted), unless physics is asked for.
     isolates : bool
         Draw the nodes without ties too (packed round the network, see
         :func:`clusternet.layout_positions`). By default they are left out and the description
@@ -252,9 +252,11 @@ def show_html(
     if not isinstance(G, nx.Graph):
         raise StyleError(f"expected a networkx Graph, got {type(G).__name__}")
     use_physics = bool(physics) or (isinstance(layout, str) and layout == "physics")
-    renderer = _choose_renderer(renderer, G.number_of_nodes(), G.number_of_edges(), physics=use_physics)
+    _choose_renderer(renderer, 0, 0, physics=use_physics)  # a bad option fails before any work
     with _gc_paused():
         G, left_out = leave_out_isolates(in_drawing_order(G), isolates=isolates)
+        # "auto" counts what is drawn: the isolates left out are not on the page.
+        renderer = _choose_renderer(renderer, G.number_of_nodes(), G.number_of_edges(), physics=use_physics)
         style = node_style(G, color_by=color_by, size_by=size_by, label_by=label_by, measures=measures)
         positions = (
             None

@@ -9,7 +9,8 @@
 // The renderer interface: window.clusternetRenderers[data.renderer](host) draws the network and
 // returns {internals, positions(), toScreen(i), radius(i), show(nodeMask, edgeMask), fade(keep, id),
 // select(ids), fit(ids), snapshot(), scale(), physics(on) or null}; host carries the data, the
-// unpacked edges, the leading labels and the callbacks below (hoverNode, clickNode, ..., drawn).
+// unpacked edges, the leading labels, blankCanvas(width, height) and the callbacks below
+// (hoverNode, clickNode, ..., edgesDrawn, drawn).
 // Node i of the page data is node i of every renderer, edge i edge i.
 //
 // Every name reaches the page through textContent, SVG text nodes or the canvas, never through innerHTML.
@@ -114,6 +115,10 @@
   }
   if (data.legend.size) legend.appendChild(el("p", "Node area: " + data.legend.size));
   legend.appendChild(el("p", nodeCount + " nodes, " + edgeTotal + " edges", "count"));
+  // A renderer that draws only some of the edges at rest (WebGL with many edges) says how many.
+  var drawnNote = el("p", null, "count");
+  drawnNote.id = "edges-drawn";
+  legend.appendChild(drawnNote);
   if (data.description) legend.appendChild(el("p", data.description, "count"));
 
   // Labels: the most prominent nodes (by size, then degree) keep a readable label at every zoom;
@@ -142,6 +147,17 @@
   var view = null;
   var host = {
     data: data, edges: edges, container: container, leading: state.leading, faded: FADED, marks: state.marks,
+    // A white canvas of the given size and its 2D context: what the renderers' PNG snapshot
+    // draws their layers on.
+    blankCanvas: function (width, height) {
+      var canvas = document.createElement("canvas");
+      canvas.width = width;
+      canvas.height = height;
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, width, height);
+      return {canvas: canvas, context: context};
+    },
     hoverNode: function (id, x, y) { showTooltip(nodeInfo(id), x, y, "node " + id); },
     hoverEdge: function (id, x, y) { showTooltip(edgeInfo(id), x, y, "edge " + id); },
     // Leaving an edge as the pointer enters a node must not hide the node's tooltip.
@@ -151,6 +167,13 @@
     clickNode: function (id) { details.replaceChildren(nodeInfo(id)); highlight(id); },
     clickEdge: function (id) { details.replaceChildren(edgeInfo(id)); highlight(null); },
     clickStage: function () { highlight(null); },
+    // count: the edges drawn when the view rests, of those shown (null: all of them).
+    edgesDrawn: function (count) {
+      state.edgesDrawn = count === null ? state.edgeCount : count;
+      drawnNote.textContent = count === null || count >= state.edgeCount ? "" :
+        "Edges drawn: the " + count + (edges.weight ? " strongest" : " first") + " of the " + state.edgeCount +
+        " shown (a click on a node draws all of its edges)";
+    },
     drawn: function () {
       if (state.drawn) return;
       state.drawn = true;
@@ -213,9 +236,9 @@
       edgeMask[j] = ok ? 1 : 0;
       shownEdges += edgeMask[j];
     }
-    view.show(nodeMask, edgeMask);
     state.nodeCount = shownNodes;
     state.edgeCount = shownEdges;
+    view.show(nodeMask, edgeMask);
     state.minWeight = minWeight;
     state.yearRange = yearRange;
     status.textContent = shownNote().replace(/^; /, "");

@@ -113,14 +113,9 @@
       fit: function (ids) { network.fit({nodes: ids.slice(0, 200), animation: false}); },
       snapshot: function () {
         var source = host.container.querySelector("canvas");
-        var out = document.createElement("canvas");
-        out.width = source.width;
-        out.height = source.height;
-        var context = out.getContext("2d");
-        context.fillStyle = "#fff";
-        context.fillRect(0, 0, out.width, out.height);
-        context.drawImage(source, 0, 0);
-        return out;
+        var out = host.blankCanvas(source.width, source.height);
+        out.context.drawImage(source, 0, 0);
+        return out.canvas;
       },
       scale: function () { return network.getScale(); },
       physics: function (on) { network.setOptions({physics: {enabled: on}}); }

@@ -15,10 +15,17 @@
     var data = host.data, edgeArrays = host.edges, container = host.container;
     var n = data.nodes.length, m = edgeArrays.count;
     var FADED = host.faded;
-    // Many edges: 1-pixel GL lines instead of rectangles, lighter, and hidden while the camera
-    // moves (the nodes alone redraw in milliseconds even with software WebGL).
-    var MANY = 50000;
+    // Many edges: 1-pixel GL lines instead of rectangles, lighter, hidden while the camera
+    // moves, and at rest at most EDGE_BUDGET of them drawn (the strongest first, more as the
+    // reader zooms in). Software WebGL (SwiftShader, what a machine without a GPU has) fills
+    // some 10^7 line pixels a second: the 433,508 ties of the H2020 page took 6 to 9 s a frame,
+    // and the next frame of a pan waited for it.
+    var MANY = 50000, EDGE_BUDGET = 40000;
     var many = m > MANY;
+    // Many nodes: sigma's point program (one vertex a node) instead of its instanced circles,
+    // which software WebGL draws one instance at a time (25,793 nodes: 750 ms a pass against
+    // 70 ms, and sigma draws them twice a frame, for the picture and for picking).
+    var POINTS = 2000;
     var graph = new graphology.Graph({type: data.directed ? "directed" : "undirected",
       multi: data.multigraph, allowSelfLoops: true});
     // Node radius on screen: the page pixels vis-network would show when fitting the whole
@@ -31,10 +38,21 @@
         color: node.color, label: node.label});
     }
     var widthScale = many ? 0.5 : 0.6;
-    for (var e = 0; e < m; e++) {
-      var attributes = {};
-      if (edgeArrays.width && !isNaN(edgeArrays.width[e])) attributes.size = edgeArrays.width[e] * widthScale;
-      graph.addEdgeWithKey(String(e), String(edgeArrays.source[e]), String(edgeArrays.target[e]), attributes);
+    // Edges enter the graph strongest first (edge i keeps the key "i"), so that sigma's buffer
+    // holds them in that order and the budget below draws a prefix of it.
+    var order = new Uint32Array(m);
+    for (var e = 0; e < m; e++) order[e] = e;
+    if (many && edgeArrays.weight) {
+      var weight = edgeArrays.weight;
+      order.sort(function (a, b) {
+        var wa = isNaN(weight[a]) ? -Infinity : weight[a], wb = isNaN(weight[b]) ? -Infinity : weight[b];
+        return (wb - wa) || (a - b);
+      });
+    }
+    for (var k = 0; k < m; k++) {
+      var id = order[k], attributes = {};
+      if (edgeArrays.width && !isNaN(edgeArrays.width[id])) attributes.size = edgeArrays.width[id] * widthScale;
+      graph.addEdgeWithKey(String(id), String(edgeArrays.source[id]), String(edgeArrays.target[id]), attributes);
     }
     host.marks.datasets = performance.now();
 
@@ -97,7 +115,33 @@
       nodeReducer: nodeReducer,
       edgeReducer: edgeReducer
     };
-    if (many) settings.edgeProgramClasses = {line: Sigma.rendering.EdgeLineProgram};
+    // At rest, the edges drawn are the first `drawnSlots` of sigma's buffer: the EDGE_BUDGET
+    // strongest of those shown, at every zoom (zoomed in, the lines that cross the view are
+    // longer, so more edges would cost more line pixels, not fewer), and every edge of a clicked
+    // node (the others are hidden, so they cost nothing).
+    var drawnSlots = m;
+    function budget() {
+      if (!many) return;
+      var wanted = focus !== null ? m : Math.min(m, EDGE_BUDGET);
+      var slots = 0, shown = 0;
+      for (; slots < m && shown < wanted; slots++) if (!edgeShown || edgeShown[order[slots]]) shown++;
+      drawnSlots = focus !== null ? m : slots;
+      host.edgesDrawn(focus !== null ? null : shown);
+    }
+    if (many) {
+      var BudgetLine = class extends Sigma.rendering.EdgeLineProgram {
+        render(params) {
+          var all = this.verticesCount;
+          this.verticesCount = Math.min(all, 2 * drawnSlots);
+          super.render(params);
+          this.verticesCount = all;
+        }
+      };
+      settings.edgeProgramClasses = {line: BudgetLine};
+    }
+    if (n > POINTS) settings.nodeProgramClasses = {circle: Sigma.rendering.NodePointProgram};
+    var state = {labelled: []};
+    budget();
     var renderer = new Sigma(graph, container, settings);
     host.marks.network = performance.now();
     // The constructor has drawn the first frame; it is on screen at the next animation frame.
@@ -145,7 +189,6 @@
       pending = true;
       requestAnimationFrame(function () { pending = false; declutter(); });
     });
-    var state = {labelled: []};
     declutter();
     // Sigma measures its container once; follow the window and the side panel.
     if (window.ResizeObserver) {
@@ -179,11 +222,13 @@
       show: function (nodeMask, edgeMask) {
         nodeShown = nodeMask.slice();
         edgeShown = edgeMask.slice();
+        budget();
         renderer.refresh();
       },
       fade: function (kept, id) {
         keep = kept;
         focus = kept ? id : null;
+        budget();
         renderer.refresh();
       },
       select: function (ids) {
@@ -211,16 +256,11 @@
         renderer.render();
         var layers = renderer.getCanvases();
         var base = layers.nodes || container.querySelector("canvas");
-        var out = document.createElement("canvas");
-        out.width = base.width;
-        out.height = base.height;
-        var context = out.getContext("2d");
-        context.fillStyle = "#fff";
-        context.fillRect(0, 0, out.width, out.height);
+        var out = host.blankCanvas(base.width, base.height);
         ["edges", "edgeLabels", "nodes", "labels", "hovers", "hoverNodes"].forEach(function (name) {
-          if (layers[name]) context.drawImage(layers[name], 0, 0, out.width, out.height);
+          if (layers[name]) out.context.drawImage(layers[name], 0, 0, base.width, base.height);
         });
-        return out;
+        return out.canvas;
       },
       scale: function () { return 1 / camera.getState().ratio; },
       physics: null

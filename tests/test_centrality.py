@@ -467,6 +467,23 @@ def test_epsilon_estimate_is_deterministic_for_a_seed_and_workers(always_estimat
     assert (two - pd.Series(nx.betweenness_centrality(G))).abs().max() <= 0.05
 
 
+@needs_networkit
+@pytest.mark.filterwarnings("ignore::clusternet.ConvergenceWarning")
+def test_epsilon_estimates_in_threads_are_those_of_one_at_a_time(always_estimate):
+    # networkit's seed and thread count belong to the process; estimates started from several
+    # threads at once must still each get their own seed and workers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    G = _small_world(300, 6, weighted=False)
+    jobs = [(seed, workers) for seed in (1, 2) for workers in (1, 2)]
+    alone = [centrality(G, epsilon=0.05, seed=seed, workers=workers)["betweenness"] for seed, workers in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda job: centrality(G, epsilon=0.05, seed=job[0], workers=job[1])["betweenness"],
+                                 jobs))
+    for one, other in zip(alone, together, strict=True):
+        pd.testing.assert_series_equal(one, other)
+
+
 def test_small_graphs_get_exact_betweenness_by_default():
     # n * m is small: the default epsilon computes exactly (the same as epsilon=None).
     G = nx.les_miserables_graph()

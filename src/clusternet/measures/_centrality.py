@@ -6,6 +6,7 @@ import itertools
 import math
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -771,6 +772,8 @@ def _shortest_path_measures(graph: _Graph, *, weighted: bool, samples, seed, bac
 
 # Below this n * m the exact betweenness takes well under a second in igraph: it is computed exactly.
 _EXACT_WORK = 5 * 10**7
+# networkit's seed and thread count are settings of the whole process: one estimate at a time.
+_NETWORKIT_LOCK = threading.Lock()
 # Loffler and Phillips' estimate of the universal constant of the VC-dimension sample bound,
 # the one Riondato and Kornaropoulos (2016) and Borassi and Natale (2019) use.
 _UNIVERSAL_CONSTANT = 0.5
@@ -830,23 +833,27 @@ def _guaranteed_betweenness(graph: _Graph, *, weighted: bool, epsilon: float, de
         g.addEdges((np.ascontiguousarray(graph.lengths(True), dtype=np.float64), (sources, targets)))
     else:
         g.addEdges((sources, targets))
-    threads = nk.getMaxNumberOfThreads()
-    try:
-        nk.setNumberOfThreads(workers)
-        # Every networkit thread seeds its generator from this seed and its thread number.
-        nk.engineering.setSeed(int(random_generator(seed).integers(1, 2**62)), True)
-        if weighted:
-            algorithm = nk.centrality.ApproxBetweenness(g, epsilon=error, delta=delta,
-                                                        universalConstant=_UNIVERSAL_CONSTANT)
-            algorithm.run()
-            share = np.asarray(algorithm.scores(), dtype=float)  # of the drawn pairs
-        else:
-            algorithm = nk.centrality.KadabraBetweenness(g, error, delta, True)
-            algorithm.run()
-            # networkit doubles the share for undirected graphs (both orders of a pair)
-            share = np.asarray(algorithm.scores(), dtype=float) / 2.0
-    finally:
-        nk.setNumberOfThreads(threads)
+    drawn = int(random_generator(seed).integers(1, 2**62))
+    # Set, run and put back under one lock, so that another thread's estimate cannot change the
+    # seed or the thread count in between: the result depends on the seed and workers only.
+    with _NETWORKIT_LOCK:
+        threads = nk.getMaxNumberOfThreads()
+        try:
+            nk.setNumberOfThreads(workers)
+            # Every networkit thread seeds its generator from this seed and its thread number.
+            nk.engineering.setSeed(drawn, True)
+            if weighted:
+                algorithm = nk.centrality.ApproxBetweenness(g, epsilon=error, delta=delta,
+                                                            universalConstant=_UNIVERSAL_CONSTANT)
+                algorithm.run()
+                share = np.asarray(algorithm.scores(), dtype=float)  # of the drawn pairs
+            else:
+                algorithm = nk.centrality.KadabraBetweenness(g, error, delta, True)
+                algorithm.run()
+                # networkit doubles the share for undirected graphs (both orders of a pair)
+                share = np.asarray(algorithm.scores(), dtype=float) / 2.0
+        finally:
+            nk.setNumberOfThreads(threads)
     return share * pairs
 
 

@@ -11,8 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from community import community_louvain
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import clusternet as cn
@@ -106,15 +105,51 @@ def test_numbered_by_size_and_cover_every_node(method, G, seed):
         assert (found == found[node]).sum() == 1
 
 
-@settings(max_examples=40, deadline=None)
+def networkx_modularity(G: nx.Graph, found: pd.Series, resolution: float = 1.0) -> float:
+    """Newman's weighted modularity as networkx computes it, from the found labels."""
+    groups = [set(members.index) for _, members in found.groupby(found)]
+    return nx.algorithms.community.modularity(G, groups, weight="weight", resolution=resolution)
+
+
+@pytest.mark.parametrize("resolution", [1.0, 2.0], ids=["standard", "fine"])
+@settings(max_examples=25, deadline=None)
 @given(G=graphs(), seed=st.integers(0, 1000))
-def test_louvain_is_python_louvain(G, seed):
-    # The reference: python-louvain on the graph in sorted node and edge order, the same seed.
-    H = nx.Graph()
-    H.add_nodes_from(sorted(G))
-    H.add_weighted_edges_from(sorted((min(u, v), max(u, v), w) for u, v, w in G.edges(data="weight")))
-    expected = pd.Series(community_louvain.best_partition(H, weight="weight", random_state=seed))
-    assert same_partition(communities(G, method="louvain", seed=seed), expected)
+def test_louvain_ends_where_no_merge_of_two_communities_raises_networkx_modularity(G, seed, resolution):
+    # Louvain's last level stops when moving no community into another raises modularity (by
+    # more than python-louvain's stopping threshold, 1e-7); modularity is networkx's, not the
+    # library's, and the library's own modularity() must agree with it.
+    assume(G.number_of_edges() > 0)
+    found = communities(G, method="louvain", seed=seed, resolution=resolution)
+    quality = networkx_modularity(G, found, resolution)
+    assert modularity(G, found, resolution=resolution) == pytest.approx(quality, abs=1e-12)
+    assert quality >= networkx_modularity(G, pd.Series(range(len(G)), index=list(G)), resolution) - 1e-12
+    assert quality >= networkx_modularity(G, pd.Series(0, index=list(G)), resolution) - 1e-12
+    # Merging two communities with no tie between them always lowers modularity; the others:
+    joined = {tuple(sorted((found[u], found[v]))) for u, v in G.edges() if found[u] != found[v]}
+    for a, b in sorted(joined):
+        merged = found.replace(b, a)
+        assert networkx_modularity(G, merged, resolution) <= quality + 1e-6, (a, b)
+
+
+@pytest.mark.parametrize("method", COMMUNITY_METHODS, ids=list(COMMUNITY_METHODS))
+@pytest.mark.parametrize(
+    ("planted", "blocks"),
+    [
+        # networkx's planted l-partition model: 4 groups of 10, p_in 0.8, p_out 0.02 (seeded).
+        (nx.planted_partition_graph(4, 10, 0.8, 0.02, seed=7), [range(i, i + 10) for i in range(0, 40, 10)]),
+        # A ring of 8 cliques of 5, each joined to the next by one edge (below the resolution
+        # limit, 8 < 5 * 4 + 2, so the cliques are the modularity optimum).
+        (nx.ring_of_cliques(8, 5), [range(i, i + 5) for i in range(0, 40, 5)]),
+    ],
+    ids=["planted-partition", "ring-of-cliques"],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_planted_partition_recovered(planted, blocks, method, seed):
+    found = communities(planted, method=method, seed=seed)
+    expected = pd.Series({node: k for k, block in enumerate(blocks) for node in block})
+    assert same_partition(found, expected)
+    # And it scores as the planted partition does by networkx's modularity.
+    assert networkx_modularity(planted, found) == pytest.approx(networkx_modularity(planted, expected), abs=1e-12)
 
 
 @settings(max_examples=40, deadline=None)

@@ -86,6 +86,14 @@ def test_activities_strategy_keeps_its_bounds(data, limit):
     pd.testing.assert_frame_equal(eco.activities, table)
 
 
+def test_activities_strategy_under_the_0_1_name_too():
+    # clusternet.strategies (the 0.1 name of clusternet.testing) exports every strategy.
+    from clusternet import strategies
+
+    assert strategies.activities is testing.activities
+    assert set(strategies.__all__) == set(testing.__all__)
+
+
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: testing.ecosystems(with_activities=True, with_clusters=False), ValueError, "needs with_clusters"),
     (lambda: testing.ecosystems(with_activities="yes"), TypeError, "with_activities='yes'"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 import networkx as nx
 import pandas as pd
@@ -176,12 +177,65 @@ def _check_edge_table(graph: nx.Graph) -> None:
     assert len(table) == graph.number_of_edges()
 
 
-def _tolerated(call, *args, **kwargs):
-    """The result of ``call`` or None when it raised a ClusternetError (any other exception fails)."""
+def _lacks(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _documented_refusal(error: cn.ClusternetError, *, eco: cn.Ecosystem | None = None,
+                        G: nx.Graph | None = None, weight: str | None = None) -> bool:
+    """Whether ``error`` is one of the refusals the measures document, and true of this input.
+
+    Each refusal the strategies can provoke is matched by its class and message, and what the
+    message says is checked on the input itself: the tables it names are absent, the graph is
+    directed or a multigraph, as many nodes lack the attribute as it says, and so on. Anything
+    else (another message, or a true message about an input that does not have the fault) is a
+    measure refusing valid input.
+    """
+    text = str(error)
+    if isinstance(error, cn.MissingTableError) and eco is not None:
+        named = re.search(r"needs the tables? ([\w, ]+); this ecosystem was built without", text)
+        return bool(named) and all(name not in eco.provided for name in named.group(1).split(", "))
+    if isinstance(error, cn.InvalidGraphError) and G is not None:
+        kind = re.search(r"needs an undirected simple graph, got a (\w+);", text)
+        if kind:
+            return (G.is_directed() or G.is_multigraph()) and kind.group(1) == type(G).__name__
+        if re.search(r"edge weight 'weight' must be a positive number", text):
+            return weight is not None and any(not w > 0 for *_, w in G.edges(data=weight, default=1.0))
+        return False
+    if isinstance(error, cn.MissingAttributeError) and G is not None:
+        count = re.match(r"(\d+) node\(s\) have no '(\w+)'", text)
+        return bool(count) and int(count.group(1)) == sum(
+            _lacks(data.get(count.group(2))) for _, data in G.nodes(data=True))
+    if isinstance(error, cn.MissingAttributeError) and eco is not None:
+        count = re.match(r"(\d+) organisation\(s\) taking part in projects have no '(\w+)'", text)
+        if not count:
+            return False
+        taking_part = set(eco.participations["organisation_id"])
+        values = eco.organisations.set_index("organisation_id")[count.group(2)]
+        return int(count.group(1)) == sum(_lacks(values[o]) for o in taking_part)
+    if isinstance(error, cn.IdCollisionError) and eco is not None:
+        clash = re.match(r"(\d+) ids? (?:is|are) both an organisation and an? (project|cluster) id \((.*?)\);", text)
+        if not clash:
+            return False
+        shared = set(eco.organisations["organisation_id"]) & set(eco.table(clash.group(2) + "s")[clash.group(2) + "_id"])
+        return int(clash.group(1)) == len(shared) and set(re.findall(r"'([^']*)'", clash.group(3))) <= shared
+    if isinstance(error, cn.OptionError) and eco is not None:
+        absent = re.search(r"niche_mapping needs clusters of the types=\(.*?\): no cluster has type ([^;]+);", text)
+        return bool(absent) and not set(re.findall(r"'(\w+)'", absent.group(1))) & set(eco.clusters["type"])
+    return False
+
+
+def _tolerated(call, *args, eco: cn.Ecosystem | None = None, G: nx.Graph | None = None, **kwargs):
+    """The result of ``call(*args, **kwargs)``, or None when it refused the input in a documented
+    way that is true of this input (``_documented_refusal``, told the ecosystem or graph the
+    input came from). Any other ClusternetError, or any other exception, fails the property: a
+    measure must not refuse a valid input."""
     try:
         return call(*args, **kwargs)
-    except cn.ClusternetError:
-        return None
+    except cn.ClusternetError as error:
+        if _documented_refusal(error, eco=eco, G=G, weight=kwargs.get("weight")):
+            return None
+        raise AssertionError(f"{call.__name__} refused a valid input: {type(error).__name__}: {error}") from error
 
 
 # A validation an example, about 0.1 s of CPU: 50 (5 s) show the mutations stay within the data
@@ -198,19 +252,19 @@ def test_mutated_ecosystems_stay_valid(eco):
 @given(eco=ecosystems())
 def test_graph_builders(eco):
     for weight in WEIGHTS:
-        graph = _tolerated(cn.organisation_network, eco, weight=weight)
+        graph = _tolerated(cn.organisation_network, eco, eco=eco, weight=weight)
         if graph is not None:
             assert set(graph.nodes) <= set(eco.organisations["organisation_id"])
             _check_edge_table(graph)
             assert all(math.isfinite(w) and w >= 0 for *_, w in graph.edges(data="weight"))
     for via in CLUSTER_LINKS:
-        graph = _tolerated(cn.cluster_network, eco, via=via)
+        graph = _tolerated(cn.cluster_network, eco, eco=eco, via=via)
         if graph is not None:
             assert set(graph.nodes) <= set(eco.clusters["cluster_id"])
             _check_edge_table(graph)
     for call, kwargs in ((cn.project_network, {}), (cn.bipartite_graph, {"between": "organisation-project"}),
                          (cn.bipartite_graph, {"between": "organisation-cluster"})):
-        graph = _tolerated(call, eco, **kwargs)
+        graph = _tolerated(call, eco, eco=eco, **kwargs)
         if graph is not None:
             _check_edge_table(graph)
 
@@ -223,24 +277,24 @@ def test_graph_builders(eco):
 def test_ecosystem_measures(eco, attribute):
     organisations = set(eco.organisations["organisation_id"])
     for count in ("pairs", "paths"):
-        result = _tolerated(cn.brokerage, eco, attribute, count=count)
+        result = _tolerated(cn.brokerage, eco, attribute, count=count, eco=eco)
         assert result is None or isinstance(result, pd.DataFrame)
-    result = _tolerated(cn.consortium_diversity, eco, attribute)
+    result = _tolerated(cn.consortium_diversity, eco, attribute, eco=eco)
     assert result is None or isinstance(result, pd.DataFrame)
-    for via in ("memberships", "projects"):
-        result = _tolerated(cn.overlap, eco, via=via)
+    for via in ("memberships", "intercluster"):
+        result = _tolerated(cn.overlap, eco, eco=eco, via=via)
         assert result is None or isinstance(result, pd.DataFrame)
-        result = _tolerated(cn.niche_mapping, eco, via=via)
+        result = _tolerated(cn.niche_mapping, eco, eco=eco, via=via)
         assert result is None or isinstance(result, pd.DataFrame)
-    result = _tolerated(cn.multi_membership, eco, include_non_members=True)
+    result = _tolerated(cn.multi_membership, eco, eco=eco, include_non_members=True)
     assert result is None or result["organisations"].sum() <= len(organisations)
     for via in CLUSTER_LINKS:
-        result = _tolerated(cn.cluster_centrality, eco, via=via)
+        result = _tolerated(cn.cluster_centrality, eco, eco=eco, via=via)
         assert result is None or set(result.index) <= set(eco.clusters["cluster_id"])
     for by in ("cluster", None):
-        result = _tolerated(cn.kpis, eco, by=by)
+        result = _tolerated(cn.kpis, eco, eco=eco, by=by)
         assert result is None or isinstance(result, pd.DataFrame)
-    result = _tolerated(cn.network_timeseries, eco)
+    result = _tolerated(cn.network_timeseries, eco, eco=eco)
     assert result is None or isinstance(result, pd.DataFrame)
 
 
@@ -251,21 +305,21 @@ def test_ecosystem_measures(eco, attribute):
 def test_graph_measures(case, weighted):
     G, _ = case
     weight = "weight" if weighted else None
-    ei = _tolerated(cn.ei_index, G, "sector", weight=weight)
+    ei = _tolerated(cn.ei_index, G, "sector", weight=weight, G=G)
     assert ei is None or (isinstance(ei, float) and (math.isnan(ei) or -1 - 1e-9 <= ei <= 1 + 1e-9))
     for level in ("group", "node", "graph"):
-        result = _tolerated(cn.group_mixing, G, "sector", weight=weight, level=level)
+        result = _tolerated(cn.group_mixing, G, "sector", weight=weight, level=level, G=G)
         assert result is None or isinstance(result, pd.DataFrame)
-    result = _tolerated(cn.participation_coefficient, G, "sector", weight=weight)
+    result = _tolerated(cn.participation_coefficient, G, "sector", weight=weight, G=G)
     if result is not None:
         _is_node_table(result, G)
     for call, kwargs in ((cn.module_roles, {"weight": weight}), (cn.gefura, {}),
                          (cn.structural_holes, {"weight": weight}), (cn.centrality, {"weight": weight})):
-        result = _tolerated(call, G, *(() if call in (cn.structural_holes, cn.centrality) else ("sector",)),
+        result = _tolerated(call, G, *(() if call in (cn.structural_holes, cn.centrality) else ("sector",)), G=G,
                             **kwargs)
         if result is not None:
             _is_node_table(result, G)
-    result = _tolerated(cn.permutation_test, G, cn.ei_index, "sector", n=3)
+    result = _tolerated(cn.permutation_test, G, cn.ei_index, "sector", n=3, G=G)
     assert result is None or (math.isnan(result.p) or 0 <= result.p <= 1)
 
 
@@ -276,19 +330,19 @@ def test_graph_measures(case, weighted):
 def test_community_measures(case, weighted):
     G, eco = case
     weight = "weight" if weighted else None
-    found = _tolerated(cn.communities, G, weight=weight)
+    found = _tolerated(cn.communities, G, G=G, weight=weight)
     if found is not None:
         _is_node_table(found, G)
-    consensus = _tolerated(cn.consensus_communities, G, seeds=(0, 1), weight=weight)
+    consensus = _tolerated(cn.consensus_communities, G, G=G, seeds=(0, 1), weight=weight)
     if consensus is not None:
         _is_node_table(consensus, G)
     nominal = pd.Series({node: data.get("sector") for node, data in G.nodes(data=True)}, dtype=object)
     if found is not None:
-        scores = _tolerated(cn.compare_partitions, found, nominal, graph=G, weight=weight)
+        scores = _tolerated(cn.compare_partitions, found, nominal, G=G, graph=G, weight=weight)
         assert scores is None or isinstance(scores, dict)
-        result = _tolerated(cn.misfits, found, nominal)
+        result = _tolerated(cn.misfits, found, nominal, G=G)
         assert result is None or isinstance(result, pd.DataFrame)
-        result = _tolerated(cn.community_profile, eco, found, graph=G, weight=weight)
+        result = _tolerated(cn.community_profile, eco, found, graph=G, weight=weight, eco=eco, G=G)
         assert result is None or isinstance(result, pd.DataFrame)
 
 

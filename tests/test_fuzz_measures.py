@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 
 import networkx as nx
 import pandas as pd
@@ -287,7 +288,13 @@ def test_ecosystem_measures(eco, attribute):
         result = _tolerated(cn.niche_mapping, eco, eco=eco, via=via)
         assert result is None or isinstance(result, pd.DataFrame)
     result = _tolerated(cn.multi_membership, eco, eco=eco, include_non_members=True)
-    assert result is None or result["organisations"].sum() <= len(organisations)
+    if result is not None:  # its brute-force twin: count each organisation's distinct clusters
+        joined = {o: set() for o in organisations}
+        for row in eco.memberships.itertuples():
+            joined[row.organisation_id].add(row.cluster_id)
+        counts = Counter(len(clusters) for clusters in joined.values())
+        assert list(result.index) == list(range(min(counts), max(counts) + 1))
+        assert result["organisations"].tolist() == [counts.get(k, 0) for k in result.index]
     for via in CLUSTER_LINKS:
         result = _tolerated(cn.cluster_centrality, eco, eco=eco, via=via)
         assert result is None or set(result.index) <= set(eco.clusters["cluster_id"])

@@ -482,6 +482,18 @@ def test_synthetic_report_applies_the_walkthroughs_safeguards(synthetic_report):
     nmi = [cn.compare_partitions(cn.communities(active, method="leiden", seed=seed).reindex(compared),
                                  nominal.reindex(compared))["nmi"] for seed in range(5)]
     assert f"over seeds 0-4 the NMI ranges from {min(nmi):.2f} to {max(nmi):.2f}" in page
+    # The resolution plateau: its partition is the one Leiden returns at the row's resolution,
+    # with the row's number of communities and its modularity there (cn.modularity).
+    profile = pd.read_csv(synthetic_report / "tables" / "resolution_profile.csv")
+    assert profile["resolution_low"].iloc[0] == 0.1 and profile["resolution_high"].iloc[-1] == 10.0
+    plateau = profile[profile["plateau"]].iloc[0]
+    at = cn.communities(active, method="leiden", resolution=plateau["resolution"], seed=0)
+    assert at.nunique() == plateau["communities"]
+    assert cn.modularity(active, at, resolution=plateau["resolution"]) == pytest.approx(plateau["quality"], abs=1e-9)
+    inside = "inside" if plateau["resolution_low"] <= 1 <= plateau["resolution_high"] else "outside"
+    assert (f"The widest stable range (the plateau) is {plateau['resolution_low']:.3g} to "
+            f"{plateau['resolution_high']:.3g}") in page
+    assert f"the report's resolution 1 lies {inside} it" in page
     # Sector diversity over firms only: the companies of known sector in projects with two or more
     # of them, counted with pandas.
     firms = eco.organisations.set_index("organisation_id")

@@ -48,6 +48,11 @@ _CORE_SAMPLES = 20
 _CORE_TEST_TIES = 50_000
 # Up to this many years of projects the core is followed year by year, else over three spans.
 _YEARLY_PERIODS = 4
+# The resolution profile scans modularity's resolution a factor of ten either side of the
+# report's 1, with one Leiden run per change of partition (two dozen on the synthetic Flemish
+# network, about 2 CPU s); above this many ties it is left out (a run takes seconds there).
+_PROFILE_RANGE = (0.1, 10.0)
+_PROFILE_TIES = 100_000
 _BACKBONES = ("auto", "disparity", "noise_corrected", "hypergeometric", "sdsm")
 _BACKBONE_NAMES = {"disparity": "disparity filter", "noise_corrected": "noise-corrected backbone",
                    "hypergeometric": "hypergeometric backbone", "sdsm": "stochastic degree sequence model"}
@@ -671,6 +676,7 @@ class _ReportBuilder:
                                       eco.organisations.set_index("organisation_id")["kind"], ax=ax, top=15),
                      size=(9, 6))
         section.body.append(_table_html(profile, limit=15))
+        self.resolution_plateau(section, active, found)
         if nominal is None:
             return
         compared = found.index.intersection(nominal.index)
@@ -836,6 +842,43 @@ class _ReportBuilder:
                             "<code>tables/country_ties.csv</code>.</p>")
         section.findings.append(sentence + ".")
         self._figure(section, "country_ties", lambda ax: _plot("plot_region_ties", graph, ax=ax, top=12), size=(7, 6))
+
+    def resolution_plateau(self, section: ReportSection, active, found: pd.Series) -> None:
+        """The widest range of modularity's resolution over which Leiden's partition stays the same."""
+        from .measures import resolution_profile
+
+        low, high = _PROFILE_RANGE
+        if active.number_of_edges() > _PROFILE_TIES:
+            section.body.append(
+                f"<p>The resolution profile is left out: the network has {active.number_of_edges():,} ties "
+                f"(above {_PROFILE_TIES:,}, a Leiden run per change of partition takes too long for the report). "
+                f"<code>cn.resolution_profile(G, method=\"modularity\", resolution_range=({low:g}, {high:g}))</code> "
+                "computes it.</p>")
+            return
+        profile = resolution_profile(active, method="modularity", resolution_range=_PROFILE_RANGE, seed=self.seed)
+        self._save_table(section, profile, "resolution_profile")
+        text = (f"<h3>How much do the communities depend on the resolution?</h3><p>Modularity's resolution "
+                f"(1 for the communities above) scanned from {low:g} to {high:g}: Leiden's best partition "
+                f"changes {len(profile) - 1:,} times over that range "
+                "(<code>tables/resolution_profile.csv</code>). ")
+        plateau = profile[profile["plateau"]]
+        if plateau.empty:
+            section.body.append(text + "No partition other than a single community or every organisation "
+                                "alone is the best over any range.</p>")
+            return
+        row = plateau.iloc[0]
+        inside = row["resolution_low"] <= 1.0 <= row["resolution_high"]
+        text += (f"The widest stable range (the plateau) is {row['resolution_low']:.3g} to "
+                 f"{row['resolution_high']:.3g} ({row['decades']:.2f} decades), where the same partition into "
+                 f"{int(row['communities']):,} communities is the best found; the report's resolution 1 lies "
+                 + ("inside it" if inside else "outside it")
+                 + f" (the communities above: {found.nunique():,}).</p>")
+        section.body.append(text)
+        section.findings.append(
+            f"The communities' resolution plateau: one partition into {int(row['communities']):,} communities "
+            f"is the best Leiden finds for every resolution from {row['resolution_low']:.3g} to "
+            f"{row['resolution_high']:.3g}, the widest such range between {low:g} and {high:g}; the report's "
+            f"resolution 1 lies {'inside' if inside else 'outside'} it.")
 
     def nominal_groups(self) -> tuple[pd.Series | None, str]:
         """Each organisation's cluster to compare the communities with, and what it is in words."""

@@ -32,6 +32,8 @@ from ._centrality import (
 from ._change import CHANGE_COLUMNS, CHANGE_NULLS, period_change
 from ._communities import (
     COMMUNITY_METHODS,
+    PROFILE_COLUMNS,
+    bipartite_modularity,
     communities,
     community_profile,
     compare_partitions,
@@ -39,6 +41,7 @@ from ._communities import (
     misfits,
     modularity,
     nominal_partition,
+    resolution_profile,
 )
 from ._embedding import PARTICIPATION_COLUMNS, programme_participation
 from ._kpis import KPI_DEFINITIONS, NETWORK_COLUMNS, cross_sector_baseline, kpis, network_timeseries
@@ -83,9 +86,11 @@ __all__ = [
     "OVERLAP_MEASURES",
     "PARTICIPATION_COLUMNS",
     "PermutationResult",
+    "PROFILE_COLUMNS",
     "RANK_SENSITIVITY_COLUMNS",
     "RICH_CLUB_COLUMNS",
     "attribute_mixing",
+    "bipartite_modularity",
     "bootstrap",
     "brokerage",
     "centrality",
@@ -122,6 +127,7 @@ __all__ = [
     "period_change",
     "permutation_test",
     "programme_participation",
+    "resolution_profile",
     "rich_club",
     "small_world",
     "spanning_share",

@@ -635,7 +635,7 @@ def community_agreement(
     *,
     methods: Iterable[str] | None = None,
     seeds: Iterable[int] = range(10),
-    resolution: float = 1.0,
+    resolution: float | None = None,
     weight: str | None = "weight",
     isolates: bool = False,
     consensus: bool = True,
@@ -658,8 +658,8 @@ def community_agreement(
         The nominal group of each node, e.g. ``cn.nominal_partition(eco)``. Nodes without one
         are left out of the comparison.
     methods : iterable of str, optional
-        Methods of :func:`clusternet.communities`; default every method available
-        (``louvain``, and ``leiden`` when python-igraph is installed).
+        Methods of :func:`clusternet.communities`; default the modularity methods
+        (``louvain`` and ``leiden``); ``cpm`` and ``barber`` are named when wanted.
     seeds : iterable of int, default range(10)
         One run per seed and method.
     resolution, weight
@@ -718,7 +718,8 @@ def community_agreement(
     if not seeds:
         raise OptionError("seeds must name at least one seed")
     if methods is None:
-        methods = [m for m in COMMUNITY_METHODS if m != "leiden" or igraph() is not None]
+        # The modularity methods; cpm and barber are asked for by name (barber needs a two-mode graph).
+        methods = [m for m in ("louvain", "leiden") if m != "leiden" or igraph() is not None]
     else:
         methods = [methods] if isinstance(methods, str) else list(methods)
         unknown = [m for m in methods if m not in COMMUNITY_METHODS]

@@ -134,7 +134,7 @@ def test_louvain_ends_where_no_merge_of_two_communities_raises_networkx_modulari
         assert networkx_modularity(G, merged, resolution) <= quality + 1e-6, (a, b)
 
 
-@pytest.mark.parametrize("method", COMMUNITY_METHODS, ids=list(COMMUNITY_METHODS))
+@pytest.mark.parametrize("method", ONE_MODE, ids=list(ONE_MODE))
 @pytest.mark.parametrize(
     ("planted", "blocks"),
     [

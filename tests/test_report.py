@@ -491,8 +491,8 @@ def test_synthetic_report_applies_the_walkthroughs_safeguards(synthetic_report):
     assert at.nunique() == plateau["communities"]
     assert cn.modularity(active, at, resolution=plateau["resolution"]) == pytest.approx(plateau["quality"], abs=1e-9)
     inside = "inside" if plateau["resolution_low"] <= 1 <= plateau["resolution_high"] else "outside"
-    assert (f"The widest stable range (the plateau) is {plateau['resolution_low']:.3g} to "
-            f"{plateau['resolution_high']:.3g}") in page
+    assert (f"The widest stable range (the plateau) is {plateau['resolution_low']:.4g} to "
+            f"{plateau['resolution_high']:.4g}") in page
     assert f"the report's resolution 1 lies {inside} it" in page
     # Sector diversity over firms only: the companies of known sector in projects with two or more
     # of them, counted with pandas.

@@ -696,8 +696,9 @@ class _ReportBuilder:
         section.body.append(
             f"<h3>Do the communities follow the cluster boundaries?</h3><p>Compared with {html.escape(which)}, "
             f"over the {len(compared):,} organisations with a tie that have one ({several:,} of them labelled "
-            "'several'): normalised mutual information (0: unrelated, 1: identical), adjusted Rand index (0 "
-            "for partitions that agree only by chance, 1: identical) and the modularity of each partition. "
+            "'several'): normalised mutual information (0: unrelated, 1: identical), adjusted mutual information "
+            "and adjusted Rand index (both 0 for partitions that agree only by chance, 1: identical), the "
+            "variation of information (a distance in nats, 0: identical) and the modularity of each partition. "
             f"The spread over seeds is in <code>tables/community_agreement.csv</code>.</p>")
         section.body.append(_table_html(table))
         nmi, ari = float(comparison["nmi"]), float(comparison["ari"])
@@ -868,16 +869,16 @@ class _ReportBuilder:
             return
         row = plateau.iloc[0]
         inside = row["resolution_low"] <= 1.0 <= row["resolution_high"]
-        text += (f"The widest stable range (the plateau) is {row['resolution_low']:.3g} to "
-                 f"{row['resolution_high']:.3g} ({row['decades']:.2f} decades), where the same partition into "
+        text += (f"The widest stable range (the plateau) is {row['resolution_low']:.4g} to "
+                 f"{row['resolution_high']:.4g} ({row['decades']:.2f} decades), where the same partition into "
                  f"{int(row['communities']):,} communities is the best found; the report's resolution 1 lies "
                  + ("inside it" if inside else "outside it")
-                 + f" (the communities above: {found.nunique():,}).</p>")
+                 + f" (the communities above, found at resolution 1: {found.nunique():,}).</p>")
         section.body.append(text)
         section.findings.append(
             f"The communities' resolution plateau: one partition into {int(row['communities']):,} communities "
-            f"is the best Leiden finds for every resolution from {row['resolution_low']:.3g} to "
-            f"{row['resolution_high']:.3g}, the widest such range between {low:g} and {high:g}; the report's "
+            f"is the best Leiden finds for every resolution from {row['resolution_low']:.4g} to "
+            f"{row['resolution_high']:.4g}, the widest such range between {low:g} and {high:g}; the report's "
             f"resolution 1 lies {'inside' if inside else 'outside'} it.")
 
     def nominal_groups(self) -> tuple[pd.Series | None, str]:

@@ -167,9 +167,26 @@ def _picture(path: Path) -> int:
     community = cn.communities(G, method="leiden", seed=0)
     nx.set_node_attributes(G, community.to_dict(), "community")
     _step(f"communities ({community.nunique():,})", started)
+    # The layout: ties within a community pull ten times harder than ties between communities
+    # (layout_positions' weight), so that each community sits together; with the plain weights
+    # the hubs tie every community to the centre and the picture is one mixed disc.
+    for u, v in G.edges():
+        G.edges[u, v]["pull"] = 10.0 if community[u] == community[v] else 1.0
+    started = time.perf_counter()
+    positions = cn.layout_positions(G, seed=0, weight="pull")
+    for u, v in G.edges():
+        del G.edges[u, v]["pull"]
+    _step("layout_positions (ties within a community pulling ten times harder)", started)
     partners = {node: network.degree(node) for node in G}
     nx.set_node_attributes(G, partners, "partners")
     labels = {node: _label(G.nodes[node], node) for node in G}
+    # The legend names each community by its member with the most partners (numbers by size).
+    leader = {}
+    for node in sorted(G, key=lambda node: (-partners[node], str(node))):
+        leader.setdefault(community[node], labels[node])
+    nx.set_node_attributes(
+        G, {node: f"{community[node]}: {leader[community[node]]}" for node in G}, "community"
+    )
     named = sum(1 for node in G if _label(G.nodes[node], None) is not None)
     started = time.perf_counter()
     page = cn.to_html(
@@ -177,13 +194,15 @@ def _picture(path: Path) -> int:
         path,
         color_by="community",
         size_by="partners",
+        layout=positions,
         label_by=labels,
         title="H2020 organisations: the backbone of their collaboration",
         description=(
             f"The disparity backbone (Serrano et al. 2009, alpha 0.05) of the Horizon 2020 organisation "
             f"network (Newman weights): its largest component, {G.number_of_nodes():,} of "
             f"{network.number_of_nodes():,} organisations and {G.number_of_edges():,} of "
-            f"{network.number_of_edges():,} ties. Colour: community (Leiden on the backbone); area: "
+            f"{network.number_of_edges():,} ties. Colour: community (Leiden on the backbone), laid out "
+            "with the ties inside a community pulling ten times harder; area: "
             f"partners in the whole network; {named:,} organisations named from the cordis-plus files, "
             "the others by PIC."
         ),

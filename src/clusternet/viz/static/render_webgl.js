@@ -37,6 +37,27 @@
       graph.addNode(String(i), {x: node.x || 0, y: -(node.y || 0), size: node.size * shrink,
         color: node.color, label: node.label});
     }
+    // Edge colours are opaque (sigma 3 draws no edge whose colour has an alpha channel in
+    // software WebGL): the page's edge colour mixed with white as vis-network's opacity would.
+    // An edge between two nodes of one colour (one community, one country) takes a light tint
+    // of it, so that the groups a colour marks show in the edges too.
+    var HEX = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i;
+    var rgb = HEX.exec(data.edgeColor);
+    var opacity = many ? 0.3 : 0.45;
+    function mixed(hex, share) {
+      return "rgb(" + [1, 2, 3].map(function (k) {
+        return Math.round(255 - share * (255 - parseInt(hex[k], 16)));
+      }).join(",") + ")";
+    }
+    var edgeColor = rgb ? mixed(rgb, opacity) : data.edgeColor;
+    var tints = {};
+    function tint(color) {
+      if (!(color in tints)) {
+        var hex = HEX.exec(color);
+        tints[color] = hex ? mixed(hex, opacity) : null;
+      }
+      return tints[color];
+    }
     var widthScale = many ? 0.5 : 0.6;
     // Edges enter the graph strongest first (edge i keeps the key "i"), so that sigma's buffer
     // holds them in that order and the budget below draws a prefix of it.
@@ -52,6 +73,8 @@
     for (var k = 0; k < m; k++) {
       var id = order[k], attributes = {};
       if (edgeArrays.width && !isNaN(edgeArrays.width[id])) attributes.size = edgeArrays.width[id] * widthScale;
+      var from = data.nodes[edgeArrays.source[id]].color;
+      if (from === data.nodes[edgeArrays.target[id]].color && tint(from)) attributes.color = tint(from);
       graph.addEdgeWithKey(String(id), String(edgeArrays.source[id]), String(edgeArrays.target[id]), attributes);
     }
     host.marks.datasets = performance.now();
@@ -83,16 +106,6 @@
       }
       return attributes;
     }
-    // Edge colours are opaque (sigma 3 draws no edge whose colour has an alpha channel in
-    // software WebGL): the page's edge colour mixed with white as vis-network's opacity would.
-    var rgb = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(data.edgeColor);
-    var opacity = many ? 0.3 : 0.45;
-    function mixed(hex, share) {
-      return "rgb(" + [1, 2, 3].map(function (k) {
-        return Math.round(255 - share * (255 - parseInt(hex[k], 16)));
-      }).join(",") + ")";
-    }
-    var edgeColor = rgb ? mixed(rgb, opacity) : data.edgeColor;
     var settings = {
       allowInvalidContainer: true,
       defaultEdgeColor: edgeColor,

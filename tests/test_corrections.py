@@ -79,3 +79,21 @@ def test_an_unknown_correction_is_refused(call):
             cn.rich_club(nx.path_graph(5), correction="bonferonni")
         else:
             cn.period_change(cn.datasets.synthetic_ecosystem(scale=0.1), 2018, 2019, correction="bonferonni")
+
+
+def test_niche_mapping_states_its_population_and_corrects_over_every_pair():
+    # The chosen pair's p_adjusted is Holm's over all SPC-IBN pairs (by hand, on overlap's p-values),
+    # not over the IBNs' best alone, and the population is overlap's.
+    eco = cn.datasets.synthetic_ecosystem(scale=0.3, seed=1)
+    table = cn.niche_mapping(eco, measure="p_value", population=50_000, correction="holm")
+    pairs = cn.overlap(eco, between=("SPC", "IBN"), population=50_000)
+    pairs = pairs.assign(holm=_holm(pairs["p_value"].to_numpy()))
+    chosen = table.dropna(subset=["spc"])
+    assert len(chosen) > 0
+    for ibn, row in chosen.iterrows():
+        pair = pairs[(pairs["source"] == row["spc"]) & (pairs["target"] == ibn)].iloc[0]
+        assert row["p_value"] == pair["p_value"]
+        assert row["p_adjusted"] == pytest.approx(pair["holm"], rel=1e-12)
+    assert (table["population"] == 50_000).all()
+    assert table.attrs["population"] == pairs.attrs["population"] == "50,000 organisations, as given"
+    assert table.attrs["correction"] == "holm"

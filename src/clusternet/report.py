@@ -382,18 +382,19 @@ class _ReportBuilder:
         self._figure(section, name, lambda ax: _plot("plot_overlap", table, value="jaccard", ax=ax, labels=names),
                      size=(10, 7))
         if spc_ibn:
-            niches = niche_mapping(eco, measure="p_value", population=population)
-            niches.insert(list(niches.columns).index("p_value") + 1, "population", size)
+            niches = niche_mapping(eco, measure="p_value", population=population, correction="holm")
             self._save_table(section, niches, "niche_mapping")
             section.body.append(
                 "<h3>The SPC each IBN shares most members with beyond chance, beside the relation the report "
                 "names</h3><p>By the lowest hypergeometric p-value (population: "
-                f"{html.escape(described)}), not by Jaccard: Jaccard favours the largest SPCs, so one large SPC "
+                f"{html.escape(niches.attrs['population'])}; <code>p_adjusted</code> by Holm's correction over "
+                "every SPC-IBN pair tested), not by Jaccard: Jaccard favours the largest SPCs, so one large SPC "
                 "would be every IBN's closest.</p>")
             niches_shown = niches.copy()
             niches_shown["spc"] = niches_shown["spc"].map(lambda cluster: names.get(cluster, cluster)
                                                           if isinstance(cluster, str) else cluster)
-            niches_shown["p_value"] = niches_shown["p_value"].map(_p_text)
+            for column in ("p_value", "p_adjusted"):
+                niches_shown[column] = niches_shown[column].map(_p_text)
             section.body.append(_table_html(niches_shown))
             multi = multi_membership(eco, types=("SPC",))
             self._save_table(section, multi, "multi_membership_spc")

@@ -245,6 +245,7 @@ def niche_mapping(
     population: int | Iterable[str] | None = None,
     years: int | Iterable[int] | None = None,
     via: Via = "memberships",
+    correction: str | None = None,
 ) -> pd.DataFrame:
     """For every IBN the SPC whose members it overlaps most, beside the relations the report names.
 
@@ -261,16 +262,20 @@ def niche_mapping(
         then the SPC id.
     population, years, via
         As for :func:`overlap`.
+    correction : {None, "holm", "fdr_bh"}
+        As for :func:`overlap`, over every SPC-IBN pair tested (not only the IBNs' best, which
+        would hide the choice of the best among the SPCs): the chosen pair's ``p_adjusted``.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by the IBN's ``cluster_id`` (sorted), columns ``spc`` (the best-overlapping
         SPC; missing when the IBN shares no member with any SPC), ``shared, jaccard,
-        overlap, p_value`` of that pair, ``niche_of``, ``integrates_into`` (the reported
-        relations, missing when not reported) and ``matches_report`` (``spc`` is the
-        reported niche or integration SPC; missing when neither is reported or no SPC
-        overlaps).
+        overlap, p_value, p_adjusted`` of that pair, ``population`` (:math:`N` of the null, as
+        in :func:`overlap`, described in words in ``attrs["population"]``), ``niche_of``,
+        ``integrates_into`` (the reported relations, missing when not reported) and
+        ``matches_report`` (``spc`` is the reported niche or integration SPC; missing when
+        neither is reported or no SPC overlaps). ``attrs["correction"]`` names the correction.
 
     Examples
     --------
@@ -293,7 +298,10 @@ def niche_mapping(
     # The niche relation is the Flemish report's (an IBN as a niche of an SPC); other data has
     # no such types, and the error says which types it has instead.
     _check_types(ecosystem, ("SPC", "IBN"), "niche_mapping needs clusters of the types")
-    pairs = overlap(ecosystem, between=("SPC", "IBN"), population=population, years=years, via=via)
+    pairs = overlap(ecosystem, between=("SPC", "IBN"), population=population, years=years, via=via,
+                    correction=correction)
+    described = pairs.attrs["population"]
+    size = int(pairs["population"].iloc[0]) if len(pairs) else 0
     keys = ["target", measure, "shared", "p_value", "source"]
     ascending = [True, measure == "p_value", False, True, True]
     if measure == "p_value":
@@ -305,8 +313,9 @@ def niche_mapping(
     table = pd.DataFrame(index=pd.Index(ibns, name="cluster_id"))
     table["spc"] = best["source"].reindex(ibns).astype(object).to_numpy()
     table["shared"] = best["shared"].reindex(ibns).fillna(0).astype(np.int64).to_numpy()
-    for column in ("jaccard", "overlap", "p_value"):
+    for column in ("jaccard", "overlap", "p_value", "p_adjusted"):
         table[column] = best[column].reindex(ibns).to_numpy()
+    table["population"] = np.int64(size)
     for column in ("niche_of", "integrates_into"):
         values = clusters[column].reindex(ibns) if column in clusters.columns else pd.Series(index=ibns, dtype=object)
         table[column] = values.astype(object).where(values.notna(), None).to_numpy()
@@ -316,6 +325,7 @@ def niche_mapping(
         [bool(m) if r and pd.notna(s) else pd.NA for m, r, s in zip(matches, reported, table["spc"], strict=True)],
         dtype="boolean",
     )
+    table.attrs.update(population=described, correction=correction)
     return table
 
 

@@ -240,7 +240,7 @@ def test_bipartite_modularity_by_hand():
     assert math.isnan(bipartite_modularity(nx.Graph(B.subgraph(["a", "q"])), {"a": 0}))
 
 
-@pytest.mark.parametrize("seed", range(8), ids=[f"graph-{s}" for s in range(8)])
+@pytest.mark.parametrize("seed", range(5), ids=[f"graph-{s}" for s in range(5)])
 def test_barber_reaches_the_brute_force_optimum(seed):
     # The expected value: the best Q_b over all Bell(8) = 4,140 partitions of 4 + 4 nodes.
     B = random_bipartite(100 + seed)
@@ -362,7 +362,7 @@ labelings = st.integers(1, 40).flatmap(
 )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(labels=labelings)
 def test_ami_against_scikit_learn_and_vi_against_its_definition(labels):
     metrics = pytest.importorskip("sklearn.metrics")

@@ -213,6 +213,34 @@ def test_table_index_and_tsv(tmp_path):
     assert path.read_text(encoding="utf-8-sig").splitlines() == ["node\tv", "'@x\t1"]
 
 
+@pytest.mark.parametrize(("name", "separator"), [("t.csv", ","), ("t.tsv", "\t"), ("t.txt", ","), ("T.CSV", ",")],
+                         ids=["csv", "tsv", "txt", "upper-case"])
+def test_text_tables_start_with_a_byte_order_mark(tmp_path, name, separator):
+    # Found by mutation testing (scripts/mutate): nothing checked the BOM Excel needs to read
+    # UTF-8 (the docstring's promise) nor the .txt and upper-case suffixes. The expected bytes
+    # are written out here: EF BB BF, then RFC 4180 lines.
+    raw = cn.write_table(pd.DataFrame({"name": ["Coöp"], "n": [1]}), tmp_path / name).read_bytes()
+    assert raw == b"\xef\xbb\xbf" + f"name{separator}n\r\nCo\u00f6p{separator}1\r\n".encode()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_excel_sheet_name_and_suffixes(tmp_path, suffix):
+    # Found by mutation testing: the default sheet name and the .xlsm suffix were never read back.
+    openpyxl = pytest.importorskip("openpyxl")
+    frame = pd.DataFrame({"a": [1]})
+    assert openpyxl.load_workbook(cn.write_table(frame, tmp_path / f"t{suffix}")).sheetnames == ["data"]
+    named = cn.write_table(frame, tmp_path / f"u{suffix}", sheet_name="organisations")
+    assert openpyxl.load_workbook(named).sheetnames == ["organisations"]
+
+
+def test_excel_without_openpyxl_says_which_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
+    with pytest.raises(cn.OptionalDependencyError, match=r"writing Excel needs openpyxl: pip install 'clusternet\[excel\]'"):
+        cn.write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.xlsx")
+
+
 def test_unknown_table_format(tmp_path):
     with pytest.raises(ExportError, match="unknown table format"):
         cn.write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.json")

@@ -169,6 +169,38 @@ def test_vosviewer_description_is_escaped_html(tmp_path):
     assert _read_map(map_path)[0]["description"] == "&lt;script&gt;x&lt;/script&gt;"
 
 
+def test_vosviewer_description_escapes_both_quotes(tmp_path):
+    # Found by mutation testing: html.escape(quote=False) survived. Expected text by hand: " is
+    # &quot; and ' is &#x27; (HTML's escapes), so a description cannot end an attribute.
+    G = nx.Graph()
+    G.add_node("Air \"C\" 'x'")
+    map_path, _ = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt")
+    assert _read_map(map_path)[0]["description"] == "Air &quot;C&quot; &#x27;x&#x27;"
+
+
+@pytest.mark.parametrize("clusters", [1000, 1001], ids=["at-the-limit", "one-over"])
+def test_vosviewer_cluster_limit(tmp_path, clusters):
+    # VOSviewer's limit, 1,000 clusters (its manual): 1,000 are written, 1,001 refused and said.
+    G = nx.Graph()
+    G.add_nodes_from(range(clusters))
+    options = {"cluster_by": {i: i for i in range(clusters)}, "layout": {i: (i, 0.0) for i in range(clusters)}}
+    if clusters <= 1000:
+        map_path, _ = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt", **options)
+        assert {row["cluster"] for row in _read_map(map_path)} == {str(i + 1) for i in range(clusters)}
+    else:
+        with pytest.raises(ExportError, match="VOSviewer allows at most 1,000 clusters; cluster_by has 1001 values"):
+            cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt", **options)
+
+
+def test_neutralise_formulas_leaves_numbers_and_booleans_their_type():
+    # Found by mutation testing: nothing checked that numeric columns keep their dtype (mapping
+    # them through the text rule would make them object columns).
+    frame = pd.DataFrame({"n": [-1], "flag": [True], "x": [-1.5], "name": ["=x"]})
+    safe = neutralise_formulas(frame)
+    assert safe[["n", "flag", "x"]].dtypes.to_dict() == {"n": np.int64, "flag": np.bool_, "x": np.float64}
+    assert safe["name"].tolist() == ["'=x"] and safe["n"].tolist() == [-1]
+
+
 # --- tables ------------------------------------------------------------------------------
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1"]

@@ -178,6 +178,32 @@ def test_vosviewer_description_escapes_both_quotes(tmp_path):
     assert _read_map(map_path)[0]["description"] == "Air &quot;C&quot; &#x27;x&#x27;"
 
 
+def test_vosviewer_scores_missing_clusters_and_edge_weights(tmp_path):
+    # Found by mutation testing (each line below killed a surviving mutant). By hand, from
+    # VOSviewer's manual: score<title> columns may be negative, weight<title> columns may not; a
+    # node without a cluster has an empty cell; a tie without the weight attribute has strength
+    # 1, a tie of weight 0 is left out (and the ties after it are still written); weight=None
+    # gives every tie strength 1.
+    G = nx.Graph()
+    G.add_node("a", type="SPC", quality=-1.0, size=3)
+    G.add_node("b", quality=2.5, size=1)
+    G.add_node("c", type="IBN", quality=0.0, size=2)
+    G.add_edge("a", "b", weight=0)
+    G.add_edge("a", "c", weight=2)
+    G.add_edge("b", "c")
+    map_path, net_path = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt", cluster_by="type",
+                                            scores={'"Quality"': "quality"}, weights={"Size": "size"})
+    rows = _read_map(map_path)
+    assert [r["cluster"] for r in rows] == ["1", "", "2"]
+    assert [r["score<Quality>"] for r in rows] == ["-1", "2.5", "0"]
+    assert [r["weight<Size>"] for r in rows] == ["3", "1", "2"]
+    assert net_path.read_text(encoding="utf-8").splitlines() == ["1\t3\t2", "2\t3\t1"]
+    _, unweighted = cn.write_vosviewer(G, tmp_path / "m2.txt", tmp_path / "n2.txt", weight=None)
+    assert unweighted.read_text(encoding="utf-8").splitlines() == ["1\t2\t1", "1\t3\t1", "2\t3\t1"]
+    with pytest.raises(ExportError, match="VOSviewer weights must be non-negative; 'quality' has negative values"):
+        cn.write_vosviewer(G, tmp_path / "m3.txt", tmp_path / "n3.txt", weights={"Quality": "quality"})
+
+
 @pytest.mark.parametrize("clusters", [1000, 1001], ids=["at-the-limit", "one-over"])
 def test_vosviewer_cluster_limit(tmp_path, clusters):
     # VOSviewer's limit, 1,000 clusters (its manual): 1,000 are written, 1,001 refused and said.

@@ -292,3 +292,19 @@ def test_docs_blocks_on_baselines_run(page, code, capsys):
     text = (DOCS / page).read_text(encoding="utf-8")
     shown = text[text.index(code) + len(code) :].split("```text\n", 1)[1].split("```", 1)[0]
     assert printed.split() == shown.split()  # the page shows what the code prints
+
+
+def test_the_sorted_counts_equal_the_dense_ones(monkeypatch):
+    # Many groups (a label per handful of firms) take the sorting path; forced each way on the same
+    # data and seed, both must give the same table (the dense path is the plain computation).
+    from clusternet.measures import _bridging
+
+    eco = cn.datasets.synthetic_ecosystem(scale=0.3, seed=2)
+    firms = eco.organisations.loc[eco.organisations["kind"] == "company", "organisation_id"]
+    labels = pd.Series([f"g{i % 40}" for i in range(len(firms))], index=firms.to_numpy())
+    monkeypatch.setattr(_bridging, "_DENSE_COUNTS", 10**9)
+    dense = cn.consortium_diversity(eco, labels, baseline="shuffle", samples=50, seed=4)
+    monkeypatch.setattr(_bridging, "_DENSE_COUNTS", 0)
+    sorted_ = cn.consortium_diversity(eco, labels, baseline="shuffle", samples=50, seed=4)
+    pd.testing.assert_frame_equal(sorted_, dense, check_exact=False, rtol=1e-12, atol=1e-12)
+    assert sorted_.attrs["baseline"] == pytest.approx(dense.attrs["baseline"], nan_ok=True)

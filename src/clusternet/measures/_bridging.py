@@ -281,6 +281,9 @@ def nominal_assortativity(G: nx.Graph, attribute: Groups, *, weight: str | None 
 _COMPANY_ATTRIBUTES = ("sector", "size_class", "ownership")
 #: The data model's default for an attribute nobody filled in; it names no group.
 _UNKNOWN = "unknown"
+#: The shuffle baseline counts groups in a dense (project, group) array up to this many cells a
+#: participation, by sorting the (project, group) keys beyond (many groups: countries).
+_DENSE_COUNTS = 4
 
 
 def attribute_mixing(
@@ -758,17 +761,31 @@ def _shuffle_baseline(ecosystem: Ecosystem, table: pd.DataFrame, known: pd.DataF
     sums = {key: np.zeros(n_projects) for key in measures}
     squares = {key: np.zeros(n_projects) for key in measures}
     shares = []
+    # A dense (shuffle, project, group) count array while it is small beside the participations;
+    # with many groups (countries) the distinct (shuffle, project, group) keys by sorting instead.
+    dense = n_projects * n_groups <= _DENSE_COUNTS * max(len(row_project), 1)
+    width = n_projects * n_groups if dense else len(row_project)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for block in shuffled_labels(label_codes, samples, random_generator(seed), n_projects * n_groups):
+        for block in shuffled_labels(label_codes, samples, random_generator(seed), width):
             rows = len(block)
             keys = ((np.arange(rows)[:, None] * n_projects + row_project[None, :]) * n_groups
                     + block[:, row_position]).ravel()
-            counts = np.bincount(keys, minlength=rows * n_projects * n_groups).reshape(rows, n_projects, n_groups)
-            share = counts / sizes[None, :, None]
-            values_of = {"groups": (counts > 0).sum(axis=2).astype(float)}
+            values_of = {}
+            if dense:
+                counts = np.bincount(keys, minlength=rows * n_projects * n_groups).reshape(rows, n_projects, n_groups)
+                share = counts / sizes[None, :, None]
+                values_of["groups"] = (counts > 0).sum(axis=2).astype(float)
+                values_of["blau"] = 1.0 - (share**2).sum(axis=2)
+                values_of["shannon"] = entr(share).sum(axis=2)
+            else:
+                present, counts = np.unique(keys, return_counts=True)
+                owner = present // n_groups  # shuffle * n_projects + project
+                share = counts / sizes[owner % n_projects]
+                cells = rows * n_projects
+                values_of["groups"] = np.bincount(owner, minlength=cells).astype(float).reshape(rows, n_projects)
+                values_of["blau"] = 1.0 - np.bincount(owner, weights=share**2, minlength=cells).reshape(rows, n_projects)
+                values_of["shannon"] = np.bincount(owner, weights=entr(share), minlength=cells).reshape(rows, n_projects)
             values_of["spans"] = (values_of["groups"] >= 2).astype(float)
-            values_of["blau"] = 1.0 - (share**2).sum(axis=2)
-            values_of["shannon"] = entr(share).sum(axis=2)
             for key in measures:
                 sums[key] += values_of[key].sum(axis=0)
                 squares[key] += (values_of[key] ** 2).sum(axis=0)

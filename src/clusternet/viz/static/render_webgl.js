@@ -142,12 +142,19 @@
       host.edgesDrawn(focus !== null ? null : shown);
     }
     if (many) {
+      // Sigma uploads its whole buffer on every frame: only the prefix drawn goes up (the 433,508
+      // edges of H2020 are 14 MB, and a rest frame waited seconds for them on a loaded machine).
       var BudgetLine = class extends Sigma.rendering.EdgeLineProgram {
         render(params) {
-          var all = this.verticesCount;
+          var all = this.verticesCount, full = this.array;
           this.verticesCount = Math.min(all, 2 * drawnSlots);
-          super.render(params);
-          this.verticesCount = all;
+          this.array = full.subarray(0, this.verticesCount * this.ATTRIBUTES_ITEMS_COUNT);
+          try {
+            super.render(params);
+          } finally {
+            this.verticesCount = all;
+            this.array = full;
+          }
         }
       };
       settings.edgeProgramClasses = {line: BudgetLine};

@@ -9,6 +9,7 @@ projection of the ecosystem with the large projects' participations taken out by
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -339,3 +340,9 @@ def test_kpis_duckdb_needs_by_none():
     )
     with pytest.raises(OptionError, match="engine='duckdb' computes kpis\\(by=None\\)"):
         cn.kpis(eco, engine="duckdb")
+
+
+def test_without_duckdb_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now raises ImportError
+    with pytest.raises(cn.errors.OptionalDependencyError, match=r"clusternet\[sql\]"):
+        cn.organisation_edges(pd.DataFrame({"project_id": ["p"], "organisation_id": ["a"]}), engine="duckdb")

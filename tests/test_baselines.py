@@ -299,9 +299,9 @@ def test_the_sorted_counts_equal_the_dense_ones(monkeypatch):
     # data and seed, both must give the same table (the dense path is the plain computation).
     from clusternet.measures import _bridging
 
-    eco = cn.datasets.synthetic_ecosystem(scale=0.3, seed=2)
+    eco = cn.datasets.synthetic_ecosystem(scale=0.1, seed=2)
     firms = eco.organisations.loc[eco.organisations["kind"] == "company", "organisation_id"]
-    labels = pd.Series([f"g{i % 40}" for i in range(len(firms))], index=firms.to_numpy())
+    labels = pd.Series([f"g{i % 20}" for i in range(len(firms))], index=firms.to_numpy())
     monkeypatch.setattr(_bridging, "_DENSE_COUNTS", 10**9)
     dense = cn.consortium_diversity(eco, labels, baseline="shuffle", samples=50, seed=4)
     monkeypatch.setattr(_bridging, "_DENSE_COUNTS", 0)

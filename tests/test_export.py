@@ -212,7 +212,9 @@ def test_vosviewer_cluster_limit(tmp_path, clusters):
     options = {"cluster_by": {i: i for i in range(clusters)}, "layout": {i: (i, 0.0) for i in range(clusters)}}
     if clusters <= 1000:
         map_path, _ = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt", **options)
-        assert {row["cluster"] for row in _read_map(map_path)} == {str(i + 1) for i in range(clusters)}
+        rows = _read_map(map_path)
+        assert {row["cluster"] for row in rows} == {str(i + 1) for i in range(clusters)}
+        assert [float(row["x"]) for row in rows] == list(range(clusters))  # the layout given is used
     else:
         with pytest.raises(ExportError, match="VOSviewer allows at most 1,000 clusters; cluster_by has 1001 values"):
             cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt", **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import math
 import xml.etree.ElementTree as ET
 
@@ -176,6 +177,46 @@ def test_vosviewer_description_escapes_both_quotes(tmp_path):
     G.add_node("Air \"C\" 'x'")
     map_path, _ = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt")
     assert _read_map(map_path)[0]["description"] == "Air &quot;C&quot; &#x27;x&#x27;"
+
+
+@pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph, nx.MultiGraph], ids=["graph", "digraph", "multigraph"])
+def test_xml_exports_keep_the_graph_kind_lists_and_labels(tmp_path, kind):
+    # Found by mutation testing (surviving mutants of _xml_safe_graph, _xml_value, write_graphml):
+    # read back with networkx, the graph keeps its kind; a list attribute is JSON text in its own
+    # order with its non-ASCII letters (json.dumps(ensure_ascii=False), written out here), a
+    # numpy array too, a value JSON cannot hold as its str(); any other object is its str();
+    # GraphML keeps name as an attribute, GEXF makes an explicit label the label.
+    G = kind()
+    G.add_node("a", name="Alpha", label="Shown", tags=["zé", "b"], vector=np.array([1, 2]),
+               mixed=[_dt.date(2020, 1, 2)], other=complex(1, 2))
+    G.add_node("b", name="Beta")
+    G.add_edge("a", "b", weight=1.0)
+    if G.is_multigraph():
+        G.add_edge("a", "b", weight=2.0)  # networkx reads a multigraph back only with parallel edges
+    H = nx.read_graphml(cn.write_graphml(G, tmp_path / "g.graphml"))
+    assert type(H) is {nx.Graph: nx.Graph, nx.DiGraph: nx.DiGraph, nx.MultiGraph: nx.MultiGraph}[kind]
+    node = H.nodes["a"]
+    assert node["tags"] == '["zé", "b"]' and node["vector"] == "[1, 2]" and node["mixed"] == '["2020-01-02"]'
+    assert node["other"] == "(1+2j)" and node["name"] == "Alpha" and node["label"] == "Shown"
+    gexf = nx.read_gexf(cn.write_gexf(G, tmp_path / "g.gexf"))
+    assert gexf.nodes["a"]["label"] == "Shown" and gexf.nodes["b"]["label"] == "Beta"
+
+
+def test_xml_exports_say_when_two_ids_are_the_same_text(tmp_path):
+    G = nx.Graph([(1, "1")])
+    with pytest.raises(ExportError, match="XML formats store ids as text, so relabel one of them first"):
+        cn.write_graphml(G, tmp_path / "g.graphml")
+
+
+def test_vosviewer_quotes_only_labels_that_need_it_and_rounds_to_6_places(tmp_path):
+    # Raw text, by hand: a label with , ; or " is quoted (quotes doubled), others are not; a
+    # coordinate is rounded to 6 decimals.
+    G = nx.Graph()
+    G.add_node("X1", name="XYZ")
+    G.add_node("v", name="a, b")
+    map_path, _ = cn.write_vosviewer(G, tmp_path / "m.txt", tmp_path / "n.txt",
+                                     layout={"X1": (0.1234567, 2.0), "v": (1.0, -0.5)})
+    assert map_path.read_text(encoding="utf-8").splitlines()[1:] == ['1\tXYZ\tX1\t0.123457\t2', '2\t"a, b"\tv\t1\t-0.5']
 
 
 def test_vosviewer_scores_missing_clusters_and_edge_weights(tmp_path):

@@ -119,7 +119,11 @@ def test_page_draws_offline_the_graph_python_laid_out(opened, graph):
     # of clusternet.layout_positions (the page stores them as page pixels, 2 decimals).
     renderer, page = opened
     assert page.evaluate("() => clusternet.renderer") == renderer
-    assert page.evaluate("() => [clusternet.nodeCount, clusternet.edgeCount]") == [77, 254]
+    assert page.evaluate("() => [clusternet.nodeCount, clusternet.edgeCount, clusternet.edgesDrawn]") == [
+        77,
+        254,
+        254,
+    ]
     expected = cn.layout_positions(cn.viz.in_drawing_order(graph), seed=0)
     drawn = page.evaluate("() => clusternet.positions()")
     tolerance = 2.0 if renderer == "canvas" else 0.01  # vis-network reports whole page pixels

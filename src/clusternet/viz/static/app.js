@@ -186,6 +186,7 @@
   // shown (filter and sliders applied).
   state.nodeCount = nodeCount;
   state.edgeCount = edgeTotal;
+  state.edgesDrawn = edgeTotal;  // edges drawn at rest: fewer when the renderer says so (host.edgesDrawn)
   state.positions = function () {
     var at = view.positions(), out = {};
     for (var i = 0; i < at.length; i++) out[data.nodes[i].id] = [at[i][0] / data.scale, -at[i][1] / data.scale];
@@ -238,6 +239,7 @@
     }
     state.nodeCount = shownNodes;
     state.edgeCount = shownEdges;
+    state.edgesDrawn = shownEdges;
     view.show(nodeMask, edgeMask);
     state.minWeight = minWeight;
     state.yearRange = yearRange;

@@ -75,6 +75,7 @@ import json
 import os
 import queue
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -322,6 +323,7 @@ def child_engine(data: Path, participations: int, engine: str, what: str, memory
         row["edges"] = int(result["neighbours"].sum() // 2)
     row["peak_mb"] = _peak_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     row["load_end"] = _load()
+    shutil.rmtree(spill, ignore_errors=True)
     print(json.dumps(row), flush=True)
 
 

@@ -477,3 +477,21 @@ def test_every_function_reads_years_alike():
     assert set(zip(edges["source"], edges["target"], strict=True)) == expected_pairs
     kpi_years = cn.kpis(eco, by=None, years=years).index.tolist()
     assert kpi_years == [2017, 2019]
+
+
+def test_build_incidence_equals_a_loop_over_the_pairs():
+    # Found by mutation testing (scripts/mutate): nothing read the columns of the sparse core's
+    # incidence. The oracle is a loop: cell (r, c) is 1 where the pair occurs (repeats once),
+    # pairs outside the given ids are left out, both sides in sorted id order.
+    from clusternet.graphs._incidence import build_incidence, node_ids
+
+    pairs = [("o2", "p1"), ("o1", "p1"), ("o1", "p1"), ("o3", "p9"), ("o9", "p2"), ("o3", "p2")]
+    rows, columns = ["o3", "o1", "o2"], ["p2", "p1", "p3"]
+    incidence = build_incidence(pd.Series([r for r, _ in pairs]), pd.Series([c for _, c in pairs]),
+                                rows=node_ids(rows), columns=node_ids(columns))
+    assert list(incidence.rows) == sorted(rows) and list(incidence.columns) == sorted(columns)
+    expected = [[float((r, c) in pairs) for c in sorted(columns)] for r in sorted(rows)]
+    assert incidence.matrix.toarray().tolist() == expected
+    empty = build_incidence(pd.Series([], dtype=object), pd.Series([], dtype=object), rows=node_ids([]),
+                            columns=node_ids(["p"]))
+    assert empty.matrix.shape == (0, 1) and list(empty.columns) == ["p"]

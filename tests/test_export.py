@@ -198,6 +198,7 @@ def test_xml_exports_keep_the_graph_kind_lists_and_labels(tmp_path, kind):
     node = H.nodes["a"]
     assert node["tags"] == '["zé", "b"]' and node["vector"] == "[1, 2]" and node["mixed"] == '["2020-01-02"]'
     assert node["other"] == "(1+2j)" and node["name"] == "Alpha" and node["label"] == "Shown"
+    assert "label" not in H.nodes["b"]  # GraphML has no label field: the name is not copied into one
     gexf = nx.read_gexf(cn.write_gexf(G, tmp_path / "g.gexf"))
     assert gexf.nodes["a"]["label"] == "Shown" and gexf.nodes["b"]["label"] == "Beta"
 

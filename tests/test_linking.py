@@ -609,3 +609,31 @@ def test_read_cordis_keeps_short_names_from_names_files_and_the_dashboard(tmp_pa
         encoding="utf-8",
     )
     assert cn.read_cordis(dashboard).organisations["short_name"].tolist() == ["KU Leuven"]
+
+
+def test_read_cordis_reads_r_missing_names_as_missing(tmp_path):
+    # cordis-plus files come from R: a legal name "NA" is a missing one (341 of cordis-plus-2014's).
+    main = tmp_path / "organization.csv"
+    main.write_text(
+        "projectID;organisationID;activityType;country;role\n1;911;PRC;NA;coordinator\n1;912;HES;BE;participant\n",
+        encoding="utf-8",
+    )
+    names = tmp_path / "names.csv"
+    names.write_text("pic,legal_name,legal_short_name\n911,NA,NA\n912,GHENT UNIVERSITY,UGent\n", encoding="utf-8")
+    later = tmp_path / "names-later.csv"
+    later.write_text("pic,legal_name,legal_short_name\n911,ACME NV,ACME\n", encoding="utf-8")
+    eco = cn.read_cordis(main, names=[names, later])
+    table = eco.organisations.set_index("organisation_id")
+    # the later file's name, not the text "NA" of the first
+    assert table.loc["911", ["name", "short_name"]].tolist() == ["ACME NV", "ACME"]
+    assert table.loc["911", "country"] == "NA"  # a country code "NA" is Namibia, kept
+    noted = eco.notes[eco.notes["action"].str.contains("R's missing value")]
+    assert noted["rows"].tolist() == [1, 1] and noted["column"].tolist() == ["name", "short_name"]
+    dashboard = tmp_path / "cordis-plus.csv"
+    dashboard.write_text(
+        "project_id,pic,legal_entity_type,partner_role,country_code,legal_name,legal_short_name\n"
+        "7,999991334,HES,Coordinator,BE,NA,NA\n7,999991335,PRC,Participant,BE,ACME NV,ACME\n",
+        encoding="utf-8",
+    )
+    names_read = cn.read_cordis(dashboard).organisations.set_index("organisation_id")
+    assert pd.isna(names_read.loc["999991334", "name"]) and names_read.loc["999991335", "name"] == "ACME NV"

@@ -243,8 +243,25 @@ def _most_frequent(rows: pd.DataFrame, column: str) -> pd.Series:
     return counts.drop_duplicates("organisation_id").set_index("organisation_id")[column]
 
 
+def _without_r_missing_names(frame: pd.DataFrame, file: str, notes: list[dict]) -> pd.DataFrame:
+    """Names written "NA" read as missing, with a note: the cordis-plus files are written by R.
+
+    R's missing value is the text "NA" (341 legal names of cordis-plus-2014 are "NA"), and no
+    organisation is called that. Country codes are left alone: "NA" is Namibia there.
+    """
+    for column in ("name", "short_name"):
+        if column not in frame:
+            continue
+        written_na = frame[column].astype("string").str.strip().eq("NA").fillna(False).to_numpy()
+        if written_na.any():
+            frame = frame.assign(**{column: frame[column].mask(written_na)})
+            notes.append({"table": "organisations", "file": file, "column": column, "rows": int(written_na.sum()),
+                          "action": "names written 'NA' (R's missing value) read as missing"})
+    return frame
+
+
 def _organisations(rows: pd.DataFrame, file: str, notes: list[dict]) -> pd.DataFrame:
-    valid = rows[rows["organisation_id"].notna()]
+    valid = _without_r_missing_names(rows[rows["organisation_id"].notna()], file, notes)
     ids = pd.Index(sorted(valid["organisation_id"].astype(str).str.strip().unique()))
     valid = valid.assign(organisation_id=valid["organisation_id"].astype(str).str.strip())
     first_row = valid.reset_index().drop_duplicates("organisation_id").set_index("organisation_id")["index"]
@@ -300,7 +317,7 @@ def _add_names(organisations: pd.DataFrame, names, notes) -> pd.DataFrame:
         short = columns.get("legalshortname") or columns.get("shortname")
         frame = table[[key, label]].set_axis(["organisation_id", "name"], axis=1)
         frame["short_name"] = table[short] if short is not None else pd.NA
-        found.append(frame)
+        found.append(_without_r_missing_names(frame, str(path), notes))
     every = pd.concat(found)
     every = every.assign(organisation_id=every["organisation_id"].astype("str").str.strip())
     lookup = every.dropna(subset=["organisation_id", "name"]).drop_duplicates("organisation_id")

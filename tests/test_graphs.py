@@ -495,3 +495,19 @@ def test_build_incidence_equals_a_loop_over_the_pairs():
     empty = build_incidence(pd.Series([], dtype=object), pd.Series([], dtype=object), rows=node_ids([]),
                             columns=node_ids(["p"]))
     assert empty.matrix.shape == (0, 1) and list(empty.columns) == ["p"]
+
+
+def test_min_weight_keeps_ties_at_the_threshold_and_shared_stays_integer():
+    # Found by mutation testing: "below this value" (the docstring) means a tie of exactly
+    # min_weight stays (a > for >= survived), and shared counts stay integers. By hand: a and b
+    # share p and q (count 2), a and c share p (count 1).
+    eco = cn.Ecosystem(
+        organisations=pd.DataFrame({"organisation_id": ["a", "b", "c"]}),
+        projects=pd.DataFrame({"project_id": ["p", "q"]}),
+        participations=pd.DataFrame({"project_id": ["p", "p", "p", "q", "q"],
+                                     "organisation_id": ["a", "b", "c", "a", "b"]}),
+    )
+    edges = cn.organisation_edges(eco, weight="count", min_weight=2)
+    assert edges[["source", "target", "weight"]].values.tolist() == [["a", "b", 2.0]]
+    assert edges["shared"].dtype == "int64"
+    assert len(cn.organisation_edges(eco, weight="count", min_weight=1)) == 3

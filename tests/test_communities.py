@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import subprocess
+import sys
 from collections import Counter
 
 import networkx as nx
@@ -576,3 +578,28 @@ def test_views_are_converted_every_time():
 
 def _groups(labels: pd.Series) -> list[set]:
     return [set(group.index) for _, group in labels.groupby(labels)]
+
+
+def test_weights_near_the_float_maximum_end_in_the_partition_of_smaller_ones():
+    # Found by test_community_measures: with weights of 1.8e308 the total overflows, every
+    # modularity is NaN and python-louvain looped for ever. Run in a child process so that a
+    # regression fails within two minutes instead of stalling the suite. The expected partition
+    # is that of the same graph with every weight divided by 1e300 (both qualities rank
+    # partitions the same for scaled weights; CPM's resolution scaled with them).
+    code = """
+import networkx as nx, clusternet as cn
+big = 1.7976931348623157e308
+G = nx.Graph()
+G.add_weighted_edges_from([(0, 1, big), (1, 2, big), (0, 2, big), (3, 4, big), (4, 5, big), (3, 5, big),
+                           (2, 3, 1.0)])
+small = nx.Graph()
+small.add_weighted_edges_from((u, v, w / 1e300) for u, v, w in G.edges(data="weight"))
+for method in ("louvain", "leiden", "cpm"):
+    found = cn.communities(G, method=method, seed=0, **({"resolution": 0.5 * big} if method == "cpm" else {}))
+    expected = cn.communities(small, method=method, seed=0,
+                              **({"resolution": 0.5 * big / 1e300} if method == "cpm" else {}))
+    assert found.equals(expected), (method, found.to_dict(), expected.to_dict())
+    assert found.nunique() == 2, (method, found.to_dict())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

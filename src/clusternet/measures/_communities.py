@@ -951,8 +951,11 @@ def _resolution_for(graph: _Canonical, method: str, resolution: float | None) ->
     if method != "cpm":
         return 1.0
     pairs = graph.n * (graph.n - 1) / 2
-    total = float(graph.weights[graph.sources != graph.targets].sum())
-    return total / pairs if pairs and total > 0 else 1.0
+    ties = graph.weights[graph.sources != graph.targets]
+    largest = float(ties.max()) if len(ties) else 0.0
+    # Summed over the largest weight, so that weights near the float maximum do not overflow.
+    total = float((ties / largest).sum()) if largest > 0 else 0.0
+    return largest * (total / pairs) if pairs and total > 0 else 1.0
 
 
 def _partition(graph: _Canonical, *, method: str, resolution: float | None, seed: int | None,
@@ -968,6 +971,15 @@ def _detect(graph: _Canonical, *, method: str, resolution: float, seed: int | No
     """Community labels over the canonical node positions (not yet renumbered)."""
     if graph.n == 0:
         return np.zeros(0, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(2.0 * float(graph.weights.sum()))
+    if overflows:
+        # Weights whose total overflows (a few near 1.8e308) make every modularity NaN, and
+        # python-louvain then never stops. Both qualities rank partitions the same for weights
+        # divided by one factor (CPM's resolution divided with them), so divide by the largest.
+        scale = float(graph.weights.max())
+        graph = graph.with_edges(np.ones(len(graph.weights), dtype=bool), graph.weights / scale)
+        resolution = resolution / scale if method == "cpm" else resolution
     if method == "louvain":
         from community import community_louvain
 

@@ -162,16 +162,13 @@ def organisation_edges(
       source target  weight  shared
     0      a      b     1.0       1
     """
-    weight, wanted, kinds, min_weight = _check_options(
-        weight, years, kinds, min_weight, weights=ORGANISATION_WEIGHTS
+    weight, wanted, kinds, min_weight, max_partners, engine = _checked(
+        source, weight, years, kinds, min_weight, max_partners, engine, memory_limit, temp_directory
     )
-    max_partners = _check_max_partners(max_partners)
-    engine = _check_engine(engine, memory_limit, temp_directory)
-    _check_contribution_source(weight, source, engine)
     if engine == "numpy":
-        incidence, keep = _numpy_incidence(source, wanted, kinds, max_partners)
-        amounts = _contributions(source, incidence) if weight == "contribution" else None
-        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
+        projection, incidence, keep = _numpy_projection(
+            source, weight, wanted, kinds, min_weight, max_partners
+        )
         return _edge_frame(projection, incidence.rows)
     with _Session(memory_limit, temp_directory) as session:
         parts = session.participations(source, years, wanted, kinds)
@@ -182,7 +179,13 @@ def organisation_edges(
     return _typed_edges(frame)
 
 
-def _check_contribution_source(weight: str, source, engine: str) -> None:
+def _checked(source, weight, years, kinds, min_weight, max_partners, engine, memory_limit, temp_directory):
+    """The options of organisation_edges and organisation_degrees, checked before any work."""
+    weight, wanted, kinds, min_weight = _check_options(
+        weight, years, kinds, min_weight, weights=ORGANISATION_WEIGHTS
+    )
+    max_partners = _check_max_partners(max_partners)
+    engine = _check_engine(engine, memory_limit, temp_directory)
     # The contribution weight reads each participation's budget, which only an Ecosystem's
     # validated participations carry (repeated rows summed); the SQL engines do not read it yet.
     if weight == "contribution" and (engine != "numpy" or not isinstance(source, Ecosystem)):
@@ -190,6 +193,15 @@ def _check_contribution_source(weight: str, source, engine: str) -> None:
             "weight='contribution' needs an Ecosystem (its participations' budgets) and engine='numpy'; "
             f"got a {type(source).__name__} with engine={engine!r}"
         )
+    return weight, wanted, kinds, min_weight, max_partners, engine
+
+
+def _numpy_projection(source, weight, wanted, kinds, min_weight, max_partners):
+    """The sparse product of the numpy engine, with the incidence and kept rows it was made from."""
+    incidence, keep = _numpy_incidence(source, wanted, kinds, max_partners)
+    amounts = _contributions(source, incidence) if weight == "contribution" else None
+    projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
+    return projection, incidence, keep
 
 
 def organisation_degrees(
@@ -247,16 +259,13 @@ def organisation_degrees(
     c                         2       1.0
     d                         0       0.0
     """
-    weight, wanted, kinds, min_weight = _check_options(
-        weight, years, kinds, min_weight, weights=ORGANISATION_WEIGHTS
+    weight, wanted, kinds, min_weight, max_partners, engine = _checked(
+        source, weight, years, kinds, min_weight, max_partners, engine, memory_limit, temp_directory
     )
-    max_partners = _check_max_partners(max_partners)
-    engine = _check_engine(engine, memory_limit, temp_directory)
-    _check_contribution_source(weight, source, engine)
     if engine == "numpy":
-        incidence, keep = _numpy_incidence(source, wanted, kinds, max_partners)
-        amounts = _contributions(source, incidence) if weight == "contribution" else None
-        projection = project_rows(incidence, weight=weight, keep=keep, min_weight=min_weight, amounts=amounts)
+        projection, incidence, keep = _numpy_projection(
+            source, weight, wanted, kinds, min_weight, max_partners
+        )
         n = len(incidence.rows)
         ends = np.concatenate([projection.source, projection.target])
         strength = np.bincount(ends, np.concatenate([projection.weight, projection.weight]), minlength=n)
